@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.matching import (
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+    normalized_email_expression,
+    normalized_phone_expression,
+)
+from crm.models.scoping import OwnedQuerySet
+
+
+class OwnedRecord(models.Model):
+    """Fields every owned record shares; see ``OwnedQuerySet.visible_to``."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    team = models.ForeignKey(
+        "crm.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CompanyQuerySet(OwnedQuerySet):
+    def matching(self, *, name: str = "", domain: str = "", phone: str = ""):
+        """Companies that look like the same business: same domain, phone or name."""
+        query = models.Q()
+        if domain := normalize_domain(domain):
+            query |= models.Q(domain_normalized=domain)
+        if phone := normalize_phone(phone):
+            query |= models.Q(phone_normalized=phone)
+        if name := name.strip():
+            query |= models.Q(name__iexact=name)
+        return self.filter(query) if query else self.none()
+
+
+class Company(OwnedRecord):
+    name = models.CharField(_("name"), max_length=200)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    email_domain = models.CharField(
+        _("email domain"), max_length=200, blank=True, help_text=_("For example acme.com")
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    domain_normalized = models.GeneratedField(
+        expression=normalized_email_expression("email_domain"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
+    phone_normalized = models.GeneratedField(
+        expression=normalized_phone_expression("phone"),
+        output_field=models.CharField(max_length=50),
+        db_persist=True,
+    )
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        indexes = [
+            models.Index(fields=["domain_normalized"], name="company_domain_idx"),
+            models.Index(fields=["phone_normalized"], name="company_phone_idx"),
+            models.Index(fields=["name"], name="company_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:company_detail", args=[self.pk])
+
+
+class ContactQuerySet(OwnedQuerySet):
+    def matching(self, *, email: str = "", phone: str = ""):
+        """Contacts that are probably the same person: same email or phone."""
+        query = models.Q()
+        if email := normalize_email(email):
+            query |= models.Q(email_normalized=email)
+        if phone := normalize_phone(phone):
+            query |= models.Q(phone_normalized=phone)
+        return self.filter(query) if query else self.none()
+
+
+class Contact(OwnedRecord):
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    email_normalized = models.GeneratedField(
+        expression=normalized_email_expression("email"),
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+    )
+    phone_normalized = models.GeneratedField(
+        expression=normalized_phone_expression("phone"),
+        output_field=models.CharField(max_length=50),
+        db_persist=True,
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["email_normalized"], name="contact_email_idx"),
+            models.Index(fields=["phone_normalized"], name="contact_phone_idx"),
+            models.Index(fields=["last_name", "first_name"], name="contact_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:contact_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

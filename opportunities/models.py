@@ -1,0 +1,273 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models.companies import OwnedRecord
+from crm.models.scoping import OwnedQuerySet
+
+
+class ForecastCategory(models.TextChoices):
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    OMITTED = "omitted", _("Omitted")
+
+
+class Pipeline(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_pipeline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    pipeline = models.ForeignKey(
+        Pipeline, verbose_name=_("pipeline"), on_delete=models.CASCADE, related_name="stages"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    probability = models.PositiveSmallIntegerField(
+        _("default probability"), default=10, validators=[MaxValueValidator(100)]
+    )
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=20,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("stale after (days)"),
+        default=14,
+        help_text=_("An open deal with no activity for longer than this is marked stale."),
+    )
+
+    class Meta:
+        ordering = ["pipeline", "order", "pk"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "name"], name="unique_stage_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LostReason(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpportunityQuerySet(OwnedQuerySet):
+    def open(self):
+        return self.filter(status=Opportunity.Status.OPEN)
+
+    def won(self):
+        return self.filter(status=Opportunity.Status.WON)
+
+    def lost(self):
+        return self.filter(status=Opportunity.Status.LOST)
+
+    def with_weighted_amount(self):
+        """``weighted_amount`` = amount × probability / 100, computed by the database."""
+        return self.annotate(
+            weighted_amount_db=ExpressionWrapper(
+                F("amount") * F("probability") / Decimal(100),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
+
+
+class Opportunity(OwnedRecord):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    name = models.CharField(_("name"), max_length=200)
+    company = models.ForeignKey(
+        "crm.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    contact = models.ForeignKey(
+        "crm.Contact",
+        verbose_name=_("primary contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    pipeline = models.ForeignKey(
+        Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    amount = models.DecimalField(
+        _("expected amount"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=settings.BASE_CURRENCY)
+    probability = models.PositiveSmallIntegerField(
+        _("probability (%)"), default=10, validators=[MaxValueValidator(100)]
+    )
+    probability_is_manual = models.BooleanField(
+        _("probability set by hand"),
+        default=False,
+        help_text=_("When off, moving the deal to another stage takes that stage's probability."),
+    )
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=20,
+        choices=ForecastCategory.choices,
+        blank=True,
+        help_text=_("Leave empty to use the stage's category."),
+    )
+    expected_close_date = models.DateField(_("expected close date"))
+    closed_date = models.DateField(_("closed on"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("lost reason"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    competitor = models.CharField(_("competitor"), max_length=200, blank=True)
+    lead = models.ForeignKey(
+        "leads.Lead",
+        verbose_name=_("source lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expected_close_date", "pk"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [
+            models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
+            models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
+            models.Index(fields=["status", "expected_close_date"], name="opp_status_close_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="opp_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(probability__gte=0, probability__lte=100), name="opp_probability_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="lost") | Q(lost_reason__isnull=False),
+                name="opp_lost_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunities:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.amount * self.probability / Decimal(100)).quantize(Decimal("0.01"))
+
+    @property
+    def effective_forecast_category(self) -> str:
+        return self.forecast_category or self.stage.forecast_category
+
+    @property
+    def is_past_due(self) -> bool:
+        return self.is_open and self.expected_close_date < timezone.localdate()
+
+
+class OpportunityChange(models.Model):
+    """History of a deal: one row per change of stage, status, amount, probability or close date.
+
+    Written only by the transition functions in ``opportunities.services``. Stage changes also
+    carry the stages as foreign keys, so that time-in-stage and lost-at-stage can be reported.
+    """
+
+    class Field(models.TextChoices):
+        CREATED = "created", _("Created")
+        STAGE = "stage", _("Stage")
+        STATUS = "status", _("Status")
+        AMOUNT = "amount", _("Amount")
+        PROBABILITY = "probability", _("Probability")
+        EXPECTED_CLOSE_DATE = "expected_close_date", _("Expected close date")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("field"), max_length=30, choices=Field.choices)
+    old_value = models.CharField(_("old value"), max_length=100, blank=True)
+    new_value = models.CharField(_("new value"), max_length=100, blank=True)
+    from_stage = models.ForeignKey(
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("opportunity change")
+        verbose_name_plural = _("opportunity changes")
+        indexes = [
+            models.Index(fields=["opportunity", "changed_at"], name="opp_change_idx"),
+            models.Index(fields=["field", "changed_at"], name="opp_change_field_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id} {self.field}: {self.old_value} → {self.new_value}"

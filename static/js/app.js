@@ -1,0 +1,4 @@
+// Small behaviours shared by every page. Loaded as a file: the CSP forbids inline scripts.
+(function () {
+  "use strict";
+})();

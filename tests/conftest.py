@@ -1,0 +1,92 @@
+"""The people every story starts from.
+
+Team North: alice and bob (reps), managed by mia. Team South: charlie (rep). Ada is an admin.
+"""
+
+import pytest
+from django.test import Client
+
+from crm.models import User
+from tests.factories import make_team, make_user
+
+
+@pytest.fixture
+def north(db):
+    return make_team(name="North")
+
+
+@pytest.fixture
+def south(db):
+    return make_team(name="South")
+
+
+@pytest.fixture
+def manager(north):
+    user = make_user(username="mia", first_name="Mia", last_name="Manager", role=User.Role.MANAGER)
+    north.manager = user
+    north.save(update_fields=["manager"])
+    return user
+
+
+@pytest.fixture
+def rep(north, manager):
+    return make_user(username="alice", first_name="Alice", last_name="Rep", team=north)
+
+
+@pytest.fixture
+def teammate(north, manager):
+    return make_user(username="bob", first_name="Bob", last_name="Rep", team=north)
+
+
+@pytest.fixture
+def other_rep(south):
+    return make_user(username="charlie", first_name="Charlie", last_name="Rep", team=south)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(
+        username="ada",
+        first_name="Ada",
+        last_name="Admin",
+        role=User.Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rep_client(rep):
+    return _client_for(rep)
+
+
+@pytest.fixture
+def teammate_client(teammate):
+    return _client_for(teammate)
+
+
+@pytest.fixture
+def other_client(other_rep):
+    return _client_for(other_rep)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return _client_for(manager)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def htmx_headers():
+    """Headers that make a request look like htmx's own (a fragment is expected back)."""
+    return {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}

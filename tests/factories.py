@@ -1,0 +1,110 @@
+"""One plain factory per model: sensible defaults, every field overridable by keyword."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.utils import timezone
+
+from crm.models import Company, Contact, Team, User
+from leads.models import DisqualifyReason, Lead, LeadSource
+from opportunities.models import LostReason, Opportunity, Pipeline, Stage
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+def make_team(**fields) -> Team:
+    fields.setdefault("name", f"Team {_next()}")
+    return Team.objects.create(**fields)
+
+
+def make_user(*, password: str = "secret-pass-123", **fields) -> User:
+    number = _next()
+    fields.setdefault("username", f"user{number}")
+    fields.setdefault("first_name", f"User{number}")
+    fields.setdefault("last_name", "Example")
+    fields.setdefault("email", f"user{number}@example.com")
+    user = User(**fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_company(**fields) -> Company:
+    number = _next()
+    fields.setdefault("name", f"Company {number}")
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return Company.objects.create(**fields)
+
+
+def make_contact(**fields) -> Contact:
+    number = _next()
+    fields.setdefault("first_name", "Pat")
+    fields.setdefault("last_name", f"Person{number}")
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return Contact.objects.create(**fields)
+
+
+def make_lead_source(**fields) -> LeadSource:
+    number = _next()
+    fields.setdefault("name", f"Source {number}")
+    fields.setdefault("code", f"source-{number}")
+    return LeadSource.objects.create(**fields)
+
+
+def make_disqualify_reason(**fields) -> DisqualifyReason:
+    fields.setdefault("name", f"Reason {_next()}")
+    return DisqualifyReason.objects.create(**fields)
+
+
+def make_lead(**fields) -> Lead:
+    number = _next()
+    fields.setdefault("first_name", "Lee")
+    fields.setdefault("last_name", f"Lead{number}")
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return Lead.objects.create(**fields)
+
+
+def make_pipeline(*, stages=("Qualification", "Proposal", "Negotiation"), **fields) -> Pipeline:
+    """A pipeline with its stages; probabilities rise evenly from stage to stage."""
+    fields.setdefault("name", f"Pipeline {_next()}")
+    pipeline = Pipeline.objects.create(**fields)
+    for order, name in enumerate(stages, start=1):
+        Stage.objects.create(
+            pipeline=pipeline, name=name, order=order, probability=order * 90 // len(stages)
+        )
+    return pipeline
+
+
+def make_stage(**fields) -> Stage:
+    fields.setdefault("name", f"Stage {_next()}")
+    if "pipeline" not in fields:
+        fields["pipeline"] = make_pipeline(stages=())
+    return Stage.objects.create(**fields)
+
+
+def make_lost_reason(**fields) -> LostReason:
+    fields.setdefault("name", f"Lost reason {_next()}")
+    return LostReason.objects.create(**fields)
+
+
+def make_opportunity(**fields) -> Opportunity:
+    number = _next()
+    fields.setdefault("name", f"Deal {number}")
+    if "stage" not in fields:
+        pipeline = fields.get("pipeline") or make_pipeline()
+        fields["stage"] = pipeline.stages.order_by("order").first()
+    fields.setdefault("pipeline", fields["stage"].pipeline)
+    fields.setdefault("probability", fields["stage"].probability)
+    fields.setdefault("amount", Decimal("1000.00"))
+    fields.setdefault("expected_close_date", timezone.localdate() + datetime.timedelta(days=30))
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return Opportunity.objects.create(**fields)
