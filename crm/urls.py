@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include((core_patterns, "crm"))),
     path("leads/", include("leads.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("reports/", include("opportunities.report_urls")),
 ]
