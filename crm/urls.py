@@ -17,4 +17,5 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("reports/", include("opportunities.report_urls")),
+    path("activities/", include("crm.activity_urls")),
 ]
