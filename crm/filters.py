@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import RangeWidget
+from django_filters.widgets import DateRangeWidget
 
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
@@ -53,8 +53,10 @@ def _words(value: str) -> list[str]:
 
 
 class DateRange(django_filters.DateFromToRangeFilter):
+    """``<name>_after`` and ``<name>_before``, as two date pickers."""
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", RangeWidget(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DateRangeWidget(attrs={"type": "date"}))
         super().__init__(*args, **kwargs)
 
 
@@ -84,8 +86,10 @@ class CompanyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # From the visible companies themselves: the list's queryset carries annotations.
         industries = (
-            self.queryset.exclude(industry="")
+            Company.objects.visible_to(self.request.user)
+            .exclude(industry="")
             .order_by("industry")
             .values_list("industry", flat=True)
             .distinct()

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -21,7 +20,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
     companies = (
         Company.objects.visible_to(request.user)
         .select_related("owner")
-        .annotate(contact_count=Count("contacts"))
+        .with_contact_count()
         .order_by("name", "pk")
     )
     filters = CompanyFilter(request.GET, queryset=companies, request=request)
