@@ -52,11 +52,26 @@ def _words(value: str) -> list[str]:
     return value.split()[:5]
 
 
+class DatePickers(DateRangeWidget):
+    """Two date pickers, each with its own accessible name."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], [_("From"), _("To")], strict=True
+        ):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
 class DateRange(django_filters.DateFromToRangeFilter):
     """``<name>_after`` and ``<name>_before``, as two date pickers."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", DateRangeWidget(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DatePickers())
         super().__init__(*args, **kwargs)
 
 

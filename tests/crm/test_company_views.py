@@ -373,3 +373,30 @@ def test_company_delete_rejects_put(rep_client, rep):
     company = make_company(owner=rep)
 
     assert rep_client.put(reverse("crm:company_delete", args=[company.pk])).status_code == 405
+
+
+def test_company_list_ignores_filter_values_it_cannot_read(rep_client, rep):
+    make_company(name="Alpha", owner=rep)
+
+    response = rep_client.get(
+        LIST_URL,
+        {"owner": "abc", "team": "999", "created_after": "not a date", "page": "zzz"},
+    )
+
+    assert names_in(response) == ["Alpha"]
+    assert response.context["filter"].form.errors.keys() == {"owner", "team", "created"}
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_company_detail_query_count_does_not_grow(rep_client, rep, rows, django_assert_num_queries):
+    company = make_company(owner=rep)
+    for _ in range(rows):
+        contact = make_contact(company=company, owner=rep)
+        make_opportunity(company=company, contact=contact, owner=rep)
+
+    # session, user, company (owner and team joined), the user's team (menu), contacts,
+    # opportunities (stage, owner, contact joined), lead conversions.
+    with django_assert_num_queries(7):
+        response = rep_client.get(company.get_absolute_url())
+
+    assert len(response.context["contacts"]) == rows

@@ -291,3 +291,18 @@ def test_contact_delete_rejects_put(rep_client, rep):
     contact = make_contact(owner=rep)
 
     assert rep_client.put(reverse("crm:contact_delete", args=[contact.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_contact_detail_query_count_does_not_grow(rep_client, rep, rows, django_assert_num_queries):
+    contact = make_contact(owner=rep, company=make_company(owner=rep))
+    for _ in range(rows):
+        make_opportunity(contact=contact, owner=rep)
+        LeadConversion.objects.create(lead=make_lead(owner=rep), contact=contact)
+
+    # session, user, contact (owner, team, company joined), can the user open the company,
+    # the user's team (menu), opportunities (stage, owner, company joined), lead conversions.
+    with django_assert_num_queries(7):
+        response = rep_client.get(contact.get_absolute_url())
+
+    assert len(response.context["conversions"]) == rows
