@@ -65,6 +65,8 @@ def test_rep_creates_company_and_contact_then_finds_them(
     page.get_by_label("Industry").select_option("Energy")
     expect(page).to_have_url(f"{live_server.url}/companies/?industry=Energy&sort=-name")
     assert page.evaluate("window.stillTheSamePage") is True
+    # Each swap replaced the region rather than nesting a new one inside it.
+    expect(page.locator("[data-list]")).to_have_count(1)
 
     # The contact list filters by company.
     page.locator("#main-nav").get_by_role("link", name="Contacts").click()
@@ -74,5 +76,6 @@ def test_rep_creates_company_and_contact_then_finds_them(
     expect(page).to_have_url(f"{live_server.url}/contacts/?company={company.pk}")
     expect(contact_rows).to_have_count(1)
     expect(contact_rows.first).to_contain_text("Giulia Rossi")
+    expect(page.locator("[data-list]")).to_have_count(1)
     page.get_by_role("link", name="Giulia Rossi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Rossi")
