@@ -1,10 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from crm.views import home, system
+from crm.views import companies, contacts, home, system
 
 # The shared core's own pages, namespaced "crm" like every app's.
-core_patterns = []
+core_patterns = [
+    path("companies/", companies.company_list, name="company_list"),
+    path("companies/new/", companies.company_create, name="company_create"),
+    path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company_edit"),
+    path("companies/<int:pk>/delete/", companies.company_delete, name="company_delete"),
+    path("contacts/", contacts.contact_list, name="contact_list"),
+    path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+]
 
 urlpatterns = [
     path("", home.home, name="home"),

@@ -39,6 +39,18 @@ class OwnedRecord(models.Model):
 
 
 class CompanyQuerySet(OwnedQuerySet):
+    def with_contact_count(self):
+        """``contact_count``: a correlated subquery, so that counting the companies stays a
+        plain COUNT (an aggregate over a join would group every row first)."""
+        contacts = (
+            Contact.objects.filter(company=models.OuterRef("pk"))
+            .order_by()
+            .values("company")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(contact_count=models.functions.Coalesce(models.Subquery(contacts), 0))
+
     def matching(self, *, name: str = "", domain: str = "", phone: str = ""):
         """Companies that look like the same business: same domain, phone or name."""
         query = models.Q()

@@ -1,0 +1,128 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from crm.filters import teams_for
+from crm.models import Company, Contact, Team, User
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Owned records in the admin follow the same rule as the app: a staff manager sees only
+    their teams' records (``visible_to``), and may only hand them to their own people."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        elif db_field.name == "team":
+            kwargs["queryset"] = teams_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active", "is_staff", "language"]
+    list_select_related = ["team"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["team"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Sales"), {"fields": ["role", "team", "language"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Sales"), {"fields": ["first_name", "last_name", "email", "role", "team"]}),
+    ]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_admin:
+            return users
+        return users.filter(pk__in=User.objects.assignable_by(request.user).values("pk"))
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fk_name = "team"
+    fields = ["username", "first_name", "last_name", "role", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "manager", "member_count"]
+    list_select_related = ["manager"]
+    search_fields = ["name"]
+    autocomplete_fields = ["manager"]
+    inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        return (
+            teams_for(request.user)
+            .select_related("manager")
+            .annotate(member_count=Count("members"))
+        )
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, team):
+        return team.member_count
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ["first_name", "last_name", "job_title", "email", "phone", "owner"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user).select_related("owner")
+
+
+@admin.register(Company)
+class CompanyAdmin(ScopedAdmin):
+    list_display = ["name", "industry", "email_domain", "phone", "owner", "team", "created_at"]
+    list_filter = ["industry", "team", "created_at"]
+    list_select_related = ["owner", "team"]
+    search_fields = ["name", "email_domain", "website", "phone"]
+    autocomplete_fields = ["owner", "team"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "industry", "website", "email_domain", "phone", "address"]}),
+        (_("Ownership"), {"fields": ["owner", "team"]}),
+        (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
+    ]
+    inlines = [ContactInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(ScopedAdmin):
+    list_display = ["__str__", "job_title", "company", "email", "phone", "owner", "created_at"]
+    list_filter = ["team", "created_at"]
+    list_select_related = ["company", "owner"]
+    search_fields = ["first_name", "last_name", "email", "phone", "company__name"]
+    autocomplete_fields = ["company", "owner", "team"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "job_title", "company", "email", "phone"]}),
+        (_("Ownership"), {"fields": ["owner", "team"]}),
+        (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
+    ]

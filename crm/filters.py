@@ -1,0 +1,164 @@
+"""Filters for the company and contact lists. Every FilterSet is given a queryset that already
+went through ``visible_to(request.user)``; the choices it offers are scoped the same way."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import DateRangeWidget
+
+from crm.matching import normalize_domain, normalize_phone
+from crm.models import Company, Contact, Team, User
+
+
+def teams_for(user):
+    """The teams whose records ``user`` may see: all for an admin, the teams a manager runs."""
+    if user.is_admin:
+        return Team.objects.all()
+    if user.is_manager:
+        return Team.objects.filter(manager=user)
+    return Team.objects.filter(pk=user.team_id)
+
+
+def _owners(request):
+    return User.objects.assignable_by(request.user)
+
+
+def _teams(request):
+    return teams_for(request.user)
+
+
+def _companies(request):
+    return Company.objects.visible_to(request.user).only("pk", "name")
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sorts by a whitelisted key; the primary key breaks ties so that pages never overlap."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+def _search(placeholder):
+    return django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
+    )
+
+
+def _words(value: str) -> list[str]:
+    return value.split()[:5]
+
+
+class DatePickers(DateRangeWidget):
+    """Two date pickers, each with its own accessible name."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], [_("From"), _("To")], strict=True
+        ):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
+class DateRange(django_filters.DateFromToRangeFilter):
+    """``<name>_after`` and ``<name>_before``, as two date pickers."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DatePickers())
+        super().__init__(*args, **kwargs)
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = _search(_("Name, domain or phone"))
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=_teams, empty_label=_("Any team")
+    )
+    industry = django_filters.ChoiceFilter(label=_("Industry"), empty_label=_("Any industry"))
+    created = DateRange(field_name="created_at", label=_("Created between"))
+    sort = SortFilter(
+        fields=(
+            ("name", "name"),
+            ("industry", "industry"),
+            ("owner__first_name", "owner"),
+            ("contact_count", "contacts"),
+            ("created_at", "created"),
+        )
+    )
+
+    class Meta:
+        model = Company
+        fields = ["q", "owner", "team", "industry", "created"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the visible companies themselves: the list's queryset carries annotations.
+        industries = (
+            Company.objects.visible_to(self.request.user)
+            .exclude(industry="")
+            .order_by("industry")
+            .values_list("industry", flat=True)
+            .distinct()
+        )
+        self.filters["industry"].extra["choices"] = lambda: [(name, name) for name in industries]
+
+    def search(self, queryset, name, value):
+        """Every word must appear in the name, website, email domain or phone."""
+        for word in _words(value):
+            condition = (
+                Q(name__icontains=word)
+                | Q(website__icontains=word)
+                | Q(domain_normalized__icontains=normalize_domain(word))
+            )
+            if any(char.isdigit() for char in word):
+                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+            queryset = queryset.filter(condition)
+        return queryset
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = _search(_("Name, email, phone or company"))
+    company = django_filters.ModelChoiceFilter(
+        label=_("Company"), queryset=_companies, empty_label=_("Any company")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+    )
+    created = DateRange(field_name="created_at", label=_("Created between"))
+    sort = SortFilter(
+        fields=(
+            ("last_name", "name"),
+            ("company__name", "company"),
+            ("email", "email"),
+            ("owner__first_name", "owner"),
+            ("created_at", "created"),
+        )
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "company", "owner", "created"]
+
+    def search(self, queryset, name, value):
+        """Every word must appear in the name, email, phone, job title or company name."""
+        for word in _words(value):
+            condition = (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email_normalized__icontains=word.lower())
+                | Q(job_title__icontains=word)
+                | Q(company__name__icontains=word)
+            )
+            if any(char.isdigit() for char in word):
+                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+            queryset = queryset.filter(condition)
+        return queryset

@@ -1,0 +1,81 @@
+"""A rep records a new company and a contact there, then finds them again through the lists."""
+
+from playwright.sync_api import expect
+
+from crm.models import Company, Contact
+from tests.factories import make_company, make_contact
+
+
+def test_rep_creates_company_and_contact_then_finds_them(
+    transactional_db, page, live_server, login, rep
+):
+    make_company(name="Atelier Lumière", owner=rep, industry="Retail")
+    make_contact(first_name="Camille", last_name="Dubois", owner=rep)
+    login(rep)
+
+    # A new company, with the website pasted into the email domain.
+    page.locator("#main-nav").get_by_role("link", name="Companies").click()
+    page.get_by_role("link", name="New company").click()
+    page.get_by_label("Name").fill("Verde Energia")
+    page.get_by_label("Industry").fill("Energy")
+    page.get_by_label("Email domain").fill("https://www.verdeenergia.it/contatti")
+    page.get_by_label("Phone").fill("+39 02 8736 4410")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verde Energia")
+    expect(page.get_by_text("verdeenergia.it", exact=True)).to_be_visible()
+    company = Company.objects.get(name="Verde Energia")
+    assert company.email_domain == "verdeenergia.it"
+
+    # A contact at that company, from the company's page.
+    page.get_by_role("link", name="Add contact").click()
+    expect(page.get_by_label("Company")).to_have_value(str(company.pk))
+    page.get_by_label("First name").fill("Giulia")
+    page.get_by_label("Last name").fill("Rossi")
+    page.get_by_label("Email").fill("giulia.rossi@verdeenergia.it")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Rossi")
+    assert Contact.objects.get(last_name="Rossi").company == company
+
+    # Searching the company list swaps the table in place and pushes the URL.
+    page.goto(f"{live_server.url}/companies/")
+    page.evaluate("window.stillTheSamePage = true")
+    rows = page.locator("#company-list tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Search").press_sequentially("verde")
+    expect(page).to_have_url(f"{live_server.url}/companies/?q=verde")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Verde Energia")
+
+    page.get_by_label("Search").fill("")
+    page.get_by_label("Industry").select_option("Retail")
+    expect(page).to_have_url(f"{live_server.url}/companies/?industry=Retail")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Atelier Lumière")
+
+    # Sorting keeps the filters; changing a filter keeps the sort.
+    page.get_by_label("Industry").select_option("")
+    expect(rows).to_have_count(2)
+    page.locator("#company-list thead").get_by_role("link", name="Name").click()
+    expect(page).to_have_url(f"{live_server.url}/companies/?sort=name")
+    page.locator("#company-list thead").get_by_role("link", name="Name").click()
+    expect(page).to_have_url(f"{live_server.url}/companies/?sort=-name")
+    expect(rows.first).to_contain_text("Verde Energia")
+    page.get_by_label("Industry").select_option("Energy")
+    expect(page).to_have_url(f"{live_server.url}/companies/?industry=Energy&sort=-name")
+    assert page.evaluate("window.stillTheSamePage") is True
+    # Each swap replaced the region rather than nesting a new one inside it.
+    expect(page.locator("[data-list]")).to_have_count(1)
+
+    # The contact list filters by company.
+    page.locator("#main-nav").get_by_role("link", name="Contacts").click()
+    contact_rows = page.locator("#contact-list tbody tr")
+    expect(contact_rows).to_have_count(2)
+    page.get_by_label("Company").select_option(label="Verde Energia")
+    expect(page).to_have_url(f"{live_server.url}/contacts/?company={company.pk}")
+    expect(contact_rows).to_have_count(1)
+    expect(contact_rows.first).to_contain_text("Giulia Rossi")
+    expect(page.locator("[data-list]")).to_have_count(1)
+    page.get_by_role("link", name="Giulia Rossi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Rossi")
