@@ -1,0 +1,642 @@
+"""Build a large, believable data set to measure the app at the size of a big sales organisation.
+
+At ``--scale 1``: 200 users in 20 teams, 100,000 companies, 300,000 contacts, 1,000,000 leads,
+250,000 opportunities with their stage history, and 1,000,000 activities. Smaller scales shrink
+every count in proportion (the test suite runs it tiny). Rows are written with bulk inserts in
+batches; run it on PostgreSQL for the real thing.
+"""
+
+import datetime
+import random
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import Activity, Company, Contact, Team, User
+from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
+from opportunities.models import (
+    LostReason,
+    Opportunity,
+    OpportunityChange,
+    Pipeline,
+    Stage,
+)
+
+FULL_SIZE = {
+    "teams": 20,
+    "reps_per_team": 9,
+    "companies": 100_000,
+    "contacts": 300_000,
+    "leads": 1_000_000,
+    "opportunities": 250_000,
+    "activities": 1_000_000,
+}
+FIRST_NAMES = [
+    "Ana",
+    "Luis",
+    "Carmen",
+    "Javier",
+    "Lucia",
+    "Marco",
+    "Sofia",
+    "Pablo",
+    "Elena",
+    "Hugo",
+    "Marta",
+    "David",
+    "Laura",
+    "Diego",
+    "Irene",
+    "Raul",
+    "Nora",
+    "Pedro",
+    "Clara",
+    "Adrian",
+    "Julia",
+    "Tomas",
+    "Alba",
+    "Ivan",
+    "Sara",
+    "Mateo",
+    "Paula",
+    "Bruno",
+    "Emma",
+    "Leo",
+    "Olga",
+    "Ines",
+]
+LAST_NAMES = [
+    "Garcia",
+    "Martinez",
+    "Lopez",
+    "Sanchez",
+    "Perez",
+    "Gomez",
+    "Martin",
+    "Jimenez",
+    "Ruiz",
+    "Hernandez",
+    "Diaz",
+    "Moreno",
+    "Alvarez",
+    "Romero",
+    "Navarro",
+    "Torres",
+    "Dominguez",
+    "Vazquez",
+    "Ramos",
+    "Gil",
+    "Serrano",
+    "Blanco",
+    "Molina",
+    "Morales",
+    "Suarez",
+    "Ortega",
+    "Delgado",
+    "Castro",
+    "Ortiz",
+    "Rubio",
+    "Marin",
+    "Sanz",
+    "Iglesias",
+    "Nunez",
+    "Medina",
+    "Garrido",
+    "Schmidt",
+    "Muller",
+    "Rossi",
+    "Dubois",
+]
+WORDS = [
+    "Atlas",
+    "Boreal",
+    "Cobalt",
+    "Delta",
+    "Ebro",
+    "Fenix",
+    "Granito",
+    "Helios",
+    "Iberia",
+    "Jade",
+    "Kappa",
+    "Lumen",
+    "Meridian",
+    "Nexo",
+    "Orion",
+    "Prisma",
+    "Quantum",
+    "Rio",
+    "Solar",
+    "Tajo",
+    "Umbral",
+    "Vega",
+    "Winda",
+    "Xenon",
+    "Yunque",
+    "Zenit",
+    "Alto",
+    "Brisa",
+    "Cumbre",
+]
+SUFFIXES = ["Logistics", "Foods", "Systems", "Energy", "Retail", "Health", "Labs", "Partners"]
+INDUSTRIES = ["Manufacturing", "Retail", "Software", "Logistics", "Healthcare", "Energy", "Food"]
+LEAD_SOURCES = [
+    ("Website form", "web", 35),
+    ("Phone call", "phone", 15),
+    ("Trade show", "trade-show", 15),
+    ("Referral", "referral", 15),
+    ("Import", "import", 15),
+    ("Other", "other", 5),
+]
+LEAD_STATUSES = [
+    (Lead.Status.NEW, 15),
+    (Lead.Status.WORKING, 12),
+    (Lead.Status.QUALIFIED, 5),
+    (Lead.Status.DISQUALIFIED, 48),
+    (Lead.Status.CONVERTED, 20),
+]
+DEFAULT_STAGES = [
+    ("Qualification", 10),
+    ("Needs analysis", 20),
+    ("Proposal preparation", 40),
+    ("Contract negotiation", 70),
+]
+DEAL_KINDS = ["Licences", "Renewal", "Pilot", "Rollout", "Support"]
+COMPETITORS = ["Northwind", "Contoso", "Initech", "Globex", ""]
+
+
+def weighted(rng: random.Random, choices):
+    values = [value for value, *_ in choices]
+    weights = [choice[-1] for choice in choices]
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+@contextmanager
+def keep_given_timestamps(*models):
+    """Let bulk inserts keep the created/updated times we generate instead of 'now'."""
+    saved = []
+    for model in models:
+        for field in model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                saved.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+class Command(BaseCommand):
+    help = "Build a large, realistic data set for benchmarks (use PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="1 = a million leads; 0.001 = a thousand."
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (reproducible).")
+        parser.add_argument("--batch-size", type=int, default=5000)
+
+    def handle(self, *args, scale: float, seed: int, batch_size: int, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be positive.")
+        if User.objects.filter(username__startswith="scale-").exists():
+            raise CommandError("A scale data set is already loaded in this database.")
+        self.rng = random.Random(seed)
+        self.batch_size = batch_size
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.started = time.monotonic()
+        self.sizes = {
+            name: max(2 if name in {"teams", "reps_per_team"} else 10, round(count * scale))
+            for name, count in FULL_SIZE.items()
+        }
+        with keep_given_timestamps(Company, Contact, Lead, Opportunity, Activity):
+            self.seed_reference_data()
+            self.seed_people()
+            self.seed_companies()
+            self.seed_contacts()
+            self.seed_leads()
+            self.seed_opportunities()
+            self.seed_conversions()
+            self.seed_activities()
+        self.progress("done")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def progress(self, message: str) -> None:
+        elapsed = time.monotonic() - self.started
+        self.stdout.write(f"[{elapsed:7.1f}s] {message}")
+        self.stdout.flush()
+
+    def insert(self, model, rows, label: str):
+        """Bulk insert in batches, one transaction per batch, reporting progress."""
+        created = []
+        total = len(rows)
+        step = max(1, total // 10)
+        next_report = step
+        for start in range(0, total, self.batch_size):
+            with transaction.atomic():
+                created.extend(model.objects.bulk_create(rows[start : start + self.batch_size]))
+            if start + self.batch_size >= next_report or start + self.batch_size >= total:
+                self.progress(f"{label}: {min(start + self.batch_size, total):,}/{total:,}")
+                next_report += step
+        return created
+
+    def moment_between(self, start: datetime.datetime, end: datetime.datetime):
+        span = max(1, int((end - start).total_seconds()))
+        return start + datetime.timedelta(seconds=self.rng.randrange(span))
+
+    def person_name(self):
+        return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+
+    def owner_of_team(self):
+        """A random rep and their team; one record in twenty is left unowned in the team."""
+        team_id, members = self.rng.choice(self.team_members)
+        if self.rng.random() < 0.05:
+            return None, team_id
+        return self.rng.choice(members), team_id
+
+    # -- phases ----------------------------------------------------------------------------
+
+    def seed_reference_data(self):
+        self.sources = []
+        for name, code, weight in LEAD_SOURCES:
+            source = LeadSource.objects.filter(code=code).first()
+            if source is None:
+                source = LeadSource.objects.create(name=name, code=code)
+            self.sources.append((source.pk, weight))
+        self.disqualify_reasons = [
+            DisqualifyReason.objects.get_or_create(name=name)[0].pk
+            for name in ["No budget", "Not a fit", "Unreachable", "Student or job seeker"]
+        ]
+        self.lost_reasons = [
+            LostReason.objects.get_or_create(name=name)[0].pk
+            for name in ["Price", "Competitor", "No budget", "No decision", "Timing"]
+        ]
+        pipeline = Pipeline.objects.filter(is_default=True).first()
+        if pipeline is None:
+            pipeline = Pipeline.objects.create(name="New business", is_default=True)
+        stages = list(pipeline.stages.order_by("order", "pk"))
+        if not stages:
+            stages = [
+                Stage.objects.create(pipeline=pipeline, name=name, order=order, probability=prob)
+                for order, (name, prob) in enumerate(DEFAULT_STAGES, start=1)
+            ]
+        self.pipeline = pipeline
+        self.stages = stages
+        self.progress(f"reference data: {len(stages)} stages, {len(self.sources)} sources")
+
+    def seed_people(self):
+        teams, managers, reps = self.sizes["teams"], [], []
+        password = User(username="x")
+        password.set_unusable_password()
+        for number in range(1, teams + 1):
+            first, last = self.person_name()
+            manager = User(
+                username=f"scale-manager-{number:02}",
+                first_name=first,
+                last_name=last,
+                email=f"manager{number}@scale.example",
+                role=User.Role.MANAGER,
+                password=password.password,
+            )
+            managers.append(manager)
+        User.objects.bulk_create(managers)
+        team_objects = Team.objects.bulk_create(
+            [
+                Team(name=f"Scale team {number:02}", manager=manager)
+                for number, manager in enumerate(managers, start=1)
+            ]
+        )
+        for team in team_objects:
+            for number in range(1, self.sizes["reps_per_team"] + 1):
+                first, last = self.person_name()
+                reps.append(
+                    User(
+                        username=f"scale-rep-{team.pk}-{number:02}",
+                        first_name=first,
+                        last_name=last,
+                        email=f"rep{team.pk}.{number}@scale.example",
+                        team=team,
+                        password=password.password,
+                    )
+                )
+        reps = User.objects.bulk_create(reps)
+        self.team_members = [
+            (team.pk, [rep.pk for rep in reps if rep.team_id == team.pk]) for team in team_objects
+        ]
+        self.progress(f"people: {len(managers) + len(reps)} users in {len(team_objects)} teams")
+
+    def seed_companies(self):
+        rows = []
+        for number in range(self.sizes["companies"]):
+            owner, team = self.owner_of_team()
+            name = f"{self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)} {number}"
+            created = self.moment_between(self.now - datetime.timedelta(days=1500), self.now)
+            rows.append(
+                Company(
+                    name=name,
+                    email_domain=f"{name.lower().replace(' ', '-')}.example",
+                    phone=f"+34 9{self.rng.randrange(10**7, 10**8)}",
+                    industry=self.rng.choice(INDUSTRIES),
+                    owner_id=owner,
+                    team_id=team,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        self.companies = [
+            (c.pk, c.owner_id, c.team_id) for c in self.insert(Company, rows, "companies")
+        ]
+
+    def seed_contacts(self):
+        rows = []
+        for number in range(self.sizes["contacts"]):
+            company_id, owner, team = self.rng.choice(self.companies)
+            first, last = self.person_name()
+            created = self.moment_between(self.now - datetime.timedelta(days=1400), self.now)
+            rows.append(
+                Contact(
+                    first_name=first,
+                    last_name=last,
+                    email=f"{first}.{last}.{number}@contact.example".lower(),
+                    phone=f"+34 6{self.rng.randrange(10**7, 10**8)}",
+                    job_title=self.rng.choice(["CEO", "CFO", "Buyer", "IT manager", "Owner"]),
+                    company_id=company_id,
+                    owner_id=owner,
+                    team_id=team,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        self.contacts = [
+            (c.pk, c.company_id, c.owner_id, c.team_id)
+            for c in self.insert(Contact, rows, "contacts")
+        ]
+
+    def seed_leads(self):
+        rows, changes = [], []
+        for number in range(self.sizes["leads"]):
+            owner, team = self.owner_of_team()
+            first, last = self.person_name()
+            status = weighted(self.rng, LEAD_STATUSES)
+            created = self.moment_between(self.now - datetime.timedelta(days=1100), self.now)
+            rows.append(
+                Lead(
+                    first_name=first,
+                    last_name=last,
+                    company_name=f"{self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)}",
+                    email=f"{first}.{last}.{number}@lead.example".lower(),
+                    phone=f"+34 7{number:08}",
+                    source_id=weighted(self.rng, self.sources),
+                    status=status,
+                    disqualify_reason_id=self.rng.choice(self.disqualify_reasons)
+                    if status == Lead.Status.DISQUALIFIED
+                    else None,
+                    owner_id=owner,
+                    team_id=team,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        leads = self.insert(Lead, rows, "leads")
+        self.leads = [(lead.pk, lead.owner_id, lead.team_id, lead.created_at) for lead in leads]
+        self.converted_leads = [lead for lead in leads if lead.status == Lead.Status.CONVERTED]
+        for lead in leads:
+            if lead.status == Lead.Status.NEW:
+                continue
+            at = lead.created_at + datetime.timedelta(hours=self.rng.randrange(1, 240))
+            changes.append(
+                LeadStatusChange(
+                    lead_id=lead.pk,
+                    from_status=Lead.Status.NEW,
+                    to_status=Lead.Status.WORKING,
+                    changed_by_id=lead.owner_id,
+                    changed_at=at,
+                )
+            )
+            if lead.status in {Lead.Status.QUALIFIED, Lead.Status.CONVERTED}:
+                changes.append(
+                    LeadStatusChange(
+                        lead_id=lead.pk,
+                        from_status=Lead.Status.WORKING,
+                        to_status=Lead.Status.QUALIFIED,
+                        changed_by_id=lead.owner_id,
+                        changed_at=at + datetime.timedelta(days=2),
+                    )
+                )
+            if lead.status in {Lead.Status.DISQUALIFIED, Lead.Status.CONVERTED}:
+                changes.append(
+                    LeadStatusChange(
+                        lead_id=lead.pk,
+                        from_status=Lead.Status.QUALIFIED
+                        if lead.status == Lead.Status.CONVERTED
+                        else Lead.Status.WORKING,
+                        to_status=lead.status,
+                        changed_by_id=lead.owner_id,
+                        changed_at=at + datetime.timedelta(days=3),
+                    )
+                )
+        del rows, leads
+        self.insert(LeadStatusChange, changes, "lead status changes")
+
+    def seed_opportunities(self):
+        rows = []
+        plan = []
+        last_stage = len(self.stages) - 1
+        for _ in range(self.sizes["opportunities"]):
+            contact_id, company_id, owner, team = self.rng.choice(self.contacts)
+            status = self.rng.choices(
+                [Opportunity.Status.OPEN, Opportunity.Status.WON, Opportunity.Status.LOST],
+                weights=[40, 30, 30],
+            )[0]
+            created = self.moment_between(self.now - datetime.timedelta(days=900), self.now)
+            if status == Opportunity.Status.OPEN:
+                stage_index = self.rng.randrange(len(self.stages))
+                closed = None
+                close_date = self.today + datetime.timedelta(days=self.rng.randrange(-30, 180))
+                probability = self.stages[stage_index].probability
+            else:
+                stage_index = (
+                    last_stage
+                    if status == Opportunity.Status.WON
+                    else self.rng.randrange(last_stage + 1)
+                )
+                closed_at = self.moment_between(
+                    created, min(self.now, created + datetime.timedelta(days=200))
+                )
+                closed = closed_at.date()
+                close_date = closed
+                probability = 100 if status == Opportunity.Status.WON else 0
+            amount = Decimal(
+                self.rng.choice([2, 5, 8, 12, 20, 35, 60, 120]) * 1000
+                + self.rng.randrange(0, 1000, 50)
+            )
+            rows.append(
+                Opportunity(
+                    name=f"{self.rng.choice(DEAL_KINDS)} {self.rng.randrange(10, 999)} seats",
+                    company_id=company_id,
+                    contact_id=contact_id,
+                    owner_id=owner,
+                    team_id=team,
+                    pipeline_id=self.pipeline.pk,
+                    stage_id=self.stages[stage_index].pk,
+                    status=status,
+                    amount=amount,
+                    currency=self.rng.choices(["EUR", "USD", "GBP"], weights=[80, 15, 5])[0],
+                    probability=probability,
+                    expected_close_date=close_date,
+                    closed_date=closed,
+                    lost_reason_id=self.rng.choice(self.lost_reasons)
+                    if status == Opportunity.Status.LOST
+                    else None,
+                    competitor=self.rng.choice(COMPETITORS)
+                    if status == Opportunity.Status.LOST
+                    else "",
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+            plan.append(stage_index)
+        opportunities = self.insert(Opportunity, rows, "opportunities")
+        self.opportunities = [(o.pk, o.owner_id, o.team_id, o.status) for o in opportunities]
+        self.contact_opportunity = {}
+        history = []
+        for opportunity, stage_index in zip(opportunities, plan, strict=True):
+            self.contact_opportunity.setdefault(opportunity.contact_id, opportunity.pk)
+            history.extend(self.history_for(opportunity, stage_index))
+        del rows, opportunities
+        self.insert(OpportunityChange, history, "opportunity history")
+
+    def history_for(self, opportunity: Opportunity, stage_index: int):
+        """created → each stage in turn → won/lost; ends at the deal's current stage."""
+        at = opportunity.created_at
+        end = (
+            timezone.make_aware(
+                datetime.datetime.combine(opportunity.closed_date, datetime.time(12))
+            )
+            if opportunity.closed_date
+            else self.now
+        )
+        end = max(end, at + datetime.timedelta(minutes=1))
+        steps = stage_index + (0 if opportunity.status == Opportunity.Status.OPEN else 1)
+        gap = max(datetime.timedelta(hours=1), (end - at) / (steps + 1))
+        rows = [
+            OpportunityChange(
+                opportunity_id=opportunity.pk,
+                field=OpportunityChange.Field.CREATED,
+                new_value=self.stages[0].name,
+                to_stage_id=self.stages[0].pk,
+                changed_by_id=opportunity.owner_id,
+                changed_at=at,
+            )
+        ]
+        for index in range(1, stage_index + 1):
+            at = min(end, at + gap)
+            rows.append(
+                OpportunityChange(
+                    opportunity_id=opportunity.pk,
+                    field=OpportunityChange.Field.STAGE,
+                    old_value=self.stages[index - 1].name,
+                    new_value=self.stages[index].name,
+                    from_stage_id=self.stages[index - 1].pk,
+                    to_stage_id=self.stages[index].pk,
+                    changed_by_id=opportunity.owner_id,
+                    changed_at=at,
+                )
+            )
+        if opportunity.status != Opportunity.Status.OPEN:
+            rows.append(
+                OpportunityChange(
+                    opportunity_id=opportunity.pk,
+                    field=OpportunityChange.Field.STATUS,
+                    old_value=Opportunity.Status.OPEN,
+                    new_value=opportunity.status,
+                    changed_by_id=opportunity.owner_id,
+                    changed_at=end,
+                )
+            )
+        elif self.rng.random() < 0.15:
+            pushed = opportunity.expected_close_date
+            rows.append(
+                OpportunityChange(
+                    opportunity_id=opportunity.pk,
+                    field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
+                    old_value=(
+                        pushed - datetime.timedelta(days=self.rng.randrange(7, 60))
+                    ).isoformat(),
+                    new_value=pushed.isoformat(),
+                    changed_by_id=opportunity.owner_id,
+                    changed_at=self.moment_between(at, self.now),
+                )
+            )
+        return rows
+
+    def seed_conversions(self):
+        rows = []
+        for lead, (contact_id, company_id, _owner, _team) in zip(
+            self.converted_leads,
+            self.rng.sample(self.contacts, min(len(self.contacts), len(self.converted_leads))),
+            strict=False,
+        ):
+            rows.append(
+                LeadConversion(
+                    lead_id=lead.pk,
+                    contact_id=contact_id,
+                    company_id=company_id,
+                    opportunity_id=self.contact_opportunity.get(contact_id),
+                    converted_by_id=lead.owner_id,
+                    converted_at=lead.created_at + datetime.timedelta(days=5),
+                )
+            )
+        self.insert(LeadConversion, rows, "lead conversions")
+
+    def seed_activities(self):
+        rows = []
+        kinds = [Activity.Kind.CALL, Activity.Kind.MEETING, Activity.Kind.EMAIL, Activity.Kind.TASK]
+        for _ in range(self.sizes["activities"]):
+            about = self.rng.choices(
+                ["opportunity", "lead", "contact", "company"], weights=[60, 25, 10, 5]
+            )[0]
+            if about == "opportunity":
+                record_id, owner, team, _status = self.rng.choice(self.opportunities)
+            elif about == "lead":
+                record_id, owner, team, _created = self.rng.choice(self.leads)
+            elif about == "contact":
+                record_id, _company, owner, team = self.rng.choice(self.contacts)
+            else:
+                record_id, owner, team = self.rng.choice(self.companies)
+            when = self.rng.random()
+            if when < 0.7:
+                due = self.today - datetime.timedelta(days=self.rng.randrange(1, 700))
+                done_at = timezone.make_aware(datetime.datetime.combine(due, datetime.time(15)))
+            elif when < 0.95:
+                due = self.today + datetime.timedelta(days=self.rng.randrange(0, 30))
+                done_at = None
+            else:
+                due = self.today - datetime.timedelta(days=self.rng.randrange(1, 20))
+                done_at = None
+            created = timezone.make_aware(
+                datetime.datetime.combine(due - datetime.timedelta(days=3), datetime.time(9))
+            )
+            rows.append(
+                Activity(
+                    kind=self.rng.choice(kinds),
+                    subject=self.rng.choice(
+                        ["Follow-up call", "Demo", "Send proposal", "Check-in", "Contract review"]
+                    ),
+                    due_date=due,
+                    done_at=done_at,
+                    owner_id=owner,
+                    team_id=team,
+                    created_at=min(created, self.now),
+                    updated_at=min(created, self.now),
+                    **{f"{about}_id": record_id},
+                )
+            )
+        self.insert(Activity, rows, "activities")
