@@ -31,6 +31,11 @@ class RepDay:
     new_leads: list[Lead] = field(default_factory=list)
 
     @property
+    def due_count(self) -> int:
+        """Activities to do today, overdue ones included."""
+        return len(self.overdue) + len(self.today)
+
+    @property
     def is_empty(self) -> bool:
         return not any(
             [
