@@ -120,7 +120,9 @@ def complete_activity(
     """
     # Lock the row: two clicks (or two people) must not complete it twice.
     activity = (
-        Activity.objects.select_for_update().select_related("opportunity").get(pk=activity.pk)
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("opportunity")
+        .get(pk=activity.pk)
     )
     if not activity.is_pending:
         raise ValidationError(_("This activity is already done."))
