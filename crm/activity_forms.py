@@ -63,11 +63,11 @@ class CompleteActivityForm(forms.Form):
 
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
     next_kind = forms.ChoiceField(
-        label=_("Next step"), choices=ACTION_KINDS, initial=Activity.Kind.CALL
+        label=_("Next step: kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL
     )
-    next_subject = forms.CharField(label=_("Next step subject"), max_length=200, required=False)
-    next_due_date = forms.DateField(label=_("Due on"), widget=DateInput, required=False)
-    next_due_time = forms.TimeField(label=_("At"), widget=TimeInput, required=False)
+    next_subject = forms.CharField(label=_("Next step: subject"), max_length=200, required=False)
+    next_due_date = forms.DateField(label=_("Next step: due on"), widget=DateInput, required=False)
+    next_due_time = forms.TimeField(label=_("Next step: at"), widget=TimeInput, required=False)
 
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)
