@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
@@ -136,6 +137,7 @@ def _form_prefix(slot: str, record, action: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def log(request: HtmxHttpRequest) -> HttpResponse:
     """Record a call, meeting, email or task already done."""
     record = _record(request)
@@ -154,6 +156,7 @@ def log(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def schedule(request: HtmxHttpRequest) -> HttpResponse:
     """Plan a call, meeting, email or task for today or later."""
     record = _record(request)
@@ -179,6 +182,7 @@ def schedule(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def note(request: HtmxHttpRequest) -> HttpResponse:
     record = _record(request)
     slot = _slot(request, record)
@@ -192,6 +196,7 @@ def note(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark an activity done; on an open deal, the next step is asked for in the same form."""
     activity = get_object_or_404(
@@ -225,6 +230,7 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def timeline(request: HtmxHttpRequest) -> HttpResponse:
     """A record's activity panel and timeline (loaded lazily or refreshed by a page)."""
     record = _record(request)
@@ -235,6 +241,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def card(request: HtmxHttpRequest) -> HttpResponse:
     """The activity part of one board card."""
     record = _record(request)

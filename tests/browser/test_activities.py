@@ -43,3 +43,31 @@ def test_rep_completes_a_call_and_schedules_the_next_step_from_my_day(
     assert list(
         Activity.objects.pending().values_list("kind", "subject", "due_date", "opportunity")
     ) == [("meeting", "Demo for Pat", next_week, deal.pk)]
+
+
+def test_rep_completes_the_next_activity_from_a_deal_card(
+    transactional_db, page, live_server, login, rep
+):
+    # The card's activity part on a page of its own; the board shows the same include.
+    deal = make_opportunity(name="Acme renewal", owner=rep, stage=make_stage(name="Proposal"))
+    call = make_activity(opportunity=deal, owner=rep, kind="call", subject="Call Pat")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    login(rep)
+    page.goto(f"{live_server.url}/activities/card/?opportunity={deal.pk}")
+    card = page.locator(f"#card-activity-{deal.pk}")
+    expect(card).to_contain_text("Call: Call Pat")
+    card.get_by_role("link", name="Done").click()
+
+    card.get_by_label("Outcome").fill("Left a message")
+    card.get_by_label("Next step: subject").fill("Call Pat again")
+    card.get_by_label("Next step: due on").fill(tomorrow.isoformat())
+    card.get_by_role("button", name="Mark done").click()
+
+    expect(card).to_contain_text("Call: Call Pat again")
+    expect(card.locator("form")).to_have_count(0)
+    call.refresh_from_db()
+    assert (call.is_done, call.outcome) == (True, "Left a message")
+    assert list(Activity.objects.pending().values_list("subject", "due_date")) == [
+        ("Call Pat again", tomorrow)
+    ]
