@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-import crm.admin_activities  # noqa: F401  (registers ActivityAdmin; crm/admin.py imports it)
+from crm.admin_activities import ActivityAdmin  # importing it registers it, as crm/admin.py will
+from crm.models import Activity, Company
 from tests.factories import make_activity
 
 
@@ -49,3 +51,11 @@ def test_admin_change_form_opens(admin_client, deal, rep):
     activity = make_activity(opportunity=deal, owner=rep, subject="Edit me")
     html = admin_client.get(f"/admin/crm/activity/{activity.pk}/change/").content.decode()
     assert 'value="Edit me"' in html
+
+
+def test_autocomplete_where_the_related_admin_offers_search(rf, admin_user):
+    site = admin.AdminSite()
+    site.register(Company, search_fields=["name"])
+    request = rf.get("/")
+    request.user = admin_user
+    assert ActivityAdmin(Activity, site).get_autocomplete_fields(request) == ["company"]
