@@ -126,3 +126,4 @@ class ContactAdmin(ScopedAdmin):
         (_("Ownership"), {"fields": ["owner", "team"]}),
         (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
+from crm import admin_activities  # noqa: E402,F401  (registers the Activity admin)

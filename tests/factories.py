@@ -108,3 +108,19 @@ def make_opportunity(**fields) -> Opportunity:
     if "owner" in fields and "team" not in fields and fields["owner"] is not None:
         fields["team"] = fields["owner"].team
     return Opportunity.objects.create(**fields)
+
+
+def make_activity(**fields):
+    """A pending task due today about a new deal, unless told otherwise."""
+    from crm.models import Activity
+    from crm.models.activities import SUBJECT_FIELDS
+
+    fields.setdefault("subject", f"Follow up {_next()}")
+    fields.setdefault("kind", Activity.Kind.TASK)
+    if not any(name in fields for name in SUBJECT_FIELDS):
+        fields["opportunity"] = make_opportunity(owner=fields.get("owner"))
+    if "due_date" not in fields and fields["kind"] != Activity.Kind.NOTE:
+        fields["due_date"] = timezone.localdate()
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return Activity.objects.create(**fields)

@@ -1,5 +1,11 @@
+import datetime
+
+from django.apps import apps
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import OwnedRecord
@@ -7,6 +13,41 @@ from crm.models.scoping import OwnedQuerySet
 
 # The records an activity can be about. Exactly one of them is set (a database constraint).
 SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
+# Where each subject's model lives, for lookups that must not import it at module level.
+SUBJECT_MODELS = {
+    "lead": "leads.Lead",
+    "opportunity": "opportunities.Opportunity",
+    "contact": "crm.Contact",
+    "company": "crm.Company",
+}
+
+
+def subject_field(record) -> str:
+    """The Activity foreign key that points at ``record``'s model ("lead", "opportunity"...)."""
+    name = record._meta.model_name
+    if name not in SUBJECT_FIELDS:
+        raise ValueError(f"Activities cannot be about a {name}.")
+    return name
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class Days(Func):
+    """A whole number of days as a duration, from a column: an interval on PostgreSQL, and
+    microseconds on SQLite (how Django stores durations there)."""
+
+    output_field = models.DurationField()
+
+    def as_sql(self, compiler, connection, **extra):
+        extra["template"] = "(%(expressions)s * 86400000000)"
+        return super().as_sql(compiler, connection, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        extra["template"] = "make_interval(days => %(expressions)s)"
+        return super().as_sql(compiler, connection, **extra)
 
 
 def _exactly_one_subject() -> Q:
@@ -21,7 +62,41 @@ def _exactly_one_subject() -> Q:
 
 
 class ActivityQuerySet(OwnedQuerySet):
-    pass
+    def visible_to(self, user):
+        """An activity is seen by whoever sees the record it is about, and by its owner.
+
+        A manager's note on a rep's deal belongs to the deal's history: the rep sees it too.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        seen = Q(owner=user)
+        for field, label in SUBJECT_MODELS.items():
+            visible = apps.get_model(label).objects.visible_to(user).values("pk")
+            seen |= Q(**{f"{field}__in": visible})
+        return self.filter(seen)
+
+    def pending(self):
+        """Activities still to do: not done, and not notes (a note is never "to do")."""
+        return self.filter(done_at__isnull=True).exclude(kind=Activity.Kind.NOTE)
+
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
+    def overdue(self, today: datetime.date | None = None):
+        """Pending activities due before today."""
+        return self.pending().filter(due_date__lt=today or timezone.localdate())
+
+    def upcoming(self, today: datetime.date | None = None):
+        """Pending activities due today or later: the next steps."""
+        return self.pending().filter(due_date__gte=today or timezone.localdate())
+
+    def about(self, record):
+        return self.filter(**{subject_field(record): record})
+
+    def with_subjects(self):
+        return self.select_related("owner", *SUBJECT_FIELDS)
 
 
 class Activity(OwnedRecord):
@@ -39,6 +114,14 @@ class Activity(OwnedRecord):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     due_time = models.TimeField(_("due time"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     lead = models.ForeignKey(
         "leads.Lead", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
@@ -74,3 +157,83 @@ class Activity(OwnedRecord):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def record(self):
+        """The lead, opportunity, contact or company this activity is about."""
+        for field in SUBJECT_FIELDS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.is_done and not self.is_note
+
+    def needs_next_step_after(self, today: datetime.date | None = None) -> bool:
+        """Completing this would leave an open deal without a next step (no other pending
+        activity due today or later)."""
+        opportunity = self.opportunity
+        if opportunity is None or not opportunity.is_open:
+            return False
+        others = Activity.objects.about(opportunity).upcoming(today).exclude(pk=self.pk)
+        return not others.exists()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_pending and self.due_date is not None and self.due_date < today
+
+
+# Badges. Each rule in one sentence, computed by the database for a whole queryset:
+# - overdue: the record has a pending activity whose due date is before today;
+# - no next step: an open deal has no pending activity due today or later;
+# - stale: an open deal's last done activity (or, with none, its creation) is more than its
+#   stage's ``stale_after_days`` days before today.
+
+
+def with_activity_badges(queryset, *, today: datetime.date | None = None):
+    """Annotate a Lead, Opportunity, Contact or Company queryset with what its badges need.
+
+    Adds, without a query per row:
+    ``next_activity_id``, ``next_activity_date``, ``next_activity_subject``,
+    ``next_activity_kind`` (the earliest pending dated activity, overdue ones included),
+    ``has_overdue``, ``has_next_step``, ``last_activity_at``; and on opportunities also
+    ``needs_next_step`` and ``is_stale``.
+    """
+    today = today or timezone.localdate()
+    field = subject_field(queryset.model)
+    mine = Activity.objects.filter(**{field: OuterRef("pk")})
+    pending = mine.pending().filter(due_date__isnull=False)
+    first_pending = pending.order_by("due_date", F("due_time").asc(nulls_last=True), "pk")
+    last_done = mine.done().order_by("-done_at").values("done_at")[:1]
+    queryset = queryset.annotate(
+        next_activity_id=Subquery(first_pending.values("pk")[:1]),
+        next_activity_date=Subquery(first_pending.values("due_date")[:1]),
+        next_activity_subject=Subquery(first_pending.values("subject")[:1]),
+        next_activity_kind=Subquery(first_pending.values("kind")[:1]),
+        has_overdue=Exists(pending.filter(due_date__lt=today)),
+        has_next_step=Exists(pending.filter(due_date__gte=today)),
+        last_activity_at=Subquery(last_done),
+    )
+    if field != "opportunity":
+        return queryset
+    is_open = Q(status="open")
+    touched_at = Coalesce(F("last_activity_at"), F("created_at"))
+    allowed = Days(F("stage__stale_after_days"))
+    return queryset.annotate(
+        needs_next_step=ExpressionWrapper(
+            is_open & Q(has_next_step=False), output_field=models.BooleanField()
+        ),
+        stale_at=ExpressionWrapper(touched_at + allowed, output_field=models.DateTimeField()),
+        is_stale=ExpressionWrapper(
+            is_open & Q(stale_at__lt=start_of_day(today)), output_field=models.BooleanField()
+        ),
+    )

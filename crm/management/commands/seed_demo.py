@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from crm import activities_demo
 from crm import demo as core_demo
 from leads import demo as leads_demo
 from opportunities import demo as opportunities_demo
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         core_demo.seed_records(people)
         opportunities_demo.seed(people)
         leads_demo.seed(people)
+        activities_demo.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000"))
         for user in [people.admin, people.manager, *people.reps]:
             self.stdout.write(

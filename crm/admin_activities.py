@@ -1,0 +1,88 @@
+"""Admin for activities. Imported by crm/admin.py (``from crm import admin_activities``)."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Activity, User
+from crm.models.activities import SUBJECT_FIELDS, SUBJECT_MODELS
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("To do")),
+            ("overdue", _("Overdue")),
+            ("done", _("Done")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.pending()
+        if self.value() == "overdue":
+            return queryset.overdue(timezone.localdate())
+        if self.value() == "done":
+            return queryset.done()
+        return queryset
+
+
+class AboutFilter(admin.SimpleListFilter):
+    title = _("about")
+    parameter_name = "about"
+
+    def lookups(self, request, model_admin):
+        return [
+            (field, Activity._meta.get_field(field).related_model._meta.verbose_name)
+            for field in SUBJECT_FIELDS
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in SUBJECT_FIELDS:
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        return queryset
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["subject", "kind", "about", "owner", "due_date", "due_time", "done_at"]
+    list_filter = [StateFilter, "kind", AboutFilter, "team", "due_date"]
+    search_fields = ["subject", "notes", "outcome", "owner__username", "owner__last_name"]
+    date_hierarchy = "due_date"
+    list_select_related = ["owner", *SUBJECT_FIELDS]
+    readonly_fields = ["created_at", "updated_at", "done_by"]
+    # Autocomplete where the related admin offers it (see get_autocomplete_fields); a raw id
+    # box otherwise, never a select listing every lead.
+    raw_id_fields = ["owner", *SUBJECT_FIELDS]
+    fieldsets = [
+        (None, {"fields": ["kind", "subject", "notes"]}),
+        (_("When"), {"fields": ["due_date", "due_time", "done_at", "done_by", "outcome"]}),
+        (_("About"), {"fields": list(SUBJECT_FIELDS)}),
+        (_("Ownership"), {"fields": ["owner", "team", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("about"))
+    def about(self, activity: Activity):
+        return activity.record
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_autocomplete_fields(self, request):
+        fields = []
+        for name in ["owner", *SUBJECT_FIELDS]:
+            related = Activity._meta.get_field(name).related_model
+            related_admin = self.admin_site._registry.get(related)
+            if related_admin is not None and related_admin.search_fields:
+                fields.append(name)
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only records and people the admin user may see can be chosen.
+        if db_field.name in SUBJECT_MODELS:
+            kwargs["queryset"] = db_field.related_model.objects.visible_to(request.user)
+        elif db_field.name == "owner":
+            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,79 @@
+"""The history of a lead, opportunity, contact or company: activities, notes and recorded
+changes, newest first, in a constant number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from crm.models import Activity, Contact, User
+from crm.models.activities import subject_field, with_activity_badges
+from leads.models import LeadStatusChange
+from opportunities.models import Opportunity, OpportunityChange
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # "activity", "note", "deal_change" or "lead_change"
+    activity: Activity | None = None
+    change: OpportunityChange | LeadStatusChange | None = None
+
+
+@dataclass
+class Timeline:
+    """What ``includes/timeline_slot.html`` shows for one record."""
+
+    record: object
+    badges: object  # the record annotated by with_activity_badges
+    pending: list[Activity] = field(default_factory=list)
+    history: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def record_kind(self) -> str:
+        return subject_field(self.record)
+
+
+def _activities_for(record, user: User):
+    """Activities about the record itself; a contact or company also shows those about its
+    deals (and a company those about its contacts) that the user may see."""
+    kind = subject_field(record)
+    if kind in ("lead", "opportunity"):
+        return Activity.objects.about(record)
+    deals = Opportunity.objects.visible_to(user).filter(**{kind: record}).values("pk")
+    about = Q(**{kind: record}) | Q(opportunity__in=deals)
+    if kind == "company":
+        contacts = Contact.objects.visible_to(user).filter(company=record).values("pk")
+        about |= Q(contact__in=contacts)
+    return Activity.objects.filter(about)
+
+
+def build_timeline(record, *, user: User, today: datetime.date | None = None) -> Timeline:
+    """Queries: the record's badges, its activities, and (deals and leads) its changes."""
+    today = today or timezone.localdate()
+    model = type(record)
+    badges = with_activity_badges(model.objects.filter(pk=record.pk), today=today).get()
+    activities = list(
+        _activities_for(record, user).select_related("owner", "done_by", "opportunity", "contact")
+    )
+    pending = sorted(
+        (a for a in activities if a.is_pending),
+        key=lambda a: (a.due_date or datetime.date.max, a.due_time or datetime.time.max, a.pk),
+    )
+    history = [
+        TimelineEntry(at=a.done_at, kind="note" if a.is_note else "activity", activity=a)
+        for a in activities
+        if a.is_done
+    ]
+    kind = subject_field(record)
+    if kind == "opportunity":
+        changes = OpportunityChange.objects.filter(opportunity=record).select_related(
+            "changed_by", "from_stage", "to_stage"
+        )
+        history += [TimelineEntry(at=c.changed_at, kind="deal_change", change=c) for c in changes]
+    elif kind == "lead":
+        changes = LeadStatusChange.objects.filter(lead=record).select_related("changed_by")
+        history += [TimelineEntry(at=c.changed_at, kind="lead_change", change=c) for c in changes]
+    history.sort(key=lambda entry: entry.at, reverse=True)
+    return Timeline(record=record, badges=badges, pending=pending, history=history)

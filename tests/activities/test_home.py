@@ -1,0 +1,144 @@
+"""My day: what a rep sees first thing, and a manager's view of the team, by rep."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from crm.models.activities import start_of_day
+from crm.my_day import build_day
+from opportunities.models import Opportunity
+from tests.factories import make_activity, make_lead, make_opportunity
+
+TODAY = timezone.localdate
+
+
+def day(n: int) -> datetime.date:
+    return TODAY() + datetime.timedelta(days=n)
+
+
+def subjects(activities):
+    return [a.subject for a in activities]
+
+
+@pytest.fixture
+def alices_week(rep, deal):
+    make_activity(opportunity=deal, owner=rep, subject="Late call", due_date=day(-1))
+    make_activity(opportunity=deal, owner=rep, subject="Today's meeting", due_date=day(0))
+    make_activity(opportunity=deal, owner=rep, subject="In a week", due_date=day(7))
+    make_activity(opportunity=deal, owner=rep, subject="Too far", due_date=day(8))
+    make_activity(
+        opportunity=deal, owner=rep, subject="Done", due_date=day(0), done_at=timezone.now()
+    )
+
+
+def test_rep_day_sorts_activities_into_overdue_today_and_next_week(rep, alices_week):
+    [group] = build_day(rep).groups
+    assert (subjects(group.overdue), subjects(group.today), subjects(group.upcoming)) == (
+        ["Late call"],
+        ["Today's meeting"],
+        ["In a week"],
+    )
+
+
+def test_rep_day_lists_deals_without_next_step_and_stale_ones(rep, stage):
+    planned = make_opportunity(name="Planned", owner=rep, stage=stage)
+    make_activity(opportunity=planned, owner=rep, due_date=day(3))
+    make_opportunity(name="Forgotten", owner=rep, stage=stage)
+    stale = make_opportunity(name="Dusty", owner=rep, stage=stage)
+    make_activity(opportunity=stale, owner=rep, due_date=day(1))
+    Opportunity.objects.filter(pk=stale.pk).update(created_at=start_of_day(day(-15)))
+    make_opportunity(name="Won", owner=rep, stage=stage, status="won")
+
+    [group] = build_day(rep).groups
+    assert [d.name for d in group.no_next_step] == ["Forgotten"]
+    assert [d.name for d in group.stale] == ["Dusty"]
+
+
+def test_rep_day_lists_new_leads_nobody_has_touched(rep, north, other_rep):
+    make_lead(first_name="Fresh", last_name="Lead", owner=rep)
+    make_lead(first_name="Team", last_name="Lead", team=north)
+    touched = make_lead(first_name="Called", last_name="Lead", owner=rep)
+    make_activity(lead=touched, owner=rep, due_date=day(2))
+    make_lead(first_name="Working", last_name="Lead", owner=rep, status="working")
+    make_lead(first_name="Charlies", last_name="Lead", owner=other_rep)
+
+    [group] = build_day(rep).groups
+    assert sorted(str(lead) for lead in group.new_leads) == ["Fresh Lead", "Team Lead"]
+
+
+def test_rep_day_leaves_out_teammates_work(rep, teammate, stage):
+    bobs = make_opportunity(owner=teammate, stage=stage)
+    make_activity(opportunity=bobs, owner=teammate, subject="Bob's call")
+    assert build_day(rep).is_empty
+
+
+def test_manager_day_is_grouped_by_rep(manager, rep, teammate, other_rep, stage):
+    alices = make_opportunity(name="Alice's deal", owner=rep, stage=stage)
+    make_activity(opportunity=alices, owner=rep, subject="Alice calls", due_date=day(0))
+    make_opportunity(name="Bob's deal", owner=teammate, stage=stage)
+    charlies = make_opportunity(owner=other_rep, stage=stage)
+    make_activity(opportunity=charlies, owner=other_rep, subject="Charlie calls")
+
+    result = build_day(manager)
+    groups = {str(g.rep): g for g in result.groups}
+    assert list(groups) == ["Alice Rep", "Bob Rep"]
+    assert subjects(groups["Alice Rep"].today) == ["Alice calls"]
+    assert [d.name for d in groups["Bob Rep"].no_next_step] == ["Bob's deal"]
+
+
+def test_home_page_shows_the_rep_day(rep_client, alices_week):
+    html = rep_client.get("/").content.decode()
+    assert "<html" in html
+    assert "Late call" in html and "Today&#x27;s meeting" in html and "In a week" in html
+    assert "Too far" not in html
+
+
+def test_home_fragment_with_htmx(rep_client, alices_week, htmx_headers):
+    html = rep_client.get("/", headers=htmx_headers).content.decode()
+    assert html.lstrip().startswith('<div id="my-day"')
+    assert "Late call" in html
+
+
+def test_manager_home_shows_each_rep(manager_client, rep, teammate, stage):
+    make_opportunity(name="Bob's deal", owner=teammate, stage=stage)
+    html = manager_client.get("/").content.decode()
+    assert "Alice Rep" in html and "Bob Rep" in html and "Bob&#x27;s deal" in html
+
+
+def test_home_refuses_post(rep_client):
+    assert rep_client.post("/").status_code == 405
+
+
+def test_home_needs_login(client):
+    assert client.get("/")["Location"] == "/accounts/login/?next=/"
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_queries):
+    for number in range(rows):
+        deal = make_opportunity(owner=rep, stage=stage)
+        make_activity(opportunity=deal, owner=rep, subject=f"Due {number}", due_date=day(-1))
+        make_activity(lead=make_lead(owner=rep), owner=rep, due_date=day(1))
+        make_lead(owner=rep)
+    # session, user, the user's team (menu), pending activities with their records, deals
+    # needing attention, new leads
+    with django_assert_num_queries(6):
+        html = rep_client.get("/").content.decode()
+    assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_manager_home_query_count(
+    manager_client, rep, teammate, stage, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        for owner in (rep, teammate):
+            deal = make_opportunity(owner=owner, stage=stage)
+            make_activity(opportunity=deal, owner=owner, subject=f"Due {number}", due_date=day(0))
+            make_lead(owner=owner)
+    # session, user, activities, deals, new leads, the team's reps (a manager has no team)
+    with django_assert_num_queries(6):
+        html = manager_client.get("/").content.decode()
+    assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows

@@ -1,0 +1,46 @@
+"""The Activity table: exactly one record per activity, and who sees which activity."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from crm.models import Activity
+from tests.factories import make_activity, make_company, make_lead, make_opportunity
+
+
+def test_activity_about_nothing_is_refused_by_the_database(rep):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.create(subject="Orphan", owner=rep)
+
+
+def test_activity_about_two_records_is_refused_by_the_database(rep):
+    deal = make_opportunity(owner=rep)
+    company = make_company(owner=rep)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.create(subject="Both", owner=rep, opportunity=deal, company=company)
+
+
+def test_activity_about_one_record_is_stored(rep):
+    lead = make_lead(owner=rep)
+    activity = Activity.objects.create(subject="Call back", owner=rep, lead=lead)
+    assert (activity.record, list(lead.activities.all())) == (lead, [activity])
+
+
+def test_activity_is_seen_by_whoever_sees_its_record(rep, teammate, other_rep, manager, north):
+    deal = make_opportunity(owner=rep)
+    managers_note = make_activity(opportunity=deal, owner=manager, kind="note", due_date=None)
+    own = make_activity(opportunity=deal, owner=rep)
+    team_deal = make_opportunity(team=north)
+    on_team_deal = make_activity(opportunity=team_deal, owner=teammate)
+
+    assert set(Activity.objects.visible_to(rep)) == {managers_note, own, on_team_deal}
+    assert set(Activity.objects.visible_to(teammate)) == {on_team_deal}
+    assert set(Activity.objects.visible_to(manager)) == {managers_note, own, on_team_deal}
+    assert list(Activity.objects.visible_to(other_rep)) == []
+
+
+def test_pending_excludes_done_activities_and_notes(rep):
+    deal = make_opportunity(owner=rep)
+    todo = make_activity(opportunity=deal)
+    make_activity(opportunity=deal, done_at="2026-01-01T10:00:00Z")
+    make_activity(opportunity=deal, kind="note", due_date=None)
+    assert list(Activity.objects.pending()) == [todo]
