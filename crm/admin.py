@@ -126,4 +126,6 @@ class ContactAdmin(ScopedAdmin):
         (_("Ownership"), {"fields": ["owner", "team"]}),
         (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
+
+
 from crm import admin_activities  # noqa: E402,F401  (registers the Activity admin)

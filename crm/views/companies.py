@@ -11,6 +11,7 @@ from crm.forms import CompanyForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
 from crm.models import Company
 from crm.services import delete_record, protected_links
+from crm.timeline import build_timeline
 
 PER_PAGE = 25
 
@@ -58,6 +59,7 @@ def company_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "crm/company_detail.html",
         {
             "company": company,
+            "activity_timeline": build_timeline(company, user=request.user),
             "contacts": contacts,
             "opportunities": opportunities,
             "conversions": conversions,
