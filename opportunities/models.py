@@ -1,9 +1,11 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,13 +97,62 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.filter(status=Opportunity.Status.LOST)
 
     def with_weighted_amount(self):
-        """``weighted_amount`` = amount × probability / 100, computed by the database."""
+        """``weighted_amount_db`` = amount × probability / 100, computed by the database."""
+        return self.annotate(weighted_amount_db=weighted_amount_expression())
+
+    def search(self, text: str):
+        """Deals whose name or company name contains ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(company__name__icontains=text))
+
+    def totals(self) -> dict:
+        """Number of deals, total amount and total weighted amount, in one query."""
+        return self.order_by().aggregate(**_totals())
+
+    def totals_by_stage(self) -> dict[int, dict]:
+        """``{stage_id: {"count", "amount", "weighted"}}`` for every stage, in one query."""
+        rows = self.order_by().values("stage").annotate(**_totals())
+        return {row.pop("stage"): row for row in rows}
+
+    def first_per_stage(self, size: int):
+        """The first ``size`` deals of each stage by close date: one windowed query."""
         return self.annotate(
-            weighted_amount_db=ExpressionWrapper(
-                F("amount") * F("probability") / Decimal(100),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
+            stage_row=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("expected_close_date").asc(), F("pk").asc()],
             )
-        )
+        ).filter(stage_row__lte=size)
+
+    def after(self, cursor: tuple[datetime.date, int] | None):
+        """Deals that come after ``cursor`` (close date, pk) in board order."""
+        if cursor is None:
+            return self
+        date, pk = cursor
+        return self.filter(
+            Q(expected_close_date__gt=date) | Q(expected_close_date=date, pk__gt=pk)
+        ).order_by("expected_close_date", "pk")
+
+
+def weighted_amount_expression():
+    # × 0.01 rather than ÷ 100: SQLite divides integers as integers.
+    return ExpressionWrapper(
+        F("amount") * F("probability") * Value(Decimal("0.01")),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def _totals() -> dict:
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return {
+        "count": Count("pk"),
+        "amount": Coalesce(Sum("amount"), Value(Decimal(0)), output_field=money),
+        "weighted": Coalesce(
+            Sum(weighted_amount_expression()), Value(Decimal(0)), output_field=money
+        ),
+    }
 
 
 class Opportunity(OwnedRecord):
