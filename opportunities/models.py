@@ -108,11 +108,11 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.filter(Q(name__icontains=text) | Q(company__name__icontains=text))
 
     def totals(self) -> dict:
-        """Number of deals, total amount and total weighted amount, in one query."""
+        """``{"deals", "amount_total", "weighted_total"}`` in one query."""
         return self.order_by().aggregate(**_totals())
 
     def totals_by_stage(self) -> dict[int, dict]:
-        """``{stage_id: {"count", "amount", "weighted"}}`` for every stage, in one query."""
+        """``{stage_id: {"deals", "amount_total", "weighted_total"}}``, in one query."""
         rows = self.order_by().values("stage").annotate(**_totals())
         return {row.pop("stage"): row for row in rows}
 
@@ -147,9 +147,9 @@ def weighted_amount_expression():
 def _totals() -> dict:
     money = DecimalField(max_digits=18, decimal_places=2)
     return {
-        "count": Count("pk"),
-        "amount": Coalesce(Sum("amount"), Value(Decimal(0)), output_field=money),
-        "weighted": Coalesce(
+        "deals": Count("pk"),
+        "amount_total": Coalesce(Sum("amount"), Value(Decimal(0)), output_field=money),
+        "weighted_total": Coalesce(
             Sum(weighted_amount_expression()), Value(Decimal(0)), output_field=money
         ),
     }

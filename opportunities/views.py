@@ -95,9 +95,9 @@ def _columns(queryset, stages: list[Stage]) -> list[Column]:
     for stage_id, totals in queryset.totals_by_stage().items():
         column = columns[stage_id]
         column.count, column.amount, column.weighted = (
-            totals["count"],
-            totals["amount"],
-            totals["weighted"],
+            totals["deals"],
+            totals["amount_total"],
+            totals["weighted_total"],
         )
     cards = (
         queryset.first_per_stage(COLUMN_SIZE)
@@ -125,6 +125,8 @@ def board(request: HtmxHttpRequest):
     """The pipeline board: one column per stage of the chosen pipeline, open deals only."""
     filterset = _board_filterset(request)
     pipelines = list(Pipeline.objects.all())
+    # The pipeline select is drawn from the list already loaded rather than a second query.
+    filterset.form.fields["pipeline"].widget.choices = [(p.pk, p.name) for p in pipelines]
     pipeline = _chosen_pipeline(filterset, pipelines)
     stages = list(pipeline.stages.all()) if pipeline else []
     queryset = filterset.qs.filter(pipeline=pipeline) if pipeline else filterset.qs.none()

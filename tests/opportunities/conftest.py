@@ -1,12 +1,14 @@
 import pytest
 
+from opportunities.models import Pipeline
 from tests.factories import make_lost_reason, make_opportunity, make_pipeline
 
 
 @pytest.fixture
 def pipeline(db):
-    """Qualification (30 %), Proposal (60 %), Negotiation (90 %)."""
-    return make_pipeline(name="Sales")
+    """The default pipeline: Qualification (30 %), Proposal (60 %), Negotiation (90 %)."""
+    Pipeline.objects.update(is_default=False)
+    return make_pipeline(name="Sales", is_default=True)
 
 
 @pytest.fixture
