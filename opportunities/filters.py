@@ -21,6 +21,15 @@ def teams_for(request):
     return Team.objects.filter(pk=user.team_id)
 
 
+class StageChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.pipeline} · {obj.name}"
+
+
+class StageFilter(django_filters.ModelChoiceFilter):
+    field_class = StageChoiceField
+
+
 class BaseOpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     owner = django_filters.ModelChoiceFilter(
@@ -59,7 +68,7 @@ class OpportunityFilter(BaseOpportunityFilter):
     pipeline = django_filters.ModelChoiceFilter(
         label=_("Pipeline"), queryset=Pipeline.objects.all(), empty_label=_("All pipelines")
     )
-    stage = django_filters.ModelChoiceFilter(
+    stage = StageFilter(
         label=_("Stage"),
         queryset=Stage.objects.select_related("pipeline"),
         empty_label=_("All stages"),
@@ -72,6 +81,7 @@ class OpportunityFilter(BaseOpportunityFilter):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Expected close date"),
         fields=(
             ("expected_close_date", "close"),
             ("amount", "amount"),

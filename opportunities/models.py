@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
@@ -116,15 +116,30 @@ class OpportunityQuerySet(OwnedQuerySet):
         rows = self.order_by().values("stage").annotate(**_totals())
         return {row.pop("stage"): row for row in rows}
 
-    def first_per_stage(self, size: int):
-        """The first ``size`` deals of each stage by close date: one windowed query."""
-        return self.annotate(
+    def first_per_stage(self, stage_ids: list[int], size: int) -> list["Opportunity"]:
+        """The first ``size`` deals of each stage by close date, in one query.
+
+        On PostgreSQL: a UNION ALL of one LIMIT per stage, each part reading ``opp_board_idx``
+        in order and stopping after ``size`` rows, so the cost does not grow with the column.
+        Elsewhere (SQLite cannot limit the parts of a UNION): a row number per stage.
+        """
+        ordered = self.order_by("expected_close_date", "pk")
+        if not stage_ids:
+            return []
+        if len(stage_ids) == 1:
+            return list(ordered.filter(stage_id=stage_ids[0])[:size])
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            parts = [ordered.filter(stage_id=pk)[:size] for pk in stage_ids]
+            rows = list(parts[0].union(*parts[1:], all=True))
+            return sorted(rows, key=lambda row: (row.expected_close_date, row.pk))
+        numbered = ordered.filter(stage_id__in=stage_ids).annotate(
             stage_row=Window(
                 RowNumber(),
-                partition_by=[F("stage")],
+                partition_by=[F("stage_id")],
                 order_by=[F("expected_close_date").asc(), F("pk").asc()],
             )
-        ).filter(stage_row__lte=size)
+        )
+        return list(numbered.filter(stage_row__lte=size))
 
     def after(self, cursor: tuple[datetime.date, int] | None):
         """Deals that come after ``cursor`` (close date, pk) in board order."""

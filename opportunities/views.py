@@ -88,7 +88,7 @@ def _columns(queryset, stages: list[Stage]) -> list[Column]:
     """Columns with their totals over every matching deal and their first cards.
 
     Two queries whatever the number of stages: the totals grouped by stage, and the first
-    cards of every stage in one windowed query.
+    cards of every stage together (see ``OpportunityQuerySet.first_per_stage``).
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))
@@ -99,11 +99,7 @@ def _columns(queryset, stages: list[Stage]) -> list[Column]:
             totals["amount_total"],
             totals["weighted_total"],
         )
-    cards = (
-        queryset.first_per_stage(COLUMN_SIZE)
-        .select_related("company", "owner")
-        .order_by("stage", "expected_close_date", "pk")
-    )
+    cards = queryset.select_related("company", "owner").first_per_stage(list(columns), COLUMN_SIZE)
     for card in cards:
         columns[card.stage_id].cards.append(card)
     return list(columns.values())
