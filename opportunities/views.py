@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from opportunities import services
@@ -72,7 +74,8 @@ def _board_query(filterset: BoardFilter) -> str:
     """The filters as a query string, carried by every board action so columns re-render alike."""
     query = QueryDict(mutable=True)
     for name, value in filterset.data.items():
-        if name in filterset.filters and value:
+        # Empty values are kept: "owner=" (everyone) differs from no owner given (mine).
+        if name in filterset.filters:
             query[name] = value
     return query.urlencode()
 
@@ -101,7 +104,9 @@ def _columns(queryset, stages: list[Stage]) -> list[Column]:
         )
     cards = queryset.select_related("company", "owner").first_per_stage(list(columns), COLUMN_SIZE)
     for card in cards:
-        columns[card.stage_id].cards.append(card)
+        column = columns[card.stage_id]
+        card.stage = column.stage  # already loaded: a card's stage costs no query
+        column.cards.append(card)
     return list(columns.values())
 
 
@@ -117,6 +122,7 @@ def _board_context(request, filterset: BoardFilter, *, stages: list[Stage] | Non
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def board(request: HtmxHttpRequest):
     """The pipeline board: one column per stage of the chosen pipeline, open deals only."""
     filterset = _board_filterset(request)
@@ -143,6 +149,7 @@ def _parse_cursor(value: str) -> tuple[datetime.date, int] | None:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def column(request: HtmxHttpRequest, stage_pk: int):
     """One column of the board: with ``after``, only the next cards ("load more")."""
     stage = get_object_or_404(Stage.objects.select_related("pipeline"), pk=stage_pk)
@@ -292,6 +299,7 @@ def _list_filterset(request) -> OpportunityFilter:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def opportunity_list(request: HtmxHttpRequest):
     filterset = _list_filterset(request)
     rows = filterset.qs.select_related("company", "owner", "stage").with_weighted_amount()
@@ -327,20 +335,20 @@ class _Echo:
 
 
 EXPORT_COLUMNS = [
-    ("name", "Name"),
-    ("company__name", "Company"),
-    ("pipeline__name", "Pipeline"),
-    ("stage__name", "Stage"),
-    ("status", "Status"),
-    ("amount", "Amount"),
-    ("currency", "Currency"),
-    ("probability", "Probability"),
-    ("expected_close_date", "Expected close date"),
-    ("closed_date", "Closed on"),
-    ("owner__username", "Owner"),
-    ("team__name", "Team"),
-    ("lost_reason__name", "Lost reason"),
-    ("competitor", "Competitor"),
+    ("name", gettext_lazy("Name")),
+    ("company__name", gettext_lazy("Company")),
+    ("pipeline__name", gettext_lazy("Pipeline")),
+    ("stage__name", gettext_lazy("Stage")),
+    ("status", gettext_lazy("Status")),
+    ("amount", gettext_lazy("Amount")),
+    ("currency", gettext_lazy("Currency")),
+    ("probability", gettext_lazy("Probability")),
+    ("expected_close_date", gettext_lazy("Expected close date")),
+    ("closed_date", gettext_lazy("Closed on")),
+    ("owner__username", gettext_lazy("Owner")),
+    ("team__name", gettext_lazy("Team")),
+    ("lost_reason__name", gettext_lazy("Lost reason")),
+    ("competitor", gettext_lazy("Competitor")),
 ]
 
 
@@ -356,7 +364,7 @@ def export(request: HtmxHttpRequest):
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow([label for _name, label in EXPORT_COLUMNS])
+        yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
         for row in rows:
             yield writer.writerow([spreadsheet_safe(value) for value in row])
 
@@ -382,6 +390,7 @@ def _detailed(request, pk: int) -> Opportunity:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def detail(request: HtmxHttpRequest, pk: int):
     opportunity = _detailed(request, pk)
     template = "opportunities/opportunity_detail.html"

@@ -235,3 +235,17 @@ def test_board_query_count_does_not_grow_with_deals(
         response = rep_client.get(BOARD)
 
     assert response.content.decode().count('class="deal-name') == 3 * per_column
+
+
+def test_board_varies_on_htmx_so_the_back_button_never_shows_a_fragment(rep_client, db):
+    response = rep_client.get(BOARD)
+
+    assert "HX-Request" in response["Vary"]
+
+
+def test_board_actions_keep_the_chosen_everyone_filter(rep_client, rep, north, stages):
+    make_opportunity(name="Unassigned", owner=None, team=north, stage=stages[0])
+
+    html = rep_client.get(BOARD, {"owner": ""}).content.decode()
+
+    assert f'action="/opportunities/{Opportunity.objects.get().pk}/move/?owner="' in html
