@@ -48,3 +48,18 @@ def test_admin_history_is_read_only(admin_client, rep, stages):
     assert "Qualification" in changelist.content.decode()
     assert (add.status_code, delete.status_code) == (403, 403)
     assert deal.changes.count() == 2
+
+
+def test_admin_pages_render_for_every_model(admin_client, deal):
+    pages = [
+        reverse("admin:opportunities_opportunity_change", args=[deal.pk]),
+        reverse("admin:opportunities_opportunity_add"),
+        reverse("admin:opportunities_stage_changelist"),
+        reverse("admin:opportunities_lostreason_changelist"),
+        reverse("admin:opportunities_pipeline_changelist"),
+    ]
+
+    responses = [admin_client.get(url) for url in pages]
+
+    assert [response.status_code for response in responses] == [200] * len(pages)
+    assert "Acme renewal" in responses[0].content.decode()
