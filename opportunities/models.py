@@ -4,13 +4,25 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, Window
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import OwnedRecord
+from crm.models.currency import ExchangeRate
 from crm.models.scoping import OwnedQuerySet
 
 
@@ -107,13 +119,16 @@ class OpportunityQuerySet(OwnedQuerySet):
             return self
         return self.filter(Q(name__icontains=text) | Q(company__name__icontains=text))
 
-    def totals(self) -> dict:
-        """``{"deals", "amount_total", "weighted_total"}`` in one query."""
-        return self.order_by().aggregate(**_totals())
+    def totals(self, rates: dict[str, Decimal] | None = None) -> dict:
+        """``{"deals", "amount_total", "weighted_total"}`` in one query.
 
-    def totals_by_stage(self) -> dict[int, dict]:
+        Amounts are converted to the base currency at ``rates`` (see ``rates_to_base``).
+        """
+        return self.order_by().aggregate(**_totals(rates or {}))
+
+    def totals_by_stage(self, rates: dict[str, Decimal] | None = None) -> dict[int, dict]:
         """``{stage_id: {"deals", "amount_total", "weighted_total"}}``, in one query."""
-        rows = self.order_by().values("stage").annotate(**_totals())
+        rows = self.order_by().values("stage").annotate(**_totals(rates or {}))
         return {row.pop("stage"): row for row in rows}
 
     def first_per_stage(self, stage_ids: list[int], size: int) -> list["Opportunity"]:
@@ -151,21 +166,54 @@ class OpportunityQuerySet(OwnedQuerySet):
         ).order_by("expected_close_date", "pk")
 
 
-def weighted_amount_expression():
+def weighted_amount_expression(amount=None):
     # × 0.01 rather than ÷ 100: SQLite divides integers as integers.
     return ExpressionWrapper(
-        F("amount") * F("probability") * Value(Decimal("0.01")),
+        (amount or F("amount")) * F("probability") * Value(Decimal("0.01")),
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
 
 
-def _totals() -> dict:
-    money = DecimalField(max_digits=18, decimal_places=2)
+def rates_to_base(on: datetime.date | None = None) -> dict[str, Decimal]:
+    """``{currency: rate}``: the rate of each currency valid on ``on`` (today), one query."""
+    on = on or timezone.localdate()
+    rates: dict[str, Decimal] = {}
+    for currency, rate in (
+        ExchangeRate.objects.filter(valid_from__lte=on)
+        .order_by("currency", "-valid_from")
+        .values_list("currency", "rate")
+    ):
+        rates.setdefault(currency, rate)
+    rates.pop(settings.BASE_CURRENCY, None)
+    return rates
+
+
+def amount_in_base_expression(rates: dict[str, Decimal]):
+    """The amount in the base currency, with the rates written into the SQL as constants.
+
+    A currency without a rate counts at par: better a visible total than a hidden deal.
+    """
+    if not rates:
+        return F("amount")
+    return ExpressionWrapper(
+        F("amount")
+        * Case(
+            *(When(currency=code, then=Value(rate)) for code, rate in rates.items()),
+            default=Value(Decimal(1)),
+            output_field=DecimalField(max_digits=18, decimal_places=8),
+        ),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+
+
+def _totals(rates: dict[str, Decimal]) -> dict:
+    money = DecimalField(max_digits=20, decimal_places=2)
+    amount = amount_in_base_expression(rates)
     return {
         "deals": Count("pk"),
-        "amount_total": Coalesce(Sum("amount"), Value(Decimal(0)), output_field=money),
+        "amount_total": Coalesce(Sum(amount), Value(Decimal(0)), output_field=money),
         "weighted_total": Coalesce(
-            Sum(weighted_amount_expression()), Value(Decimal(0)), output_field=money
+            Sum(weighted_amount_expression(amount)), Value(Decimal(0)), output_field=money
         ),
     }
 

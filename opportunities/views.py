@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -20,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from opportunities import services
 from opportunities.filters import BoardFilter, OpportunityFilter
 from opportunities.forms import LostForm, MoveForm, OpportunityForm, QuickEditForm
-from opportunities.models import Opportunity, Pipeline, Stage
+from opportunities.models import Opportunity, Pipeline, Stage, rates_to_base
 
 # Cards shown per board column before "load more".
 COLUMN_SIZE = 25
@@ -90,12 +91,13 @@ def _chosen_pipeline(filterset: BoardFilter, pipelines: list[Pipeline]) -> Pipel
 def _columns(queryset, stages: list[Stage]) -> list[Column]:
     """Columns with their totals over every matching deal and their first cards.
 
-    Two queries whatever the number of stages: the totals grouped by stage, and the first
-    cards of every stage together (see ``OpportunityQuerySet.first_per_stage``).
+    Three queries whatever the number of stages: today's exchange rates, the totals (in the
+    base currency) grouped by stage, and the first cards of every stage together (see
+    ``OpportunityQuerySet.first_per_stage``).
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))
-    for stage_id, totals in queryset.totals_by_stage().items():
+    for stage_id, totals in queryset.totals_by_stage(rates_to_base()).items():
         column = columns[stage_id]
         column.count, column.amount, column.weighted = (
             totals["deals"],
@@ -118,6 +120,7 @@ def _board_context(request, filterset: BoardFilter, *, stages: list[Stage] | Non
         "board_url": f"{reverse('opportunities:board')}?{query}",
         "today": timezone.localdate(),
         "stages": stages,
+        "base_currency": settings.BASE_CURRENCY,
     }
 
 

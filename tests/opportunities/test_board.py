@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.models import ExchangeRate
 from opportunities.models import Opportunity
 from opportunities.services import mark_lost, mark_won
 from tests.factories import make_company, make_opportunity, make_pipeline
@@ -134,6 +135,23 @@ def test_column_totals_are_computed_over_every_deal_of_the_column(rep_client, re
     assert "Load more" in html
 
 
+def test_column_totals_convert_other_currencies_at_today_rate(rep_client, rep, stages):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("0.5"), valid_from=first)
+    ExchangeRate.objects.create(
+        currency="USD", rate=Decimal("0.9"), valid_from=today + datetime.timedelta(days=1)
+    )
+    make_opportunity(owner=rep, stage=stages[0], amount=Decimal("1000"), currency="USD")
+    make_opportunity(owner=rep, stage=stages[0], amount=Decimal("100"), currency="EUR")
+
+    html = rep_client.get(BOARD).content.decode()
+
+    # 1000 USD × 0.5 + 100 EUR = 600 EUR; weighted at 30 %: 180 EUR.
+    assert header(html, stages[0]) == ("2", "600.00", "180.00")
+    assert "Column totals in EUR" in html
+
+
 def test_column_load_more_returns_the_next_cards_by_close_date(
     rep_client, rep, stages, htmx_headers
 ):
@@ -228,10 +246,10 @@ def test_board_query_count_does_not_grow_with_deals(
         for _ in range(per_column):
             make_opportunity(owner=rep, stage=stage, company=make_company(owner=rep))
 
-    # session, user, the owner filter's check, pipelines, stages of the pipeline, totals
-    # grouped by stage, the windowed cards query, the user's team (menu), owner choices and
-    # team choices (filter form).
-    with django_assert_num_queries(10):
+    # session, user, the owner filter's check, pipelines, stages of the pipeline, exchange
+    # rates, totals grouped by stage, the cards of every column, the user's team (menu),
+    # owner choices and team choices (filter form).
+    with django_assert_num_queries(11):
         response = rep_client.get(BOARD)
 
     assert response.content.decode().count('class="deal-name') == 3 * per_column
