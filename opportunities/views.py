@@ -267,11 +267,13 @@ def lost(request: HtmxHttpRequest, pk: int):
         if _is_fragment(request):
             return _render_columns(request, [opportunity.stage_id])
         return redirect(_back_to(request, opportunity.get_absolute_url()))
+    board_query = request.GET.copy()
+    board_query.pop("next", None)
     context = {
         "opportunity": opportunity,
         "form": form,
         "next": _back_to(request, opportunity.get_absolute_url()),
-        "board_query": request.GET.urlencode(),
+        "board_query": board_query.urlencode(),
     }
     template = "opportunities/lost.html"
     if _is_fragment(request):

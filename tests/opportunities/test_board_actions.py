@@ -209,3 +209,15 @@ def test_reopen_of_another_team_deal_is_404(rep_client, other_deal):
 
 def test_reopen_refuses_get(rep_client, deal):
     assert rep_client.get(reverse("opportunities:reopen", args=[deal.pk])).status_code == 405
+
+
+def test_lost_without_javascript_returns_to_the_board(rep_client, rep, deal, price):
+    board = reverse("opportunities:board") + f"?owner={rep.pk}"
+    url = reverse("opportunities:lost", args=[deal.pk])
+
+    page = rep_client.get(url, {"owner": rep.pk, "next": board}).content.decode()
+    response = rep_client.post(url + f"?owner={rep.pk}", {"reason": price.pk, "next": board})
+
+    assert f'name="next" value="{board}"' in page
+    assert response.url == board
+    assert Opportunity.objects.get(pk=deal.pk).status == "lost"
