@@ -47,7 +47,15 @@ class OpportunityForm(forms.ModelForm):
         self.fields["currency"].choices = [(code, code) for code in settings.CURRENCIES]
         self.fields["currency"].initial = settings.BASE_CURRENCY
         self.fields["company"].queryset = Company.objects.visible_to(user)
-        self.fields["contact"].queryset = Contact.objects.visible_to(user)
+        # Only the chosen company's people: the list stays short however many contacts exist.
+        company_id = self["company"].value()
+        contacts = Contact.objects.visible_to(user)
+        self.fields["contact"].queryset = (
+            contacts.filter(company_id=company_id)
+            if str(company_id or "").isdigit()
+            else contacts.none()
+        )
+        self.fields["contact"].help_text = _("One of the company's contacts.")
         self.fields["stage"].queryset = Stage.objects.select_related("pipeline")
         self.fields["owner"].queryset = User.objects.assignable_by(user)
         self.fields["owner"].required = True

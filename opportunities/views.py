@@ -460,7 +460,11 @@ def create(request: HtmxHttpRequest):
     }
     if pipeline:
         initial["stage"] = pipeline.stages.first()
+    if "company" in request.GET:
+        initial["company"] = request.GET["company"]
     form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
+    if _is_fragment(request) and request.htmx.target == "contact-field":
+        return render(request, "opportunities/opportunity_form.html#contact-field", {"form": form})
     if request.method == "POST" and form.is_valid():
         values = form.changes()
         stage = values.pop("stage")
@@ -479,8 +483,13 @@ def create(request: HtmxHttpRequest):
 @require_http_methods(["GET", "POST"])
 def edit(request: HtmxHttpRequest, pk: int):
     opportunity = _detailed(request, pk)
-    form = OpportunityForm(request.POST or None, user=request.user, instance=copy.copy(opportunity))
+    initial = {"company": request.GET["company"]} if "company" in request.GET else None
+    form = OpportunityForm(
+        request.POST or None, user=request.user, instance=copy.copy(opportunity), initial=initial
+    )
     context = {"opportunity": opportunity}
+    if _is_fragment(request) and request.htmx.target == "contact-field":
+        return render(request, "opportunities/opportunity_form.html#contact-field", {"form": form})
     if request.method == "POST" and form.is_valid():
         try:
             services.update_opportunity(

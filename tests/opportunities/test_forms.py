@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from opportunities.models import Opportunity
 from opportunities.services import update_opportunity
-from tests.factories import make_company, make_pipeline
+from tests.factories import make_company, make_contact, make_opportunity, make_pipeline
 
 CREATE = reverse("opportunities:create")
 
@@ -188,3 +188,31 @@ def test_edit_after_someone_else_saved_nothing_new_is_not_lost(rep_client, rep, 
     rep_client.post(edit_url(deal), form_data(stages[0], owner=rep.pk, version="1"))
 
     assert Opportunity.objects.get(pk=deal.pk).name == "Renamed elsewhere"
+
+
+def test_choosing_a_company_reloads_the_contact_list_with_its_people(rep_client, rep, htmx_headers):
+    acme = make_company(name="Acme", owner=rep)
+    globex = make_company(name="Globex", owner=rep)
+    make_contact(first_name="Wile", last_name="Coyote", company=acme, owner=rep)
+    make_contact(first_name="Hank", last_name="Scorpio", company=globex, owner=rep)
+
+    response = rep_client.get(
+        CREATE, {"company": acme.pk}, headers=htmx_headers | {"HX-Target": "contact-field"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="col-md-6" id="contact-field"')
+    assert "Wile Coyote" in html
+    assert "Scorpio" not in html
+
+
+def test_edit_offers_the_contacts_of_the_deal_company(rep_client, rep, stages):
+    acme = make_company(name="Acme", owner=rep)
+    make_contact(first_name="Wile", last_name="Coyote", company=acme, owner=rep)
+    make_contact(first_name="Hank", last_name="Scorpio", owner=rep)
+    deal = make_opportunity(owner=rep, stage=stages[0], company=acme)
+
+    html = rep_client.get(edit_url(deal)).content.decode()
+
+    assert "Wile Coyote" in html
+    assert "Scorpio" not in html
