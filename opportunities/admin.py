@@ -82,11 +82,13 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     def get_autocomplete_fields(self, request):
         # Search-as-you-type where the related model's admin can search; raw ids otherwise.
-        return [
-            name
-            for name in self.raw_id_fields
-            if self.admin_site.is_registered(Opportunity._meta.get_field(name).related_model)
-        ]
+        names = []
+        for name in self.raw_id_fields:
+            model = Opportunity._meta.get_field(name).related_model
+            registered = self.admin_site.is_registered(model)
+            if registered and self.admin_site.get_model_admin(model).search_fields:
+                names.append(name)
+        return names
 
     def get_queryset(self, request):
         # Staff who are not superusers see in the admin what they see in the app.

@@ -76,7 +76,7 @@ def test_list_pages_through_htmx_with_the_url_pushed(rep_client, rep, stages, ht
 
     assert len(rows_of(first)) == 25
     assert len(rows_of(second)) == 5
-    assert second.lstrip().startswith('<div id="opportunity-list" data-list>')
+    assert second.lstrip().startswith('<div id="opportunity-list" data-list hx-swap="outerHTML">')
     assert 'hx-push-url="true"' in first
     assert "<html" not in second
 
