@@ -1,20 +1,20 @@
 from django.urls import path
 
-from opportunities import views
+from opportunities.views import board, lists, records
 
 app_name = "opportunities"
 
 urlpatterns = [
-    path("", views.opportunity_list, name="list"),
-    path("board/", views.board, name="board"),
-    path("board/stages/<int:stage_pk>/", views.column, name="column"),
-    path("export/", views.export, name="export"),
-    path("new/", views.create, name="create"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/edit/", views.edit, name="edit"),
-    path("<int:pk>/quick-edit/", views.quick_edit, name="quick_edit"),
-    path("<int:pk>/move/", views.move, name="move"),
-    path("<int:pk>/won/", views.won, name="won"),
-    path("<int:pk>/lost/", views.lost, name="lost"),
-    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("", lists.opportunity_list, name="list"),
+    path("board/", board.board, name="board"),
+    path("board/stages/<int:stage_pk>/", board.column, name="column"),
+    path("export/", lists.export, name="export"),
+    path("new/", records.create, name="create"),
+    path("<int:pk>/", records.detail, name="detail"),
+    path("<int:pk>/edit/", records.edit, name="edit"),
+    path("<int:pk>/quick-edit/", records.quick_edit, name="quick_edit"),
+    path("<int:pk>/move/", board.move, name="move"),
+    path("<int:pk>/won/", board.won, name="won"),
+    path("<int:pk>/lost/", board.lost, name="lost"),
+    path("<int:pk>/reopen/", board.reopen, name="reopen"),
 ]

@@ -1,5 +1,6 @@
 """Moving, winning and losing deals from their board cards."""
 
+import pytest
 from django.urls import reverse
 
 from opportunities.models import Opportunity
@@ -221,3 +222,23 @@ def test_lost_without_javascript_returns_to_the_board(rep_client, rep, deal, pri
     assert f'name="next" value="{board}"' in page
     assert response.url == board
     assert Opportunity.objects.get(pk=deal.pk).status == "lost"
+
+
+@pytest.mark.parametrize("per_column", [1, 3])
+def test_move_query_count_does_not_grow_with_deals(
+    rep_client, rep, deal, stages, per_column, htmx_headers, django_assert_num_queries
+):
+    for stage in stages:
+        for _ in range(per_column):
+            make_opportunity(owner=rep, stage=stage)
+
+    # session, user, the deal, the chosen stage's check, savepoint, the UPDATE with its
+    # version check, the history INSERT, release; then the re-rendered columns: the owner
+    # filter's check, stages of the pipeline, exchange rates, totals grouped by stage and the
+    # cards of both columns.
+    with django_assert_num_queries(13):
+        response = rep_client.post(
+            move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
+        )
+
+    assert response.content.decode().count('class="deal-name') == 2 * per_column + 1

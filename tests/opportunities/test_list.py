@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from opportunities.services import mark_won
-from opportunities.views import spreadsheet_safe
+from opportunities.views.lists import spreadsheet_safe
 from tests.factories import make_company, make_opportunity
 
 LIST = reverse("opportunities:list")
@@ -159,7 +159,7 @@ def test_spreadsheet_safe_prefixes_every_formula_start():
 
 
 def test_export_reads_rows_in_chunks_not_all_at_once(rep_client, rep, stages, monkeypatch):
-    from opportunities import views
+    from opportunities.views import lists as views
 
     monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
     for number in range(5):
