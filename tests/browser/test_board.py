@@ -77,3 +77,27 @@ def test_mark_a_deal_lost_with_a_reason(page, live_server, login, rep, stages, d
     expect(column(page, stages[0]).locator("[data-count]")).to_have_text("0")
     deal = Opportunity.objects.get(pk=deals[0].pk)
     assert (deal.status, deal.lost_reason, deal.competitor) == ("lost", reason, "Initech")
+
+
+def test_load_more_brings_the_rest_of_a_long_column(page, live_server, login, rep, stages):
+    for number in range(30):
+        make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
+    open_board(page, live_server, login, rep)
+    cards = column(page, stages[0]).locator("[data-deal]")
+    expect(cards).to_have_count(25)
+
+    column(page, stages[0]).get_by_role("link", name="Load more").click()
+
+    expect(cards).to_have_count(30)
+    expect(column(page, stages[0]).get_by_role("link", name="Load more")).to_have_count(0)
+
+
+def test_won_takes_the_card_off_the_board(page, live_server, login, rep, stages, deals):
+    open_board(page, live_server, login, rep)
+
+    page.locator(f"#deal-{deals[1].pk}").get_by_role("button", name="Won").click()
+
+    expect(page.locator(f"#deal-{deals[1].pk}")).to_have_count(0)
+    expect(column(page, stages[1]).locator("[data-amount]")).to_have_text("0.00")
+    expect(page.get_by_text("Globex upsell is won.")).to_be_visible()
+    assert Opportunity.objects.get(pk=deals[1].pk).status == "won"
