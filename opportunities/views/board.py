@@ -150,12 +150,15 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
         template = "opportunities/board.html#column"
     else:
         cards = list(queryset.after(cursor).select_related("company", "owner")[: COLUMN_SIZE + 1])
+        for card in cards:
+            card.stage = stage
         more = Column(stage=stage, cards=cards[:COLUMN_SIZE])
         more.count = len(cards)
         context["column"] = more
         template = "opportunities/board.html#more-cards"
     if not is_fragment(request):
-        return redirect(f"{reverse('opportunities:board')}?{context['board_query']}")
+        # Without JavaScript, "load more" pages through the column on a page of its own.
+        template = "opportunities/column.html"
     return render(request, template, context)
 
 

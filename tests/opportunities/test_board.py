@@ -196,6 +196,10 @@ def test_column_without_a_cursor_is_the_whole_column(rep_client, rep, stages, ht
     assert header(html, stages[1]) == ("1", "1,000.00", "600.00")
 
 
+def cards_of_page(html: str) -> list[str]:
+    return [part.split("</a>", 1)[0] for part in html.split('class="deal-name')[1:]]
+
+
 def test_column_never_shows_another_team_deals(other_client, deal, htmx_headers):
     html = other_client.get(
         reverse("opportunities:column", args=[deal.stage.pk]),
@@ -213,11 +217,14 @@ def test_column_of_an_unknown_stage_is_404(rep_client, htmx_headers, db):
     assert response.status_code == 404
 
 
-def test_column_without_htmx_goes_back_to_the_board(rep_client, stages):
-    response = rep_client.get(reverse("opportunities:column", args=[stages[0].pk]))
+def test_column_without_htmx_is_a_page_of_its_own(rep_client, rep, stages):
+    make_opportunity(name="Only one", owner=rep, stage=stages[0])
 
-    assert response.status_code == 302
-    assert response.url.startswith(BOARD)
+    html = rep_client.get(reverse("opportunities:column", args=[stages[0].pk])).content.decode()
+
+    assert "<html" in html
+    assert "Sales · Qualification" in html
+    assert names(cards_of_page(html)) == ["Only one"]
 
 
 def test_board_with_htmx_returns_only_the_board(rep_client, deal, htmx_headers):
