@@ -1,14 +1,28 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import OwnedRecord
+from crm.models.currency import ExchangeRate
 from crm.models.scoping import OwnedQuerySet
 
 
@@ -95,13 +109,113 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.filter(status=Opportunity.Status.LOST)
 
     def with_weighted_amount(self):
-        """``weighted_amount`` = amount × probability / 100, computed by the database."""
-        return self.annotate(
-            weighted_amount_db=ExpressionWrapper(
-                F("amount") * F("probability") / Decimal(100),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
+        """``weighted_amount_db`` = amount × probability / 100, computed by the database."""
+        return self.annotate(weighted_amount_db=weighted_amount_expression())
+
+    def search(self, text: str):
+        """Deals whose name or company name contains ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(company__name__icontains=text))
+
+    def totals(self, rates: dict[str, Decimal] | None = None) -> dict:
+        """``{"deals", "amount_total", "weighted_total"}`` in one query.
+
+        Amounts are converted to the base currency at ``rates`` (see ``rates_to_base``).
+        """
+        return self.order_by().aggregate(**_totals(rates or {}))
+
+    def totals_by_stage(self, rates: dict[str, Decimal] | None = None) -> dict[int, dict]:
+        """``{stage_id: {"deals", "amount_total", "weighted_total"}}``, in one query."""
+        rows = self.order_by().values("stage").annotate(**_totals(rates or {}))
+        return {row.pop("stage"): row for row in rows}
+
+    def first_per_stage(self, stage_ids: list[int], size: int) -> list["Opportunity"]:
+        """The first ``size`` deals of each stage by close date, in one query.
+
+        On PostgreSQL: a UNION ALL of one LIMIT per stage, each part reading ``opp_board_idx``
+        in order and stopping after ``size`` rows, so the cost does not grow with the column.
+        Elsewhere (SQLite cannot limit the parts of a UNION): a row number per stage.
+        """
+        ordered = self.order_by("expected_close_date", "pk")
+        if not stage_ids:
+            return []
+        if len(stage_ids) == 1:
+            return list(ordered.filter(stage_id=stage_ids[0])[:size])
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            parts = [ordered.filter(stage_id=pk)[:size] for pk in stage_ids]
+            rows = list(parts[0].union(*parts[1:], all=True))
+            return sorted(rows, key=lambda row: (row.expected_close_date, row.pk))
+        numbered = ordered.filter(stage_id__in=stage_ids).annotate(
+            stage_row=Window(
+                RowNumber(),
+                partition_by=[F("stage_id")],
+                order_by=[F("expected_close_date").asc(), F("pk").asc()],
             )
         )
+        return list(numbered.filter(stage_row__lte=size))
+
+    def after(self, cursor: tuple[datetime.date, int] | None):
+        """Deals that come after ``cursor`` (close date, pk) in board order."""
+        if cursor is None:
+            return self
+        date, pk = cursor
+        return self.filter(
+            Q(expected_close_date__gt=date) | Q(expected_close_date=date, pk__gt=pk)
+        ).order_by("expected_close_date", "pk")
+
+
+def weighted_amount_expression(amount=None):
+    # × 0.01 rather than ÷ 100: SQLite divides integers as integers.
+    return ExpressionWrapper(
+        (amount or F("amount")) * F("probability") * Value(Decimal("0.01")),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def rates_to_base(on: datetime.date | None = None) -> dict[str, Decimal]:
+    """``{currency: rate}``: the rate of each currency valid on ``on`` (today), one query."""
+    on = on or timezone.localdate()
+    rates: dict[str, Decimal] = {}
+    for currency, rate in (
+        ExchangeRate.objects.filter(valid_from__lte=on)
+        .order_by("currency", "-valid_from")
+        .values_list("currency", "rate")
+    ):
+        rates.setdefault(currency, rate)
+    rates.pop(settings.BASE_CURRENCY, None)
+    return rates
+
+
+def amount_in_base_expression(rates: dict[str, Decimal]):
+    """The amount in the base currency, with the rates written into the SQL as constants.
+
+    A currency without a rate counts at par: better a visible total than a hidden deal.
+    """
+    if not rates:
+        return F("amount")
+    return ExpressionWrapper(
+        F("amount")
+        * Case(
+            *(When(currency=code, then=Value(rate)) for code, rate in rates.items()),
+            default=Value(Decimal(1)),
+            output_field=DecimalField(max_digits=18, decimal_places=8),
+        ),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+
+
+def _totals(rates: dict[str, Decimal]) -> dict:
+    money = DecimalField(max_digits=20, decimal_places=2)
+    amount = amount_in_base_expression(rates)
+    return {
+        "deals": Count("pk"),
+        "amount_total": Coalesce(Sum(amount), Value(Decimal(0)), output_field=money),
+        "weighted_total": Coalesce(
+            Sum(weighted_amount_expression(amount)), Value(Decimal(0)), output_field=money
+        ),
+    }
 
 
 class Opportunity(OwnedRecord):

@@ -1,0 +1,130 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    ordering = ["order", "pk"]
+    fields = ["order", "name", "probability", "forecast_category", "stale_after_days"]
+
+
+@admin.register(Pipeline)
+class PipelineAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    inlines = [StageInline]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "pipeline",
+        "order",
+        "probability",
+        "forecast_category",
+        "stale_after_days",
+    ]
+    list_filter = ["pipeline", "forecast_category"]
+    list_select_related = ["pipeline"]
+    ordering = ["pipeline", "order"]
+    search_fields = ["name", "pipeline__name"]
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class OpportunityChangeInline(admin.TabularInline):
+    model = OpportunityChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "field", "old_value", "new_value"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "company",
+        "pipeline",
+        "stage",
+        "status",
+        "amount",
+        "currency",
+        "probability",
+        "expected_close_date",
+        "owner",
+        "team",
+    ]
+    list_filter = ["status", "pipeline", "stage", "team", "currency"]
+    list_select_related = ["company", "pipeline", "stage", "owner", "team"]
+    search_fields = ["name", "company__name"]
+    raw_id_fields = ["company", "contact", "owner", "lead"]
+    date_hierarchy = "expected_close_date"
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [OpportunityChangeInline]
+    show_full_result_count = False
+
+    def get_autocomplete_fields(self, request):
+        # Search-as-you-type where the related model's admin can search; raw ids otherwise.
+        names = []
+        for name in self.raw_id_fields:
+            model = Opportunity._meta.get_field(name).related_model
+            registered = self.admin_site.is_registered(model)
+            if registered and self.admin_site.get_model_admin(model).search_fields:
+                names.append(name)
+        return names
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see in the admin what they see in the app.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(request.user)
+
+
+@admin.register(OpportunityChange)
+class OpportunityChangeAdmin(admin.ModelAdmin):
+    """History is written by the transitions only: read-only here."""
+
+    list_display = ["opportunity", "field", "old_value", "new_value", "changed_by", "changed_at"]
+    list_filter = ["field"]
+    list_select_related = ["opportunity", "changed_by"]
+    search_fields = ["opportunity__name"]
+    date_hierarchy = "changed_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = Opportunity.objects.visible_to(request.user).values("pk")
+        return queryset.filter(opportunity__in=visible)
+
+    @admin.display(description=_("field"))
+    def field_name(self, obj):
+        return obj.get_field_display()

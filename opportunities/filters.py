@@ -1,0 +1,114 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Team, User
+from opportunities.models import Opportunity, Pipeline, Stage
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def owners_for(request):
+    return User.objects.assignable_by(request.user)
+
+
+def teams_for(request):
+    user = request.user
+    if user.is_admin:
+        return Team.objects.all()
+    if user.is_manager:
+        return user.managed_teams.all()
+    return Team.objects.filter(pk=user.team_id)
+
+
+class StageChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.pipeline} · {obj.name}"
+
+
+class StageFilter(django_filters.ModelChoiceFilter):
+    field_class = StageChoiceField
+
+
+class BaseOpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=owners_for, empty_label=_("Everyone")
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=teams_for, empty_label=_("All teams")
+    )
+    close_from = django_filters.DateFilter(
+        label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE
+    )
+    close_to = django_filters.DateFilter(
+        label=_("Closing until"), field_name="expected_close_date", lookup_expr="lte", widget=DATE
+    )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class BoardFilter(BaseOpportunityFilter):
+    """The board's filters; the pipeline picks the columns (see ``views.board``)."""
+
+    pipeline = django_filters.ModelChoiceFilter(
+        label=_("Pipeline"), queryset=Pipeline.objects.all(), empty_label=None
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["pipeline", "owner", "team", "close_from", "close_to", "q"]
+
+
+class OpportunityFilter(BaseOpportunityFilter):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Opportunity.Status.choices, empty_label=_("Any status")
+    )
+    pipeline = django_filters.ModelChoiceFilter(
+        label=_("Pipeline"), queryset=Pipeline.objects.all(), empty_label=_("All pipelines")
+    )
+    stage = StageFilter(
+        label=_("Stage"),
+        queryset=Stage.objects.select_related("pipeline"),
+        empty_label=_("All stages"),
+    )
+    amount_min = django_filters.NumberFilter(
+        label=_("Amount from"), field_name="amount", lookup_expr="gte"
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Amount up to"), field_name="amount", lookup_expr="lte"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Expected close date"),
+        fields=(
+            ("expected_close_date", "close"),
+            ("amount", "amount"),
+            ("probability", "probability"),
+            ("name", "name"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "expected_close_date": _("Close date"),
+            "amount": _("Amount"),
+            "probability": _("Probability"),
+            "name": _("Name"),
+            "created_at": _("Created"),
+        },
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "q",
+            "status",
+            "pipeline",
+            "stage",
+            "owner",
+            "team",
+            "close_from",
+            "close_to",
+            "amount_min",
+            "amount_max",
+        ]

@@ -1,0 +1,269 @@
+"""The pipeline board, its columns, and the transitions started from a card."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from opportunities import services
+from opportunities.filters import BoardFilter
+from opportunities.forms import LostForm, MoveForm
+from opportunities.models import Opportunity, Pipeline, Stage, rates_to_base
+from opportunities.views import HtmxHttpRequest, back_to, is_fragment, visible_opportunity
+
+# Cards shown per board column before "load more".
+COLUMN_SIZE = 25
+
+
+@dataclass
+class Column:
+    stage: Stage
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+    cards: list[Opportunity] = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.cards)
+
+    @property
+    def cursor(self) -> str:
+        last = self.cards[-1]
+        return f"{last.expected_close_date.isoformat()}_{last.pk}"
+
+
+def _board_filterset(request) -> BoardFilter:
+    """The board's filters from the query string. With none given, a rep sees their own deals;
+    a manager sees the teams they run (which is all ``visible_to`` shows them anyway)."""
+    data = request.GET
+    if not data and not request.user.is_manager and not request.user.is_admin:
+        data = QueryDict(mutable=True)
+        data["owner"] = str(request.user.pk)
+    queryset = Opportunity.objects.visible_to(request.user).open()
+    filterset = BoardFilter(data, queryset=queryset, request=request)
+    filterset.is_valid()
+    return filterset
+
+
+def _board_query(filterset: BoardFilter) -> str:
+    """The filters as a query string, carried by every board action so columns re-render alike."""
+    query = QueryDict(mutable=True)
+    for name, value in filterset.data.items():
+        # Empty values are kept: "owner=" (everyone) differs from no owner given (mine).
+        if name in filterset.filters:
+            query[name] = value
+    return query.urlencode()
+
+
+def _chosen_pipeline(filterset: BoardFilter, pipelines: list[Pipeline]) -> Pipeline | None:
+    chosen = filterset.form.cleaned_data.get("pipeline")
+    if chosen:
+        return chosen
+    return next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
+
+
+def _columns(queryset, stages: list[Stage]) -> list[Column]:
+    """Columns with their totals over every matching deal and their first cards.
+
+    Three queries whatever the number of stages: today's exchange rates, the totals (in the
+    base currency) grouped by stage, and the first cards of every stage together (see
+    ``OpportunityQuerySet.first_per_stage``).
+    """
+    columns = {stage.pk: Column(stage=stage) for stage in stages}
+    queryset = queryset.filter(stage__in=list(columns))
+    for stage_id, totals in queryset.totals_by_stage(rates_to_base()).items():
+        column = columns[stage_id]
+        column.count, column.amount, column.weighted = (
+            totals["deals"],
+            totals["amount_total"],
+            totals["weighted_total"],
+        )
+    cards = queryset.select_related("company", "owner").first_per_stage(list(columns), COLUMN_SIZE)
+    for card in cards:
+        column = columns[card.stage_id]
+        card.stage = column.stage  # already loaded: a card's stage costs no query
+        column.cards.append(card)
+    return list(columns.values())
+
+
+def _board_context(request, filterset: BoardFilter, *, stages: list[Stage] | None = None) -> dict:
+    query = _board_query(filterset)
+    return {
+        "filterset": filterset,
+        "board_query": query,
+        "board_url": f"{reverse('opportunities:board')}?{query}",
+        "today": timezone.localdate(),
+        "stages": stages,
+        "base_currency": settings.BASE_CURRENCY,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def board(request: HtmxHttpRequest) -> HttpResponse:
+    """The pipeline board: one column per stage of the chosen pipeline, open deals only."""
+    filterset = _board_filterset(request)
+    pipelines = list(Pipeline.objects.all())
+    # The pipeline select is drawn from the list already loaded rather than a second query.
+    filterset.form.fields["pipeline"].widget.choices = [(p.pk, p.name) for p in pipelines]
+    pipeline = _chosen_pipeline(filterset, pipelines)
+    stages = list(pipeline.stages.all()) if pipeline else []
+    queryset = filterset.qs.filter(pipeline=pipeline) if pipeline else filterset.qs.none()
+    context = _board_context(request, filterset, stages=stages)
+    context |= {"pipeline": pipeline, "pipelines": pipelines, "columns": _columns(queryset, stages)}
+    template = "opportunities/board.html"
+    if is_fragment(request):
+        template += "#board"
+    return render(request, template, context)
+
+
+def _parse_cursor(value: str) -> tuple[datetime.date, int] | None:
+    date, _sep, pk = value.partition("_")
+    try:
+        return datetime.date.fromisoformat(date), int(pk)
+    except ValueError:
+        return None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
+    """One column of the board: with ``after``, only the next cards ("load more")."""
+    stage = get_object_or_404(Stage.objects.select_related("pipeline"), pk=stage_pk)
+    filterset = _board_filterset(request)
+    stages = list(stage.pipeline.stages.all())
+    queryset = filterset.qs.filter(stage=stage)
+    context = _board_context(request, filterset, stages=stages)
+    cursor = _parse_cursor(request.GET.get("after", ""))
+    if cursor is None:
+        context["column"] = _columns(queryset, [stage])[0]
+        template = "opportunities/board.html#column"
+    else:
+        cards = list(queryset.after(cursor).select_related("company", "owner")[: COLUMN_SIZE + 1])
+        for card in cards:
+            card.stage = stage
+        more = Column(stage=stage, cards=cards[:COLUMN_SIZE])
+        more.count = len(cards)
+        context["column"] = more
+        template = "opportunities/board.html#more-cards"
+    if not is_fragment(request):
+        # Without JavaScript, "load more" pages through the column on a page of its own.
+        template = "opportunities/column.html"
+    return render(request, template, context)
+
+
+def _render_columns(request, opportunity: Opportunity, stage_ids: list[int]) -> HttpResponse:
+    """The columns of ``stage_ids`` in the deal's pipeline re-rendered out of band, with the
+    messages. The same number of queries however many deals the columns hold."""
+    filterset = _board_filterset(request)
+    stages = list(opportunity.pipeline.stages.all())
+    changed = [stage for stage in stages if stage.pk in stage_ids]
+    context = _board_context(request, filterset, stages=stages)
+    context["columns"] = _columns(filterset.qs, changed)
+    return render(request, "opportunities/board.html#changed-columns", context)
+
+
+@require_POST
+def move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Move a deal to another stage (drag and drop, or the stage select on its card)."""
+    opportunity = visible_opportunity(request, pk)
+    old_stage_id = opportunity.stage_id
+    form = MoveForm(request.POST, opportunity=opportunity)
+    if not form.is_valid():
+        messages.error(request, _("Choose a stage of this deal's pipeline."))
+    else:
+        try:
+            services.move_opportunity(
+                opportunity, stage=form.cleaned_data["stage"], by=request.user
+            )
+        except services.ConcurrentEditError:
+            messages.error(
+                request, _("Someone else changed this deal just now; the board shows it as it is.")
+            )
+        except services.InvalidTransition as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to %(stage)s.")
+                % {"name": opportunity.name, "stage": opportunity.stage.name},
+            )
+    if is_fragment(request):
+        return _render_columns(request, opportunity, [old_stage_id, opportunity.stage_id])
+    return redirect(back_to(request, reverse("opportunities:board")))
+
+
+@require_POST
+def won(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    opportunity = visible_opportunity(request, pk)
+    try:
+        services.mark_won(opportunity, by=request.user)
+    except (services.ConcurrentEditError, services.InvalidTransition) as error:
+        messages.error(request, _conflict_text(error))
+    else:
+        messages.success(request, _("%(name)s is won. Well done!") % {"name": opportunity.name})
+    if is_fragment(request):
+        return _render_columns(request, opportunity, [opportunity.stage_id])
+    return redirect(back_to(request, opportunity.get_absolute_url()))
+
+
+def _conflict_text(error: Exception) -> str:
+    if isinstance(error, services.ConcurrentEditError):
+        return _("Someone else changed this deal just now; nothing was saved.")
+    return str(error)
+
+
+@require_http_methods(["GET", "POST"])
+def lost(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Ask why the deal was lost (and to whom), then close it as lost."""
+    opportunity = visible_opportunity(request, pk)
+    form = LostForm(request.POST or None, auto_id=f"lost-{opportunity.pk}-%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_lost(
+                opportunity,
+                reason=form.cleaned_data["reason"],
+                competitor=form.cleaned_data["competitor"],
+                by=request.user,
+            )
+        except (services.ConcurrentEditError, services.InvalidTransition) as error:
+            messages.error(request, _conflict_text(error))
+        else:
+            messages.info(request, _("%(name)s is marked lost.") % {"name": opportunity.name})
+        if is_fragment(request):
+            return _render_columns(request, opportunity, [opportunity.stage_id])
+        return redirect(back_to(request, opportunity.get_absolute_url()))
+    board_query = request.GET.copy()
+    board_query.pop("next", None)
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "next": back_to(request, opportunity.get_absolute_url()),
+        "board_query": board_query.urlencode(),
+    }
+    template = "opportunities/lost.html"
+    if is_fragment(request):
+        template += "#lost-form"
+    return render(request, template, context)
+
+
+@require_POST
+def reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    opportunity = visible_opportunity(request, pk)
+    try:
+        services.reopen(opportunity, by=request.user)
+    except (services.ConcurrentEditError, services.InvalidTransition) as error:
+        messages.error(request, _conflict_text(error))
+    else:
+        messages.success(request, _("%(name)s is open again.") % {"name": opportunity.name})
+    return redirect(opportunity.get_absolute_url())

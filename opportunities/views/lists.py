@@ -1,0 +1,101 @@
+"""The list of deals and its CSV export, both filtered alike."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from opportunities.filters import OpportunityFilter
+from opportunities.models import Opportunity
+from opportunities.views import HtmxHttpRequest, is_fragment
+
+LIST_PAGE_SIZE = 25
+EXPORT_CHUNK_SIZE = 2000
+
+
+def _list_filterset(request) -> OpportunityFilter:
+    queryset = Opportunity.objects.visible_to(request.user)
+    filterset = OpportunityFilter(request.GET, queryset=queryset, request=request)
+    filterset.is_valid()
+    return filterset
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def opportunity_list(request: HtmxHttpRequest) -> HttpResponse:
+    filterset = _list_filterset(request)
+    rows = filterset.qs.select_related("company", "owner", "stage").with_weighted_amount()
+    if not request.GET.get("sort"):
+        rows = rows.order_by("expected_close_date", "pk")
+    page_obj = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page_obj": page_obj,
+        "today": timezone.localdate(),
+        "export_query": request.GET.urlencode(),
+    }
+    template = "opportunities/opportunity_list.html"
+    if is_fragment(request):
+        template += "#table"
+    return render(request, template, context)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell value a spreadsheet will not run as a formula (a leading quote disarms it)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file-like object that hands back what is written to it, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("company__name", gettext_lazy("Company")),
+    ("pipeline__name", gettext_lazy("Pipeline")),
+    ("stage__name", gettext_lazy("Stage")),
+    ("status", gettext_lazy("Status")),
+    ("amount", gettext_lazy("Amount")),
+    ("currency", gettext_lazy("Currency")),
+    ("probability", gettext_lazy("Probability")),
+    ("expected_close_date", gettext_lazy("Expected close date")),
+    ("closed_date", gettext_lazy("Closed on")),
+    ("owner__username", gettext_lazy("Owner")),
+    ("team__name", gettext_lazy("Team")),
+    ("lost_reason__name", gettext_lazy("Lost reason")),
+    ("competitor", gettext_lazy("Competitor")),
+]
+
+
+@require_GET
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    """The filtered deals as CSV, streamed in chunks: memory stays flat whatever the size."""
+    filterset = _list_filterset(request)
+    rows = (
+        filterset.qs.order_by("pk")
+        .values_list(*(name for name, _label in EXPORT_COLUMNS))
+        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
+        for row in rows:
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"opportunities-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,146 @@
+"""A deal's own pages: detail with edits in place, and the create and edit forms."""
+
+import copy
+import datetime
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from opportunities import services
+from opportunities.forms import OpportunityForm, QuickEditForm
+from opportunities.models import Opportunity
+from opportunities.views import HtmxHttpRequest, is_fragment
+
+
+def _detail_context(request, opportunity: Opportunity) -> dict:
+    changes = opportunity.changes.select_related("changed_by", "from_stage", "to_stage")
+    return {"object": opportunity, "opportunity": opportunity, "changes": changes}
+
+
+def _detailed(request, pk: int) -> Opportunity:
+    queryset = Opportunity.objects.visible_to(request.user).select_related(
+        "company", "contact", "lead", "owner", "team", "pipeline", "stage", "lost_reason"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    opportunity = _detailed(request, pk)
+    template = "opportunities/opportunity_detail.html"
+    if is_fragment(request):
+        template += "#summary"
+    return render(request, template, _detail_context(request, opportunity))
+
+
+def _conflict(form, current: Opportunity) -> list[tuple[str, str, str]]:
+    """What the user tried to save beside what is saved now, for the fields they changed."""
+    rows = []
+    for name in form.changed_data:
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        yours = form.cleaned_data[name]
+        rows.append((form.fields[name].label, getattr(current, name), yours))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def quick_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Edit amount, probability, close date and stage in place on the detail page."""
+    opportunity = _detailed(request, pk)
+    # The form works on a copy: validating a ModelForm writes into its instance, and the
+    # service compares the loaded values with the new ones to record history.
+    form = QuickEditForm(request.POST or None, instance=copy.copy(opportunity))
+    context = _detail_context(request, opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_opportunity(
+                opportunity,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except services.ConcurrentEditError as error:
+            context["conflict"] = _conflict(form, error.current)
+            opportunity = _detailed(request, pk)
+            form = QuickEditForm(instance=opportunity)
+            context |= _detail_context(request, opportunity)
+        except services.InvalidTransition as error:
+            form.add_error(None, str(error))
+        else:
+            if is_fragment(request):
+                context |= _detail_context(request, _detailed(request, pk))
+                return render(request, "opportunities/opportunity_detail.html#updated", context)
+            messages.success(request, _("Saved."))
+            return redirect(opportunity)
+    context["quick_form"] = form
+    template = "opportunities/opportunity_detail.html"
+    if is_fragment(request):
+        template += "#quick-form"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HtmxHttpRequest) -> HttpResponse:
+    pipeline = services.default_pipeline()
+    initial = {
+        "pipeline": pipeline,
+        "expected_close_date": timezone.localdate() + datetime.timedelta(days=30),
+    }
+    if pipeline:
+        initial["stage"] = pipeline.stages.first()
+    if "company" in request.GET:
+        initial["company"] = request.GET["company"]
+    form = OpportunityForm(request.POST or None, user=request.user, initial=initial)
+    if is_fragment(request) and request.htmx.target == "contact-field":
+        return render(request, "opportunities/opportunity_form.html#contact-field", {"form": form})
+    if request.method == "POST" and form.is_valid():
+        values = form.changes()
+        stage = values.pop("stage")
+        values.pop("pipeline")
+        if values.get("probability") is None:
+            values.pop("probability")
+        else:
+            values["probability_is_manual"] = values["probability"] != stage.probability
+        values["team"] = values["owner"].team
+        opportunity = services.create_opportunity(by=request.user, stage=stage, **values)
+        messages.success(request, _("%(name)s was created.") % {"name": opportunity.name})
+        return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    opportunity = _detailed(request, pk)
+    initial = {"company": request.GET["company"]} if "company" in request.GET else None
+    form = OpportunityForm(
+        request.POST or None, user=request.user, instance=copy.copy(opportunity), initial=initial
+    )
+    context = {"opportunity": opportunity}
+    if is_fragment(request) and request.htmx.target == "contact-field":
+        return render(request, "opportunities/opportunity_form.html#contact-field", {"form": form})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_opportunity(
+                opportunity,
+                by=request.user,
+                version=form.cleaned_data["version"] or 0,
+                **form.changes(),
+            )
+        except services.ConcurrentEditError as error:
+            context["conflict"] = _conflict(form, error.current)
+            opportunity = _detailed(request, pk)
+            form = OpportunityForm(user=request.user, instance=opportunity)
+        except services.InvalidTransition as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": opportunity.name})
+            return redirect(opportunity)
+    context["form"] = form
+    return render(request, "opportunities/opportunity_form.html", context)

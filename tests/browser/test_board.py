@@ -1,0 +1,103 @@
+"""The pipeline board in a real browser: drag and drop, the stage select, lost with a reason."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from opportunities.models import Opportunity, Pipeline
+from tests.factories import make_lost_reason, make_opportunity, make_pipeline
+
+
+@pytest.fixture
+def stages(transactional_db):
+    Pipeline.objects.update(is_default=False)
+    pipeline = make_pipeline(name="Sales", is_default=True)
+    return list(pipeline.stages.order_by("order"))
+
+
+@pytest.fixture
+def deals(rep, stages):
+    return [
+        make_opportunity(name="Acme renewal", owner=rep, stage=stages[0], amount=Decimal("1000")),
+        make_opportunity(name="Globex upsell", owner=rep, stage=stages[1], amount=Decimal("500")),
+    ]
+
+
+def open_board(page, live_server, login, user):
+    login(user)
+    page.goto(f"{live_server.url}/opportunities/board/")
+    expect(page.get_by_role("heading", name="Pipeline")).to_be_visible()
+
+
+def column(page, stage):
+    return page.locator(f"#column-{stage.pk}")
+
+
+def test_drag_a_card_to_another_stage_and_it_stays_after_a_reload(
+    page, live_server, login, rep, stages, deals
+):
+    open_board(page, live_server, login, rep)
+    card = page.locator(f"#deal-{deals[0].pk}")
+
+    card.drag_to(column(page, stages[1]).locator("[data-cards]"))
+
+    expect(column(page, stages[1]).locator("[data-count]")).to_have_text("2")
+    expect(column(page, stages[0]).locator("[data-count]")).to_have_text("0")
+    page.reload()
+    expect(column(page, stages[1]).locator(f"#deal-{deals[0].pk}")).to_be_visible()
+    expect(column(page, stages[1]).locator("[data-amount]")).to_have_text("1,500.00")
+    expect(column(page, stages[1]).locator("[data-weighted]")).to_have_text("900.00")
+    expect(column(page, stages[0]).locator("[data-amount]")).to_have_text("0.00")
+    assert Opportunity.objects.get(pk=deals[0].pk).stage == stages[1]
+
+
+def test_move_a_card_with_its_stage_select(page, live_server, login, rep, stages, deals):
+    open_board(page, live_server, login, rep)
+
+    page.get_by_label("Stage of Acme renewal").select_option(label="Negotiation")
+
+    expect(column(page, stages[2]).locator(f"#deal-{deals[0].pk}")).to_be_visible()
+    expect(column(page, stages[2]).locator("[data-weighted]")).to_have_text("900.00")
+    expect(page.get_by_text("Acme renewal moved to Negotiation.")).to_be_visible()
+    assert Opportunity.objects.get(pk=deals[0].pk).stage == stages[2]
+
+
+def test_mark_a_deal_lost_with_a_reason(page, live_server, login, rep, stages, deals):
+    reason = make_lost_reason(name="Too expensive")
+    open_board(page, live_server, login, rep)
+    card = page.locator(f"#deal-{deals[0].pk}")
+
+    card.get_by_role("link", name="Lost").click()
+    card.get_by_label("Why was it lost?").select_option(label="Too expensive")
+    card.get_by_label("Competitor").fill("Initech")
+    card.get_by_role("button", name="Mark lost").click()
+
+    expect(card).to_have_count(0)
+    expect(column(page, stages[0]).locator("[data-count]")).to_have_text("0")
+    deal = Opportunity.objects.get(pk=deals[0].pk)
+    assert (deal.status, deal.lost_reason, deal.competitor) == ("lost", reason, "Initech")
+
+
+def test_load_more_brings_the_rest_of_a_long_column(page, live_server, login, rep, stages):
+    for number in range(30):
+        make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
+    open_board(page, live_server, login, rep)
+    cards = column(page, stages[0]).locator("[data-deal]")
+    expect(cards).to_have_count(25)
+
+    column(page, stages[0]).get_by_role("link", name="Load more").click()
+
+    expect(cards).to_have_count(30)
+    expect(column(page, stages[0]).get_by_role("link", name="Load more")).to_have_count(0)
+
+
+def test_won_takes_the_card_off_the_board(page, live_server, login, rep, stages, deals):
+    open_board(page, live_server, login, rep)
+
+    page.locator(f"#deal-{deals[1].pk}").get_by_role("button", name="Won").click()
+
+    expect(page.locator(f"#deal-{deals[1].pk}")).to_have_count(0)
+    expect(column(page, stages[1]).locator("[data-amount]")).to_have_text("0.00")
+    expect(page.get_by_text("Globex upsell is won.")).to_be_visible()
+    assert Opportunity.objects.get(pk=deals[1].pk).status == "won"

@@ -1,0 +1,65 @@
+from django.urls import reverse
+
+from tests.factories import make_opportunity
+
+
+def test_admin_lists_every_deal_to_a_superuser(admin_client, deal, other_deal):
+    html = admin_client.get(reverse("admin:opportunities_opportunity_changelist")).content.decode()
+
+    assert "Acme renewal" in html
+    assert "Southern secret" in html
+
+
+def test_admin_shows_staff_managers_only_their_teams_deals(client, manager, deal, other_deal):
+    from django.contrib.auth.models import Permission
+
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(Permission.objects.get(codename="view_opportunity"))
+    client.force_login(manager)
+
+    html = client.get(reverse("admin:opportunities_opportunity_changelist")).content.decode()
+
+    assert "Acme renewal" in html
+    assert "Southern secret" not in html
+
+
+def test_admin_pipeline_page_edits_its_stages_inline(admin_client, pipeline):
+    html = admin_client.get(
+        reverse("admin:opportunities_pipeline_change", args=[pipeline.pk])
+    ).content.decode()
+
+    assert html.index("Qualification") < html.index("Proposal") < html.index("Negotiation")
+
+
+def test_admin_history_is_read_only(admin_client, rep, stages):
+    from opportunities.services import move_opportunity
+
+    deal = make_opportunity(owner=rep, stage=stages[0])
+    move_opportunity(deal, stage=stages[1], by=rep)
+    change = deal.changes.get(field="stage")
+
+    changelist = admin_client.get(reverse("admin:opportunities_opportunitychange_changelist"))
+    add = admin_client.get(reverse("admin:opportunities_opportunitychange_add"))
+    delete = admin_client.post(
+        reverse("admin:opportunities_opportunitychange_delete", args=[change.pk]), {"post": "yes"}
+    )
+
+    assert "Qualification" in changelist.content.decode()
+    assert (add.status_code, delete.status_code) == (403, 403)
+    assert deal.changes.count() == 2
+
+
+def test_admin_pages_render_for_every_model(admin_client, deal):
+    pages = [
+        reverse("admin:opportunities_opportunity_change", args=[deal.pk]),
+        reverse("admin:opportunities_opportunity_add"),
+        reverse("admin:opportunities_stage_changelist"),
+        reverse("admin:opportunities_lostreason_changelist"),
+        reverse("admin:opportunities_pipeline_changelist"),
+    ]
+
+    responses = [admin_client.get(url) for url in pages]
+
+    assert [response.status_code for response in responses] == [200] * len(pages)
+    assert "Acme renewal" in responses[0].content.decode()

@@ -1,0 +1,244 @@
+"""Moving, winning and losing deals from their board cards."""
+
+import pytest
+from django.urls import reverse
+
+from opportunities.models import Opportunity
+from tests.factories import make_opportunity, make_pipeline
+from tests.opportunities.test_board import cards_in, header, names
+
+
+def move_url(deal, query: str = "") -> str:
+    return reverse("opportunities:move", args=[deal.pk]) + query
+
+
+def test_move_with_htmx_re_renders_both_columns_with_their_totals(
+    rep_client, rep, deal, stages, htmx_headers
+):
+    make_opportunity(name="Already there", owner=rep, stage=stages[1])
+
+    response = rep_client.post(
+        move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
+    )
+
+    deal.refresh_from_db()
+    assert (deal.stage, deal.probability) == (stages[1], 60)
+    html = response.content.decode()
+    assert html.count('hx-swap-oob="outerHTML"') == 2
+    assert names(cards_in(html, stages[0])) == []
+    assert sorted(names(cards_in(html, stages[1]))) == ["Acme renewal", "Already there"]
+    assert header(html, stages[0]) == ("0", "0.00", "0.00")
+    assert header(html, stages[1]) == ("2", "2,000.00", "1,200.00")
+    assert "Acme renewal moved to Proposal." in html
+    assert deal.changes.get(field="stage").changed_by == rep
+
+
+def test_move_without_htmx_redirects_back_to_the_board(rep_client, rep, deal, stages):
+    board = reverse("opportunities:board") + f"?owner={rep.pk}"
+
+    response = rep_client.post(move_url(deal), {"stage": stages[2].pk, "next": board})
+
+    assert (response.status_code, response.url) == (302, board)
+    assert Opportunity.objects.get(pk=deal.pk).stage == stages[2]
+
+
+def test_move_ignores_an_outside_next_url(rep_client, deal, stages):
+    response = rep_client.post(
+        move_url(deal), {"stage": stages[2].pk, "next": "https://evil.example/"}
+    )
+
+    assert response.url == reverse("opportunities:board")
+
+
+def test_move_to_a_stage_of_another_pipeline_changes_nothing(
+    rep_client, deal, stages, htmx_headers
+):
+    elsewhere = make_pipeline(name="Renewals").stages.first()
+
+    response = rep_client.post(move_url(deal), {"stage": elsewhere.pk}, headers=htmx_headers)
+
+    assert Opportunity.objects.get(pk=deal.pk).stage == stages[0]
+    assert "Choose a stage of this deal" in response.content.decode()
+
+
+def test_move_of_another_team_deal_is_404(rep_client, other_deal, stages):
+    response = rep_client.post(move_url(other_deal), {"stage": stages[1].pk})
+
+    assert response.status_code == 404
+    assert Opportunity.objects.get(pk=other_deal.pk).stage == stages[0]
+
+
+def test_move_refuses_get(rep_client, deal):
+    response = rep_client.get(move_url(deal))
+
+    assert response.status_code == 405
+
+
+def test_move_needs_a_login(client, deal, stages):
+    response = client.post(move_url(deal), {"stage": stages[1].pk})
+
+    assert response.url.startswith("/accounts/login/")
+    assert Opportunity.objects.get(pk=deal.pk).stage == stages[0]
+
+
+def test_move_with_an_expired_session_on_htmx_sends_the_browser_to_login(
+    client, deal, stages, htmx_headers
+):
+    response = client.post(move_url(deal), {"stage": stages[1].pk}, headers=htmx_headers)
+
+    assert response.headers["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_won_from_the_board_removes_the_card_and_updates_the_column(
+    rep_client, rep, deal, stages, htmx_headers
+):
+    response = rep_client.post(
+        reverse("opportunities:won", args=[deal.pk]) + f"?owner={rep.pk}", headers=htmx_headers
+    )
+
+    deal.refresh_from_db()
+    assert (deal.status, deal.probability) == ("won", 100)
+    html = response.content.decode()
+    assert cards_in(html, stages[0]) == []
+    assert header(html, stages[0]) == ("0", "0.00", "0.00")
+    assert "Acme renewal is won" in html
+
+
+def test_won_without_htmx_goes_to_the_deal(rep_client, deal):
+    response = rep_client.post(reverse("opportunities:won", args=[deal.pk]))
+
+    assert response.url == deal.get_absolute_url()
+    assert Opportunity.objects.get(pk=deal.pk).status == "won"
+
+
+def test_won_of_another_team_deal_is_404(rep_client, other_deal):
+    response = rep_client.post(reverse("opportunities:won", args=[other_deal.pk]))
+
+    assert response.status_code == 404
+    assert Opportunity.objects.get(pk=other_deal.pk).status == "open"
+
+
+def test_won_refuses_get(rep_client, deal):
+    assert rep_client.get(reverse("opportunities:won", args=[deal.pk])).status_code == 405
+    assert Opportunity.objects.get(pk=deal.pk).status == "open"
+
+
+def test_won_twice_says_it_is_already_closed(rep_client, deal):
+    url = reverse("opportunities:won", args=[deal.pk])
+    rep_client.post(url)
+
+    response = rep_client.post(url, follow=True)
+
+    assert "This deal is already closed." in response.content.decode()
+
+
+def test_lost_button_opens_a_small_form_in_the_card(rep_client, deal, price, htmx_headers):
+    response = rep_client.get(reverse("opportunities:lost", args=[deal.pk]), headers=htmx_headers)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form")
+    assert f'id="lost-{deal.pk}-reason"' in html
+    assert "Too expensive" in html
+    assert "Competitor" in html
+
+
+def test_lost_without_a_reason_shows_the_error_beside_the_field(
+    rep_client, deal, price, htmx_headers
+):
+    url = reverse("opportunities:lost", args=[deal.pk])
+
+    response = rep_client.post(url, {"competitor": "Globex"}, headers=htmx_headers)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in html
+    assert "This field is required." in html
+    assert Opportunity.objects.get(pk=deal.pk).status == "open"
+
+
+def test_lost_with_a_reason_closes_the_deal_and_updates_the_column(
+    rep_client, rep, deal, price, stages, htmx_headers
+):
+    response = rep_client.post(
+        reverse("opportunities:lost", args=[deal.pk]) + f"?owner={rep.pk}",
+        {"reason": price.pk, "competitor": "Globex"},
+        headers=htmx_headers,
+    )
+
+    deal.refresh_from_db()
+    assert (deal.status, deal.lost_reason, deal.competitor, deal.probability) == (
+        "lost",
+        price,
+        "Globex",
+        0,
+    )
+    assert cards_in(response.content.decode(), stages[0]) == []
+
+
+def test_lost_page_without_htmx_is_a_full_page(rep_client, deal, price):
+    html = rep_client.get(reverse("opportunities:lost", args=[deal.pk])).content.decode()
+
+    assert "<html" in html
+    assert "Mark Acme renewal as lost" in html
+
+
+def test_lost_of_another_team_deal_is_404(rep_client, other_deal, price):
+    url = reverse("opportunities:lost", args=[other_deal.pk])
+
+    assert rep_client.get(url).status_code == 404
+    assert rep_client.post(url, {"reason": price.pk}).status_code == 404
+    assert Opportunity.objects.get(pk=other_deal.pk).status == "open"
+
+
+def test_lost_refuses_put(rep_client, deal):
+    assert rep_client.put(reverse("opportunities:lost", args=[deal.pk])).status_code == 405
+
+
+def test_reopen_puts_a_closed_deal_back_on_the_board(rep_client, deal):
+    rep_client.post(reverse("opportunities:won", args=[deal.pk]))
+
+    response = rep_client.post(reverse("opportunities:reopen", args=[deal.pk]))
+
+    assert response.url == deal.get_absolute_url()
+    deal.refresh_from_db()
+    assert (deal.status, deal.closed_date, deal.probability) == ("open", None, 30)
+
+
+def test_reopen_of_another_team_deal_is_404(rep_client, other_deal):
+    assert rep_client.post(reverse("opportunities:reopen", args=[other_deal.pk])).status_code == 404
+
+
+def test_reopen_refuses_get(rep_client, deal):
+    assert rep_client.get(reverse("opportunities:reopen", args=[deal.pk])).status_code == 405
+
+
+def test_lost_without_javascript_returns_to_the_board(rep_client, rep, deal, price):
+    board = reverse("opportunities:board") + f"?owner={rep.pk}"
+    url = reverse("opportunities:lost", args=[deal.pk])
+
+    page = rep_client.get(url, {"owner": rep.pk, "next": board}).content.decode()
+    response = rep_client.post(url + f"?owner={rep.pk}", {"reason": price.pk, "next": board})
+
+    assert f'name="next" value="{board}"' in page
+    assert response.url == board
+    assert Opportunity.objects.get(pk=deal.pk).status == "lost"
+
+
+@pytest.mark.parametrize("per_column", [1, 3])
+def test_move_query_count_does_not_grow_with_deals(
+    rep_client, rep, deal, stages, per_column, htmx_headers, django_assert_num_queries
+):
+    for stage in stages:
+        for _ in range(per_column):
+            make_opportunity(owner=rep, stage=stage)
+
+    # session, user, the deal, the chosen stage's check, savepoint, the UPDATE with its
+    # version check, the history INSERT, release; then the re-rendered columns: the owner
+    # filter's check, stages of the pipeline, exchange rates, totals grouped by stage and the
+    # cards of both columns.
+    with django_assert_num_queries(13):
+        response = rep_client.post(
+            move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
+        )
+
+    assert response.content.decode().count('class="deal-name') == 2 * per_column + 1

@@ -1,0 +1,44 @@
+from crm import demo as core_demo
+from opportunities import demo
+from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline
+
+
+def test_default_pipeline_and_lost_reasons_are_seeded(db):
+    pipeline = Pipeline.objects.get(is_default=True)
+
+    stages = list(
+        pipeline.stages.order_by("order").values_list(
+            "name", "probability", "forecast_category", "stale_after_days"
+        )
+    )
+    assert stages == [
+        ("Qualification", 10, "pipeline", 14),
+        ("Needs analysis", 20, "pipeline", 14),
+        ("Proposal preparation", 40, "best_case", 10),
+        ("Contract negotiation", 70, "commit", 7),
+    ]
+    assert list(LostReason.objects.order_by("name").values_list("name", flat=True)) == [
+        "Competitor",
+        "No budget",
+        "No decision",
+        "Price",
+        "Product fit",
+        "Timing",
+    ]
+
+
+def test_demo_deals_have_history_and_seeding_twice_changes_nothing(db):
+    people = core_demo.seed_people()
+
+    demo.seed(people)
+    counts = (Opportunity.objects.count(), OpportunityChange.objects.count())
+    demo.seed(people)
+
+    assert counts == (Opportunity.objects.count(), OpportunityChange.objects.count())
+    assert counts[0] == len(demo.DEALS)
+    assert set(Opportunity.objects.values_list("status", flat=True)) == {"open", "won", "lost"}
+    lost = Opportunity.objects.lost()
+    assert all(deal.lost_reason_id for deal in lost)
+    for deal in Opportunity.objects.all():
+        last_stage_change = deal.changes.filter(to_stage__isnull=False).first()
+        assert last_stage_change.to_stage_id == deal.stage_id

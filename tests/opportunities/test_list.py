@@ -1,0 +1,188 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from opportunities.services import mark_won
+from opportunities.views.lists import spreadsheet_safe
+from tests.factories import make_company, make_opportunity
+
+LIST = reverse("opportunities:list")
+EXPORT = reverse("opportunities:export")
+
+
+def rows_of(html: str) -> list[str]:
+    rows = html.split("<tr data-opportunity")[1:]
+    return [row.split("</a>")[0].rsplit(">", 1)[1] for row in rows]
+
+
+def exported(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_list_shows_visible_deals_by_close_date(rep_client, rep, deal, other_deal, stages):
+    make_opportunity(name="Earlier", owner=rep, stage=stages[1], expected_close_date="2020-01-01")
+
+    html = rep_client.get(LIST).content.decode()
+
+    assert rows_of(html) == ["Earlier", "Acme renewal"]
+    assert "Southern secret" not in html
+
+
+def test_list_filters_by_status_stage_and_amount(rep_client, rep, stages):
+    make_opportunity(name="Small", owner=rep, stage=stages[0], amount=Decimal("100"))
+    make_opportunity(name="Large", owner=rep, stage=stages[0], amount=Decimal("50000"))
+    make_opportunity(name="Later stage", owner=rep, stage=stages[1], amount=Decimal("50000"))
+    mark_won(make_opportunity(name="Won", owner=rep, stage=stages[0]), by=rep)
+
+    by_status = rep_client.get(LIST, {"status": "won"}).content.decode()
+    by_stage = rep_client.get(LIST, {"stage": stages[1].pk}).content.decode()
+    by_amount = rep_client.get(
+        LIST, {"amount_min": "2000", "amount_max": "60000", "stage": stages[0].pk}
+    ).content.decode()
+
+    assert rows_of(by_status) == ["Won"]
+    assert rows_of(by_stage) == ["Later stage"]
+    assert rows_of(by_amount) == ["Large"]
+
+
+def test_list_sorts_by_amount_descending(rep_client, rep, stages):
+    for amount in ("300", "100", "200"):
+        make_opportunity(name=f"Deal {amount}", owner=rep, stage=stages[0], amount=Decimal(amount))
+
+    html = rep_client.get(LIST, {"sort": "-amount"}).content.decode()
+
+    assert rows_of(html) == ["Deal 300", "Deal 200", "Deal 100"]
+
+
+def test_list_shows_the_weighted_amount_from_the_database(rep_client, rep, stages):
+    make_opportunity(name="Weighted", owner=rep, stage=stages[1], amount=Decimal("1234.50"))
+
+    html = rep_client.get(LIST).content.decode()
+
+    assert "740.70" in html  # 1234.50 × 60 %
+
+
+def test_list_pages_through_htmx_with_the_url_pushed(rep_client, rep, stages, htmx_headers):
+    for number in range(30):
+        make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
+
+    first = rep_client.get(LIST).content.decode()
+    second = rep_client.get(LIST, {"page": 2}, headers=htmx_headers).content.decode()
+
+    assert len(rows_of(first)) == 25
+    assert len(rows_of(second)) == 5
+    assert second.lstrip().startswith('<div id="opportunity-list" data-list hx-swap="outerHTML">')
+    assert 'hx-push-url="true"' in first
+    assert "<html" not in second
+
+
+def test_list_of_a_bad_filter_value_shows_everything_without_error(rep_client, deal):
+    response = rep_client.get(LIST, {"amount_min": "lots", "close_from": "tomorrow"})
+
+    assert response.status_code == 200
+    assert rows_of(response.content.decode()) == ["Acme renewal"]
+
+
+def test_list_needs_a_login(client, db):
+    assert client.get(LIST).url == f"/accounts/login/?next={LIST}"
+
+
+def test_list_refuses_post(rep_client, db):
+    assert rep_client.post(LIST).status_code == 405
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_query_count_does_not_grow_with_rows(
+    rep_client, rep, stages, count, django_assert_num_queries
+):
+    for _ in range(count):
+        make_opportunity(owner=rep, stage=stages[0], company=make_company(owner=rep))
+
+    # session, user, count for the paginator, the page of rows (with company, owner and stage
+    # joined), the user's team (menu), then the filter form's choices: pipelines, stages,
+    # owners and teams.
+    with django_assert_num_queries(9):
+        response = rep_client.get(LIST)
+
+    assert len(rows_of(response.content.decode())) == count
+
+
+def test_export_streams_only_the_visible_filtered_rows(rep_client, rep, deal, other_deal, stages):
+    make_opportunity(name="Other stage", owner=rep, stage=stages[1])
+
+    response = rep_client.get(EXPORT, {"stage": stages[0].pk})
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="opportunities-')
+    rows = exported(response)
+    assert rows[0][:3] == ["Name", "Company", "Pipeline"]
+    assert [row[0] for row in rows[1:]] == ["Acme renewal"]
+    assert rows[1][3:8] == ["Qualification", "open", "1000.00", "EUR", "30"]
+
+
+def test_export_of_another_team_sees_none_of_ours(other_client, deal, other_deal):
+    rows = exported(other_client.get(EXPORT))
+
+    assert [row[0] for row in rows[1:]] == ["Southern secret"]
+
+
+def test_export_neutralises_spreadsheet_formulas(rep_client, rep, stages):
+    company = make_company(name="+Evil Corp", owner=rep)
+    make_opportunity(name='=HYPERLINK("http://x")', company=company, owner=rep, stage=stages[0])
+    make_opportunity(name="@SUM(A1)", competitor="-2+3", owner=rep, stage=stages[0])
+
+    rows = exported(rep_client.get(EXPORT, {"sort": "name"}))
+
+    assert sorted((row[0], row[1]) for row in rows[1:]) == [
+        ('\'=HYPERLINK("http://x")', "'+Evil Corp"),
+        ("'@SUM(A1)", ""),
+    ]
+
+
+def test_spreadsheet_safe_prefixes_every_formula_start():
+    assert [spreadsheet_safe(v) for v in ["=1", "+1", "-1", "@1", "\t1", "\r1", "a=1", None]] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@1",
+        "'\t1",
+        "'\r1",
+        "a=1",
+        "",
+    ]
+
+
+def test_export_reads_rows_in_chunks_not_all_at_once(rep_client, rep, stages, monkeypatch):
+    from opportunities.views import lists as views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    for number in range(5):
+        make_opportunity(name=f"Deal {number}", owner=rep, stage=stages[0])
+    seen = []
+    original = views.spreadsheet_safe
+    monkeypatch.setattr(
+        views, "spreadsheet_safe", lambda value: seen.append(value) or original(value)
+    )
+
+    response = rep_client.get(EXPORT)
+
+    # Nothing is read before the response is consumed: it is a generator, not a built string.
+    assert seen == []
+    first_lines = [next(response.streaming_content) for _ in range(2)]
+    assert first_lines[0].startswith(b"Name,")
+    assert first_lines[1].startswith(b"Deal 0,")
+    assert len(list(response.streaming_content)) == 4
+
+
+def test_export_needs_a_login(client, db):
+    assert client.get(EXPORT).url == f"/accounts/login/?next={EXPORT}"
+
+
+def test_export_refuses_post(rep_client, db):
+    assert rep_client.post(EXPORT).status_code == 405
