@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models.activities import with_activity_badges
 from crm.models.companies import OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.scoping import OwnedQuerySet
@@ -99,6 +100,10 @@ class LostReason(models.Model):
 
 
 class OpportunityQuerySet(OwnedQuerySet):
+    def with_activity_badges(self, *, today=None):
+        """Next step, overdue and stale flags per deal (rules in crm.models.activities)."""
+        return with_activity_badges(self, today=today)
+
     def open(self):
         return self.filter(status=Opportunity.Status.OPEN)
 

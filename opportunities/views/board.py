@@ -88,7 +88,11 @@ def _columns(queryset, stages: list[Stage]) -> list[Column]:
             totals["amount_total"],
             totals["weighted_total"],
         )
-    cards = queryset.select_related("company", "owner").first_per_stage(list(columns), COLUMN_SIZE)
+    cards = (
+        queryset.select_related("company", "owner")
+        .with_activity_badges()
+        .first_per_stage(list(columns), COLUMN_SIZE)
+    )
     for card in cards:
         column = columns[card.stage_id]
         card.stage = column.stage  # already loaded: a card's stage costs no query
@@ -149,7 +153,11 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
         context["column"] = _columns(queryset, [stage])[0]
         template = "opportunities/board.html#column"
     else:
-        cards = list(queryset.after(cursor).select_related("company", "owner")[: COLUMN_SIZE + 1])
+        cards = list(
+            queryset.after(cursor)
+            .select_related("company", "owner")
+            .with_activity_badges()[: COLUMN_SIZE + 1]
+        )
         for card in cards:
             card.stage = stage
         more = Column(stage=stage, cards=cards[:COLUMN_SIZE])

@@ -183,7 +183,7 @@ def test_log_refuses_an_outside_next_url(rep_client, deal):
         f"/activities/log/?opportunity={deal.pk}&next=https://evil.example/",
         {"kind": "email", "subject": "Sent prices", "done_on": TODAY().isoformat()},
     )
-    assert response["Location"] == "/"  # the deal's page does not exist yet: home
+    assert response["Location"] == deal.get_absolute_url()
 
 
 def test_invalid_schedule_shows_errors_beside_the_fields(rep_client, deal, htmx_headers):

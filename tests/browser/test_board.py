@@ -40,7 +40,8 @@ def test_drag_a_card_to_another_stage_and_it_stays_after_a_reload(
     open_board(page, live_server, login, rep)
     card = page.locator(f"#deal-{deals[0].pk}")
 
-    card.drag_to(column(page, stages[1]).locator("[data-cards]"))
+    # Grab the card by its edge, as a person would, not by a control in its middle.
+    card.drag_to(column(page, stages[1]).locator("[data-cards]"), source_position={"x": 4, "y": 4})
 
     expect(column(page, stages[1]).locator("[data-count]")).to_have_text("2")
     expect(column(page, stages[0]).locator("[data-count]")).to_have_text("0")
