@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from crm.env import database_from_url, env_bool, env_int, env_list, env_str
+from crm.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -123,10 +123,9 @@ STORAGES = {
     },
 }
 
+# Development prints mail to the console; production sends it through SMTP (localhost by default).
 MAILERS = {
-    "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-    }
+    "default": mailer_from_url(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost"))
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crm@localhost")
 
@@ -139,7 +138,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The preload directive only makes the site eligible: listing it is a separate, manual request.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
