@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "bootstrap",
+    "django_tasks_db",
     "crm",
     "leads",
     "opportunities",
@@ -97,6 +98,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work is stored in the database and run by `manage.py db_worker` (see docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
