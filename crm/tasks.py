@@ -1,0 +1,86 @@
+"""Background work on Django's tasks framework, and the retry policy our tasks share.
+
+In production and under ``./dev run`` tasks are stored in the database and run by
+``manage.py db_worker``; the test suite runs them immediately. Declare a task with
+``@retrying_task(...)`` instead of ``@task``: a failed run is queued again after a growing delay,
+and the last failure is logged as an error. Every run, failed or not, stays recorded as a task
+result (visible in the admin), so a job is never lost silently.
+"""
+
+import functools
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.tasks import Task, task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# The keyword argument that carries the attempt number from one run to the next.
+ATTEMPT = "retry_attempt"
+
+
+def retry_delay(attempt: int, *, backoff: float) -> timedelta:
+    """The wait before the next attempt: backoff, then twice that, four times, ..."""
+    return timedelta(seconds=backoff * 2 ** (attempt - 1))
+
+
+def retrying_task(
+    *, attempts: int = 3, backoff: float = 30, **task_options
+) -> Callable[[Callable], Task]:
+    """Make a task that is tried up to ``attempts`` times in all, waiting ``backoff`` seconds
+    after the first failure and doubling the wait each time. ``task_options`` go to ``@task``.
+    Arguments must be JSON values, as for any task."""
+
+    def decorate(func: Callable) -> Task:
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            attempt = kwargs.pop(ATTEMPT, 1)
+            try:
+                return func(*args, **kwargs)
+            except Exception:
+                if attempt >= attempts:
+                    logger.error(
+                        "Task %s failed after %s attempts; giving up",
+                        the_task.module_path,
+                        attempt,
+                        exc_info=True,
+                        extra={"task": the_task.module_path, "attempts": attempt},
+                    )
+                    raise
+                retry = the_task
+                delay = retry_delay(attempt, backoff=backoff)
+                if the_task.get_backend().supports_defer:
+                    retry = the_task.using(run_after=timezone.now() + delay)
+                result = retry.enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
+                logger.warning(
+                    "Task %s failed (attempt %s of %s); retrying in %s seconds as %s",
+                    the_task.module_path,
+                    attempt,
+                    attempts,
+                    int(delay.total_seconds()),
+                    result.id,
+                    exc_info=True,
+                    extra={"task": the_task.module_path, "attempts": attempt},
+                )
+                # This run stays recorded as failed; the retry is a run of its own.
+                raise
+
+        the_task = task(**task_options)(run)
+        return the_task
+
+    return decorate
+
+
+@retrying_task(attempts=3, backoff=5)
+def ping(note: str = "") -> dict:
+    """A small real job: proves that a worker picks up what an app server queued."""
+    return {
+        "note": note,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "at": timezone.now().isoformat(),
+    }
