@@ -55,3 +55,20 @@ def test_an_empty_profile_language_follows_the_browser(db):
     response = client.get("/", headers={"accept-language": "es"})
 
     assert "Buenos días, Lucía" in response.content.decode()
+
+
+def test_the_login_lock_is_explained_in_spanish(db, settings):
+    settings.LOGIN_LOCK_ATTEMPTS = 1
+    settings.LOGIN_LOCK_SECONDS = 60
+    make_user(username="lucia")
+
+    response = Client().post(
+        "/accounts/login/",
+        {"username": "lucia", "password": "wrong"},
+        headers={"accept-language": "es"},
+    )
+
+    assert (
+        "Demasiados intentos fallidos de iniciar sesión en esta cuenta desde su dirección. "
+        "Inténtelo de nuevo dentro de 1 minuto."
+    ) in response.content.decode()
