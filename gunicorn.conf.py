@@ -5,7 +5,7 @@ Values come from the environment (see docs/deploy.md); command-line options over
 
 import multiprocessing
 
-from crm.env import env_int, env_str
+from crm.env import env_choice, env_int, env_str
 
 wsgi_app = "crm.wsgi:application"
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
@@ -24,7 +24,9 @@ forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # access log would repeat it without the id.
 accesslog = None
 errorlog = "-"
-loglevel = env_str("LOG_LEVEL", "info").lower()
+loglevel = env_choice(
+    "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+).lower()
 # gunicorn's control socket sits at one fixed path per user, which several instances on one
 # machine would fight over; nothing here uses it.
 control_socket_disable = True

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 from django.test import Client
 
 
@@ -31,6 +32,21 @@ def test_health_is_unavailable_when_the_cache_fails(anonymous, monkeypatch):
     assert (response.status_code, response.json()) == (
         503,
         {"status": "error", "database": "ok", "cache": "error"},
+    )
+
+
+def test_health_is_unavailable_when_the_database_fails(anonymous, monkeypatch):
+    class BrokenConnection:
+        def cursor(self):
+            raise OperationalError("the database server is down")
+
+    monkeypatch.setattr("crm.views.system.connection", BrokenConnection())
+
+    response = anonymous.get("/health/")
+
+    assert (response.status_code, response.json()) == (
+        503,
+        {"status": "error", "database": "error", "cache": "ok"},
     )
 
 

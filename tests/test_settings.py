@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from crm.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
+from crm.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    mailer_from_url,
+)
 
 BASE_DIR = Path("/srv/crm")
 
@@ -65,6 +73,25 @@ def test_env_int_rejects_anything_else(monkeypatch, raw):
 
     with pytest.raises(ImproperlyConfigured, match="CRM_TEST_NUMBER must be a whole number"):
         env_int("CRM_TEST_NUMBER", 5)
+
+
+def test_env_choice_reads_an_allowed_value(monkeypatch):
+    monkeypatch.setenv("CRM_TEST_CHOICE", "text")
+
+    assert env_choice("CRM_TEST_CHOICE", "json", {"json", "text"}) == "text"
+
+
+def test_env_choice_falls_back_to_the_default(monkeypatch):
+    monkeypatch.delenv("CRM_TEST_CHOICE", raising=False)
+
+    assert env_choice("CRM_TEST_CHOICE", "json", {"json", "text"}) == "json"
+
+
+def test_env_choice_rejects_anything_else(monkeypatch):
+    monkeypatch.setenv("CRM_TEST_CHOICE", "xml")
+
+    with pytest.raises(ImproperlyConfigured, match="CRM_TEST_CHOICE must be one of json, text"):
+        env_choice("CRM_TEST_CHOICE", "json", {"json", "text"})
 
 
 def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
