@@ -1,10 +1,12 @@
 """Several app servers sharing one PostgreSQL and one Redis, as in production.
 
-``app_servers`` starts, once per module, two gunicorn servers on free ports of 127.0.0.1 and the
+``app_servers`` starts, once per test run, two gunicorn servers on free ports of 127.0.0.1 and the
 task worker (``manage.py db_worker``), all with production settings against the test database
 and a Redis database of their own (INTEGRATION_REDIS_URL, flushed before and after). A
 ``Visitor`` is one browser behind a load balancer: its cookies go with it to whichever server
 it talks to. Tests that use them need ``transactional_db`` so that the servers see their data.
+A new story (another module here, or another test) only needs those two fixtures; settings the
+servers should run with for it go into ``SERVER_SETTINGS``.
 
 These tests need PostgreSQL and Redis: they are skipped on SQLite unless REQUIRE_INTEGRATION is
 set (as CI does for its PostgreSQL run), in which case a missing service is an error.
@@ -34,14 +36,26 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.pos
 BASE_DIR = Path(settings.BASE_DIR)
 STARTUP_SECONDS = 60
 
-# What the servers run with; tests may rely on these values.
+# What the servers run with beyond production's defaults; tests may rely on these values.
 LOGIN_LOCK_ATTEMPTS = 3
+SERVER_SETTINGS = {
+    # Plain HTTP on the loopback stands in for the load balancer's HTTPS.
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    # The visitors' X-Forwarded-For stands in for the load balancer's.
+    "TRUSTED_PROXIES": "1",
+    "LOGIN_LOCK_ATTEMPTS": str(LOGIN_LOCK_ATTEMPTS),
+    "LOGIN_LOCK_SECONDS": "600",
+    "EMAIL_URL": "console://",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/integration/" in str(item.fspath).replace(os.sep, "/"):
-            # One set of servers per module: keep the module on one xdist process.
+            # One set of servers for them all: keep them on one xdist process.
             item.add_marker(pytest.mark.xdist_group("integration"))
             if not ON_POSTGRES and not REQUIRED:
                 item.add_marker(pytest.mark.skip(reason="needs PostgreSQL and Redis"))
@@ -138,7 +152,7 @@ def _wait_until_healthy(server: str, process: subprocess.Popen, log: Path) -> No
     pytest.fail(f"{server} did not become healthy:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_servers(django_db_setup, django_db_blocker, tmp_path_factory):
     if not ON_POSTGRES:
         pytest.fail("REQUIRE_INTEGRATION is set but DATABASE_URL is not PostgreSQL")
@@ -160,16 +174,8 @@ def app_servers(django_db_setup, django_db_blocker, tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on the loopback stands in for the load balancer's HTTPS.
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "TRUSTED_PROXIES": "1",
-        "LOGIN_LOCK_ATTEMPTS": str(LOGIN_LOCK_ATTEMPTS),
-        "LOGIN_LOCK_SECONDS": "600",
         "STATIC_ROOT": str(folder / "static"),
-        "EMAIL_URL": "console://",
-        "LOG_LEVEL": "WARNING",
+        **SERVER_SETTINGS,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
