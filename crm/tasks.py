@@ -14,8 +14,10 @@ import socket
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.tasks import Task, task
+from django.tasks import Task, TaskContext, task
 from django.utils import timezone
+
+from crm.logs import request_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +35,16 @@ def retrying_task(
 ) -> Callable[[Callable], Task]:
     """Make a task that is tried up to ``attempts`` times in all, waiting ``backoff`` seconds
     after the first failure and doubling the wait each time. ``task_options`` go to ``@task``.
-    Arguments must be JSON values, as for any task."""
+    Arguments must be JSON values, as for any task. Log lines written while it runs carry
+    ``task-<result id>`` where a request's would carry the request id."""
+    wants_context = task_options.pop("takes_context", False)
 
     def decorate(func: Callable) -> Task:
-        @functools.wraps(func)
-        def run(*args, **kwargs):
+        def run(context: TaskContext, *args, **kwargs):
             attempt = kwargs.pop(ATTEMPT, 1)
+            token = request_id.set(f"task-{context.task_result.id}")
             try:
-                return func(*args, **kwargs)
+                return func(context, *args, **kwargs) if wants_context else func(*args, **kwargs)
             except Exception:
                 if attempt >= attempts:
                     logger.error(
@@ -68,8 +72,14 @@ def retrying_task(
                 )
                 # This run stays recorded as failed; the retry is a run of its own.
                 raise
+            finally:
+                request_id.reset(token)
 
-        the_task = task(**task_options)(run)
+        # The task is found again by the function's own name; the framework must see ``run``'s
+        # signature (context first), not the function's.
+        functools.update_wrapper(run, func, updated=())
+        del run.__wrapped__
+        the_task = task(takes_context=True, **task_options)(run)
         return the_task
 
     return decorate

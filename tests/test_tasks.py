@@ -10,6 +10,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from crm import tasks
+from crm.logs import request_id
 from crm.tasks import retry_delay, retrying_task
 from tests.factories import make_user
 
@@ -22,6 +23,16 @@ def flaky_import(name: str, *, failures: int) -> str:
     if len(calls) <= failures:
         raise ConnectionError("the file store did not answer")
     return f"imported {name}"
+
+
+@retrying_task()
+def log_id() -> str:
+    return request_id.get()
+
+
+@retrying_task(takes_context=True)
+def attempt_number(context, label: str) -> str:
+    return f"{label} {context.attempt}"
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +107,17 @@ def test_a_retry_is_queued_for_later_with_the_next_attempt_number(db, database_b
     assert (
         before + timedelta(seconds=10) <= retry.run_after <= timezone.now() + timedelta(seconds=10)
     )
+
+
+def test_log_lines_of_a_task_carry_its_id():
+    result = log_id.enqueue()
+
+    assert result.return_value == f"task-{result.id}"
+    assert request_id.get() == "-"
+
+
+def test_a_task_may_still_ask_for_its_context():
+    assert attempt_number.enqueue("attempt").return_value == "attempt 1"
 
 
 def test_ping_reports_where_it_ran():
