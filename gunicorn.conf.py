@@ -5,7 +5,7 @@ Values come from the environment (see docs/deploy.md); command-line options over
 
 import multiprocessing
 
-from crm.env import env_choice, env_int, env_str
+from crm.env import env_bool, env_choice, env_int, env_str
 
 wsgi_app = "crm.wsgi:application"
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
@@ -27,6 +27,31 @@ errorlog = "-"
 loglevel = env_choice(
     "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 ).lower()
+# gunicorn's own lines (start, stop, worker timeouts) in the same format as the app's.
+_debug = env_bool("DEBUG", False)
+if env_choice("LOG_FORMAT", "text" if _debug else "json", {"json", "text"}) == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "crm.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "crm.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["console"], "level": loglevel.upper()},
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["console"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            }
+        },
+    }
 # gunicorn's control socket sits at one fixed path per user, which several instances on one
 # machine would fight over; nothing here uses it.
 control_socket_disable = True
