@@ -50,6 +50,17 @@ def test_health_is_unavailable_when_the_database_fails(anonymous, monkeypatch):
     )
 
 
+def test_health_answers_plain_http_where_pages_redirect_to_https(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+
+    health = client.get("/health/")
+    login = client.get("/accounts/login/")
+
+    assert (health.status_code, health.json()["status"]) == (200, "ok")
+    assert (login.status_code, login["Location"]) == (301, "https://testserver/accounts/login/")
+
+
 def test_health_answers_get_only(anonymous):
     response = anonymous.post("/health/")
 
