@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from crm.login_lock import LoginForm
 from crm.views import companies, contacts, home, system
 
 # The shared core's own pages, namespaced "crm" like every app's.
@@ -20,6 +22,9 @@ core_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", system.health, name="health"),
+    path("health/ping/", system.ping, name="health-ping"),
+    path("health/ping/<str:result_id>/", system.ping_result, name="health-ping-result"),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", system.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),

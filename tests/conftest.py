@@ -4,6 +4,7 @@ Team North: alice and bob (reps), managed by mia. Team South: charlie (rep). Ada
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from crm.models import User
@@ -90,3 +91,11 @@ def admin_client(admin_user):
 def htmx_headers():
     """Headers that make a request look like htmx's own (a fragment is expected back)."""
     return {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: login locks and rate limits must not leak between."""
+    cache.clear()
+    yield
+    cache.clear()

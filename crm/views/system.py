@@ -2,12 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm import tasks
 from crm.forms import ProfileForm
 
 
@@ -31,6 +34,32 @@ def health(request: HttpRequest) -> JsonResponse:
     healthy = all(value == "ok" for value in checks.values())
     status = "ok" if healthy else "error"
     return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise Http404
+
+
+@never_cache
+@require_POST
+def ping(request: HttpRequest) -> JsonResponse:
+    """For operators (staff): queue a ping task, to check that a worker is running."""
+    _require_staff(request)
+    result = tasks.ping.enqueue(note=request.POST.get("note", "")[:100])
+    return JsonResponse({"id": str(result.id), "status": result.status}, status=202)
+
+
+@never_cache
+@require_GET
+def ping_result(request: HttpRequest, result_id: str) -> JsonResponse:
+    _require_staff(request)
+    try:
+        result = tasks.ping.get_result(result_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404 from None
+    value = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None
+    return JsonResponse({"id": str(result.id), "status": result.status, "value": value})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,74 @@
+"""English and Spanish: the browser picks the language unless the user's profile says otherwise."""
+
+from django.test import Client
+
+from tests.factories import make_user
+
+
+def test_login_page_is_in_spanish_for_a_spanish_browser(db):
+    response = Client().get("/accounts/login/", headers={"accept-language": "es"})
+
+    page = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert '<html lang="es">' in page
+    assert "Inicie sesión en el CRM" in page
+    assert "Log in to the CRM" not in page
+
+
+def test_login_page_is_in_english_by_default(db):
+    response = Client().get("/accounts/login/")
+
+    page = response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert "Log in to the CRM" in page
+
+
+def test_profile_language_wins_over_the_browser(db):
+    user = make_user(first_name="Lucía", language="es")
+    client = Client()
+    client.force_login(user)
+
+    response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
+
+    page = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert "Buenos días, Lucía" in page
+    assert "Cerrar sesión" in page
+
+
+def test_english_profile_stays_english_in_a_spanish_browser(db):
+    user = make_user(first_name="Lucy", language="en")
+    client = Client()
+    client.force_login(user)
+
+    response = client.get("/", headers={"accept-language": "es"})
+
+    assert response["Content-Language"] == "en"
+    assert "Good day, Lucy" in response.content.decode()
+
+
+def test_an_empty_profile_language_follows_the_browser(db):
+    user = make_user(first_name="Lucía", language="")
+    client = Client()
+    client.force_login(user)
+
+    response = client.get("/", headers={"accept-language": "es"})
+
+    assert "Buenos días, Lucía" in response.content.decode()
+
+
+def test_the_login_lock_is_explained_in_spanish(db, settings):
+    settings.LOGIN_LOCK_ATTEMPTS = 1
+    settings.LOGIN_LOCK_SECONDS = 60
+    make_user(username="lucia")
+
+    response = Client().post(
+        "/accounts/login/",
+        {"username": "lucia", "password": "wrong"},
+        headers={"accept-language": "es"},
+    )
+
+    assert (
+        "Demasiados intentos fallidos de iniciar sesión en esta cuenta desde su dirección. "
+        "Inténtelo de nuevo dentro de 1 minuto."
+    ) in response.content.decode()
