@@ -183,7 +183,7 @@ def lead_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def lead_create(request: HtmxHttpRequest) -> HttpResponse:
-    form = LeadForm(request.POST or None, user=request.user)
+    form = LeadForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         lead = services.create_lead(by=request.user, **form.cleaned_data)
         messages.success(request, _("Lead %(name)s was added.") % {"name": lead})
@@ -197,7 +197,9 @@ def lead_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if lead.is_converted:
         messages.warning(request, _("A converted lead is kept as it was and cannot be edited."))
         return redirect(lead)
-    form = LeadForm(request.POST or None, instance=lead, user=request.user)
+    form = LeadForm(
+        request.POST if request.method == "POST" else None, instance=lead, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if changed:
@@ -258,7 +260,7 @@ def disqualify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not lead.can_disqualify:
         messages.error(request, _("Only an open lead can be disqualified."))
         return _after_status_change(request, lead)
-    form = DisqualifyForm(request.POST or None)
+    form = DisqualifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.disqualify(
             lead,
@@ -296,7 +298,7 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         Company.objects.visible_to(user).matching(name=lead.company_name, domain=domain)[:10]
     )
     form = ConvertForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         lead=lead,
         user=user,
         contacts=contacts,
@@ -347,7 +349,7 @@ def _over_rate_limit(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def web_form(request: HttpRequest) -> HttpResponse:
     """The public form a company links from its website. Spam gets the same thank-you page."""
-    form = WebLeadForm(request.POST or None)
+    form = WebLeadForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _over_rate_limit(request):
@@ -388,7 +390,9 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_manager or user.is_admin):
         raise Http404
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         lead_import = LeadImport.objects.create(
             created_by=user,
