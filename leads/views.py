@@ -353,7 +353,7 @@ def web_form(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if _over_rate_limit(request):
-            form = WebLeadForm()
+            form.is_valid()  # keep what they typed, shown with the reason
             form.add_error(None, _("Too many messages from your address. Please try again later."))
             status = 429
         elif form.is_spam():
