@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -107,15 +108,17 @@ def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404
     form = BulkForm(request.POST, user=request.user)
     if form.is_valid():
-        leads = list(form.cleaned_data["leads"].select_for_update().select_related("owner"))
-        if form.cleaned_data["action"] == BulkForm.ASSIGN:
-            count = services.assign(leads, owner=form.cleaned_data["owner"], by=request.user)
-            messages.success(request, _("%(count)s leads assigned.") % {"count": count})
-        else:
-            count = services.disqualify_many(
-                leads, reason=form.cleaned_data["reason"], by=request.user
-            )
-            messages.success(request, _("%(count)s leads disqualified.") % {"count": count})
+        with transaction.atomic():
+            # Locked, so that a rep's status change at the same moment is not overwritten.
+            leads = list(form.cleaned_data["leads"].select_for_update(of=("self",)))
+            if form.cleaned_data["action"] == BulkForm.ASSIGN:
+                owner = form.cleaned_data["owner"]
+                count = services.assign(leads, owner=owner, by=request.user)
+                messages.success(request, _("%(count)s leads assigned.") % {"count": count})
+            else:
+                reason = form.cleaned_data["reason"]
+                count = services.disqualify_many(leads, reason=reason, by=request.user)
+                messages.success(request, _("%(count)s leads disqualified.") % {"count": count})
     else:
         errors = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(errors)})
