@@ -344,6 +344,7 @@ def _run(lead_import: LeadImport) -> None:
             imported=imported,
             rejected=len(rejected_lines),
             rejected_csv=rejected_out.getvalue() if rejected_lines else "",
+            content="",  # the file is no longer needed; the rejected rows are kept
             finished_at=timezone.now(),
         )
 

@@ -159,11 +159,6 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
         "lead": lead,
         "object": lead,
         "conversion": conversion,
-        "conversion_urls": {
-            name: record_url(getattr(conversion, name))
-            for name in ("contact", "company", "opportunity")
-            if conversion and getattr(conversion, name) is not None
-        },
         "history": lead.status_changes.select_related("changed_by"),
         "duplicate_leads": duplicate_leads,
         "duplicate_contacts": duplicate_contacts,
@@ -188,7 +183,11 @@ def lead_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def lead_create(request: HtmxHttpRequest) -> HttpResponse:
     form = LeadForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        lead = services.create_lead(by=request.user, **form.cleaned_data)
+        fields = form.cleaned_data
+        if fields["owner"] is None:
+            # An unowned lead belongs to a team, or nobody but admins would ever see it.
+            fields["team"] = request.user.team or request.user.managed_teams.first()
+        lead = services.create_lead(by=request.user, **fields)
         messages.success(request, _("Lead %(name)s was added.") % {"name": lead})
         return redirect(lead)
     return render(request, "leads/lead_form.html", {"form": form, "lead": None})

@@ -217,3 +217,11 @@ def test_converted_lead_cannot_be_edited(rep_client, lead, rep):
 def test_forms_anonymous_goes_to_login(client, lead, name):
     url = reverse("leads:create") if name == "create" else reverse("leads:edit", args=[lead.pk])
     assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_unowned_lead_stays_in_the_creators_team(rep_client, rep):
+    rep_client.post(reverse("leads:create"), {"last_name": "Nobody's", "owner": ""})
+
+    lead = Lead.objects.get()
+    assert (lead.owner, lead.team) == (None, rep.team)
+    assert rep_client.get(detail(lead)).status_code == 200

@@ -75,6 +75,7 @@ def test_import_saves_valid_rows_and_offers_the_rejected_back(
     assert response["Location"] == uploaded.get_absolute_url()
     uploaded.refresh_from_db()
     assert (uploaded.status, uploaded.imported, uploaded.rejected) == ("done", 2, 6)
+    assert uploaded.content == ""  # the upload is not kept once imported
     ada = Lead.objects.get(email="ada@engine.example")
     assert (ada.first_name, ada.last_name, ada.source.code, ada.owner, ada.team) == (
         "Ada",
