@@ -33,4 +33,13 @@
     toggleOpportunity();
   });
   document.addEventListener("htmx:afterSettle", updateBulkBar);
+
+  // Filters left empty stay out of the URL that is pushed to the address bar.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get" || !event.detail.elt.closest(".lead-filters")) return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
 })();
