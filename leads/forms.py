@@ -208,7 +208,7 @@ class WebLeadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("email") and not data.get("phone"):
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
             self.add_error("email", _("Give us an email address or a phone number."))
         return data
 

@@ -100,7 +100,7 @@ def test_import_saves_valid_rows_and_offers_the_rejected_back(
         "Unknown source “Carrier pigeon”.",
     ]
     body = manager_client.get(uploaded.get_absolute_url()).content.decode()
-    assert "2 leads imported, 6 rows rejected." in body
+    assert "Leads imported: 2. Rows rejected: 6." in body
 
 
 def test_duplicates_are_imported_when_not_skipped(

@@ -159,3 +159,9 @@ def test_submissions_per_address_are_rate_limited(client, web_team, settings):
 
 def test_web_form_wrong_method(client, db):
     assert client.put(URL).status_code == 405
+
+
+def test_email_or_phone_is_needed(client, web_team):
+    body = client.post(URL, submission(email="", phone="")).content.decode()
+    assert "Give us an email address or a phone number." in body
+    assert Lead.objects.count() == 0
