@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/disqualify/", views.disqualify, name="disqualify"),
     path("<int:pk>/convert/", views.convert, name="convert"),
     path("web/", views.web_form, name="web_form"),
-    path("web/thanks/", views.web_thanks, name="web_thanks"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/map/", views.import_map, name="import_map"),

@@ -350,7 +350,13 @@ def _over_rate_limit(request: HttpRequest) -> bool:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def web_form(request: HttpRequest) -> HttpResponse:
-    """The public form a company links from its website. Spam gets the same thank-you page."""
+    """The public form a company links from its website. Spam gets the same thank-you page.
+
+    The thank-you page is this URL with ``?sent=1``, so the form is the app's one public page.
+    """
+    if request.method == "GET" and "sent" in request.GET:
+        return render(request, "leads/web_thanks.html")
+    thanks = f"{reverse('leads:web_form')}?sent=1"
     form = WebLeadForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -359,7 +365,7 @@ def web_form(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many messages from your address. Please try again later."))
             status = 429
         elif form.is_spam():
-            return redirect("leads:web_thanks")
+            return redirect(thanks)
         elif form.is_valid():
             data = form.cleaned_data
             services.create_web_lead(
@@ -370,14 +376,8 @@ def web_form(request: HttpRequest) -> HttpResponse:
                 message=data["message"],
                 team_name=settings.WEB_LEADS_TEAM,
             )
-            return redirect("leads:web_thanks")
+            return redirect(thanks)
     return render(request, "leads/web_form.html", {"form": form}, status=status)
-
-
-@login_not_required
-@require_GET
-def web_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "leads/web_thanks.html")
 
 
 # --- CSV import ----------------------------------------------------------------------------

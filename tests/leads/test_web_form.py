@@ -10,7 +10,7 @@ from leads.models import Lead
 from tests.factories import make_lead, make_user
 
 URL = reverse("leads:web_form")
-THANKS = reverse("leads:web_thanks")
+THANKS = f"{URL}?sent=1"
 
 
 def started(seconds_ago: float = 10) -> str:
