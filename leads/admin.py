@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from crm.models import User
 from leads.models import (
     DisqualifyReason,
     Lead,
@@ -64,7 +65,9 @@ class LeadAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "team", "created_at"]
     search_fields = ["first_name", "last_name", "company_name", "email", "phone"]
     list_select_related = ["source", "owner", "team"]
-    autocomplete_fields = ["source", "disqualify_reason"]
+    # Autocomplete where the related admin offers search (see get_autocomplete_fields); a raw
+    # id box otherwise, never a select listing every user.
+    raw_id_fields = ["owner", "team"]
     readonly_fields = ["status", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [LeadStatusChangeInline]
@@ -75,6 +78,20 @@ class LeadAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.visible_to(request.user)
+
+    def get_autocomplete_fields(self, request):
+        fields = []
+        for name in ["owner", "team", "source", "disqualify_reason"]:
+            related = Lead._meta.get_field(name).related_model
+            related_admin = self.admin_site._registry.get(related)
+            if related_admin is not None and related_admin.search_fields:
+                fields.append(name)
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(LeadStatusChange)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -97,7 +98,7 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     if _partial(request):
         template += "#lead-table"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
@@ -275,7 +276,9 @@ def disqualify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = "leads/lead_disqualify.html"
     if _partial(request):
         template += "#disqualify-form"
-    return render(request, template, {"lead": lead, "form": form})
+    response = render(request, template, {"lead": lead, "form": form})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -421,7 +424,9 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = "leads/import_detail.html"
     if _partial(request):
         template += "#import-progress"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

@@ -52,3 +52,25 @@ def test_history_and_conversions_are_read_only_in_the_admin(admin_client, rep, l
 
     assert 'name="_save"' not in response.content.decode()
     assert admin_client.get(reverse("admin:leads_leadconversion_add")).status_code == 403
+
+
+def test_lead_admin_autocompletes_where_the_related_admin_offers_search(rf, admin_user):
+    from django.contrib import admin
+
+    from crm.models import Team
+    from leads.admin import LeadAdmin
+    from leads.models import DisqualifyReason, Lead
+
+    site = admin.AdminSite()
+    site.register(Team, search_fields=["name"])
+    site.register(LeadSource, search_fields=["name"])
+    site.register(DisqualifyReason)
+    request = rf.get("/")
+    request.user = admin_user
+
+    assert LeadAdmin(Lead, site).get_autocomplete_fields(request) == ["team", "source"]
+
+
+def test_lead_admin_change_form_opens(admin_client, lead):
+    html = admin_client.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
+    assert 'value="Doe"' in html
