@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from leads import services
-from leads.models import Lead
+from leads.models import Lead, LeadStatusChange
 from tests.factories import make_company, make_contact, make_lead
 
 
@@ -225,3 +225,19 @@ def test_unowned_lead_stays_in_the_creators_team(rep_client, rep):
     lead = Lead.objects.get()
     assert (lead.owner, lead.team) == (None, rep.team)
     assert rep_client.get(detail(lead)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_detail_query_count_does_not_grow(rep_client, lead, rep, rows, django_assert_num_queries):
+    for number in range(rows):
+        make_lead(last_name=f"Twin {number}", email=lead.email, owner=rep)
+        make_contact(last_name=f"Contact {number}", phone=lead.phone, owner=rep)
+        make_company(name=f"Acme {number}", email_domain="acme.example", owner=rep)
+        LeadStatusChange.objects.create(
+            lead=lead, from_status="new", to_status="new", note=f"Call {number}", changed_by=rep
+        )
+    # session, user, the user's team (menu), the lead, its conversion, duplicate leads,
+    # contacts and companies, the history
+    with django_assert_num_queries(9):
+        response = rep_client.get(detail(lead))
+    assert len(response.context["duplicate_leads"]) == rows
