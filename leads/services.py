@@ -43,6 +43,14 @@ def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") ->
     )
 
 
+def _lock(lead: Lead) -> Lead:
+    """Lock the lead's row and take its current status, so that two changes at the same moment
+    (a rep in the list, a manager's bulk action) apply one after the other, each checked
+    against the status the other left."""
+    lead.status = Lead.objects.select_for_update().values_list("status", flat=True).get(pk=lead.pk)
+    return lead
+
+
 def _move(lead: Lead, *, to: str, by: User | None, note: str = "", extra=()) -> Lead:
     from_status = lead.status
     lead.status = to
@@ -65,6 +73,7 @@ def create_lead(*, by: User | None, **fields) -> Lead:
 @transaction.atomic
 def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     """Edit what we know about a lead. A converted lead is read-only."""
+    _lock(lead)
     if lead.is_converted:
         raise LeadError(_("A converted lead cannot be changed."))
     for name, value in fields.items():
@@ -78,6 +87,7 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
 
 @transaction.atomic
 def start_working(lead: Lead, *, by: User | None) -> Lead:
+    _lock(lead)
     if not lead.can_start_working:
         raise LeadError(_("Only a new lead can be started."))
     return _move(lead, to=Lead.Status.WORKING, by=by)
@@ -85,6 +95,7 @@ def start_working(lead: Lead, *, by: User | None) -> Lead:
 
 @transaction.atomic
 def qualify(lead: Lead, *, by: User | None) -> Lead:
+    _lock(lead)
     if not lead.can_qualify:
         raise LeadError(_("Only a new or worked lead can be qualified."))
     return _move(lead, to=Lead.Status.QUALIFIED, by=by)
@@ -92,6 +103,7 @@ def qualify(lead: Lead, *, by: User | None) -> Lead:
 
 @transaction.atomic
 def disqualify(lead: Lead, *, reason: DisqualifyReason, note: str = "", by: User | None) -> Lead:
+    _lock(lead)
     if not lead.can_disqualify:
         raise LeadError(_("Only an open lead can be disqualified."))
     lead.disqualify_reason = reason
@@ -107,6 +119,7 @@ def disqualify(lead: Lead, *, reason: DisqualifyReason, note: str = "", by: User
 
 @transaction.atomic
 def reopen(lead: Lead, *, by: User | None) -> Lead:
+    _lock(lead)
     if not lead.can_reopen:
         raise LeadError(_("Only a disqualified lead can be reopened."))
     lead.disqualify_reason = None

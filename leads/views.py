@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 from django_htmx.middleware import HtmxDetails
@@ -115,11 +116,15 @@ def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
             if form.cleaned_data["action"] == BulkForm.ASSIGN:
                 owner = form.cleaned_data["owner"]
                 count = services.assign(leads, owner=owner, by=request.user)
-                messages.success(request, _("%(count)s leads assigned.") % {"count": count})
+                message = ngettext("%(count)s lead assigned.", "%(count)s leads assigned.", count)
+                messages.success(request, message % {"count": count})
             else:
                 reason = form.cleaned_data["reason"]
                 count = services.disqualify_many(leads, reason=reason, by=request.user)
-                messages.success(request, _("%(count)s leads disqualified.") % {"count": count})
+                message = ngettext(
+                    "%(count)s lead disqualified.", "%(count)s leads disqualified.", count
+                )
+                messages.success(request, message % {"count": count})
     else:
         errors = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": " ".join(errors)})
