@@ -127,6 +127,15 @@ else:
 
 # Background work is stored in the database and run by `manage.py db_worker` (see docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The public web-to-lead form: its leads go round-robin to the active members of this team
+# (by name); with no such team or no members they stay unowned.
+WEB_LEADS_TEAM = env_str("WEB_LEADS_TEAM", "")
+# At most this many submissions per client address in each window (seconds), counted in the
+# cache so that every app server shares the count.
+WEB_LEADS_RATE_LIMIT = env_int("WEB_LEADS_RATE_LIMIT", 5)
+WEB_LEADS_RATE_WINDOW = env_int("WEB_LEADS_RATE_WINDOW", 600)
+# A human takes at least this long to fill the form in; faster submissions are bots.
+WEB_LEADS_MIN_FILL_SECONDS = env_int("WEB_LEADS_MIN_FILL_SECONDS", 3)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

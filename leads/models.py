@@ -4,7 +4,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.matching import normalized_email_expression, normalized_phone_expression
+from crm.matching import (
+    normalize_email,
+    normalize_phone,
+    normalized_email_expression,
+    normalized_phone_expression,
+)
 from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet
 
@@ -44,6 +49,15 @@ class LeadQuerySet(OwnedQuerySet):
     def promising(self):
         """Leads still worth a rep's time: new, being worked, or qualified but not converted."""
         return self.filter(status__in=Lead.PROMISING)
+
+    def matching(self, *, email: str = "", phone: str = ""):
+        """Leads that are probably the same person: same normalised email or phone."""
+        query = models.Q()
+        if email := normalize_email(email):
+            query |= models.Q(email_normalized=email)
+        if phone := normalize_phone(phone):
+            query |= models.Q(phone_normalized=phone)
+        return self.filter(query) if query else self.none()
 
 
 class Lead(OwnedRecord):
@@ -116,7 +130,29 @@ class Lead(OwnedRecord):
 
     @property
     def is_converted(self) -> bool:
+        """A converted lead is kept, read-only, as the record of where the business came from."""
         return self.status == self.Status.CONVERTED
+
+    @property
+    def can_start_working(self) -> bool:
+        return self.status == self.Status.NEW
+
+    @property
+    def can_qualify(self) -> bool:
+        return self.status in (self.Status.NEW, self.Status.WORKING)
+
+    @property
+    def can_disqualify(self) -> bool:
+        return self.status in self.PROMISING
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.status == self.Status.DISQUALIFIED
+
+    @property
+    def can_convert(self) -> bool:
+        # Qualifying and converting is one screen, so any promising lead can be converted.
+        return self.status in self.PROMISING
 
     def get_absolute_url(self) -> str:
         return reverse("leads:detail", args=[self.pk])
@@ -184,3 +220,95 @@ class LeadConversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead} → {self.contact}"
+
+
+class LeadImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import belongs to whoever uploaded it; admins see every import.
+
+        Only managers and admins import leads: for anyone else no import exists (404).
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if not user.is_manager:
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class LeadImport(models.Model):
+    """One uploaded CSV file on its way to becoming leads.
+
+    The file's text is kept on the row, so that whichever app server or worker runs the import
+    can read it. The worker writes its progress here and the page polls it.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Checking rows")
+        SAVING = "saving", _("Saving leads")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="lead_imports",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner of the new leads"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "crm.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.TextField(_("content"))
+    headers = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    skip_duplicates = models.BooleanField(_("skip duplicates"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    imported = models.PositiveIntegerField(_("leads imported"), default=0)
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    rejected_csv = models.TextField(_("rejected rows"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = LeadImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lead import")
+        verbose_name_plural = _("lead imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leads:import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.processed * 100 // self.total)

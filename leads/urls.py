@@ -1,3 +1,21 @@
+from django.urls import path
+
+from leads import views
+
 app_name = "leads"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.lead_list, name="list"),
+    path("new/", views.lead_create, name="create"),
+    path("bulk/", views.bulk_action, name="bulk"),
+    path("<int:pk>/", views.lead_detail, name="detail"),
+    path("<int:pk>/edit/", views.lead_edit, name="edit"),
+    path("<int:pk>/status/", views.change_status, name="change_status"),
+    path("<int:pk>/disqualify/", views.disqualify, name="disqualify"),
+    path("<int:pk>/convert/", views.convert, name="convert"),
+    path("web/", views.web_form, name="web_form"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/map/", views.import_map, name="import_map"),
+    path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+]

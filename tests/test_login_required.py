@@ -20,6 +20,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "admin:login",
+    "leads:web_form",
 }
 
 # The admin's own index sends visitors to the admin's login page, which is as good.

@@ -1,0 +1,124 @@
+from django.contrib import admin
+
+from crm.models import User
+from leads.models import (
+    DisqualifyReason,
+    Lead,
+    LeadConversion,
+    LeadImport,
+    LeadSource,
+    LeadStatusChange,
+)
+
+
+@admin.register(LeadSource)
+class LeadSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(DisqualifyReason)
+class DisqualifyReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is written by the services only; the admin shows it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LeadStatusChangeInline(admin.TabularInline):
+    model = LeadStatusChange
+    fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "company_name",
+        "email",
+        "phone",
+        "source",
+        "status",
+        "owner",
+        "team",
+        "created_at",
+    ]
+    list_filter = ["status", "source", "team", "created_at"]
+    search_fields = ["first_name", "last_name", "company_name", "email", "phone"]
+    list_select_related = ["source", "owner", "team"]
+    # Autocomplete where the related admin offers search (see get_autocomplete_fields); a raw
+    # id box otherwise, never a select listing every user.
+    raw_id_fields = ["owner", "team"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [LeadStatusChangeInline]
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see in the admin only what they see in the app.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(request.user)
+
+    def get_autocomplete_fields(self, request):
+        fields = []
+        for name in ["owner", "team", "source", "disqualify_reason"]:
+            related = Lead._meta.get_field(name).related_model
+            related_admin = self.admin_site._registry.get(related)
+            if related_admin is not None and related_admin.search_fields:
+                fields.append(name)
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(LeadStatusChange)
+class LeadStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["lead", "changed_by"]
+    search_fields = ["lead__last_name", "lead__email", "note"]
+
+
+@admin.register(LeadConversion)
+class LeadConversionAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "contact", "company", "opportunity", "converted_by", "converted_at"]
+    list_select_related = ["lead", "contact", "company", "opportunity", "converted_by"]
+    search_fields = ["lead__last_name", "contact__last_name", "company__name"]
+
+
+@admin.register(LeadImport)
+class LeadImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "file_name",
+        "created_by",
+        "status",
+        "total",
+        "imported",
+        "rejected",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    exclude = ["content", "rejected_csv"]

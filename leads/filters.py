@@ -1,0 +1,103 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.matching import normalize_phone
+from crm.models import Team, User
+from leads.models import Lead, LeadSource
+
+PROMISING = ""
+ALL = "all"
+
+
+def teams_visible_to(user: User):
+    if user.is_admin:
+        return Team.objects.all()
+    if user.is_manager:
+        return Team.objects.filter(Q(pk__in=user.managed_teams.values("pk")) | Q(pk=user.team_id))
+    return Team.objects.filter(pk=user.team_id)
+
+
+class LeadFilter(django_filters.FilterSet):
+    """The list's filters. With no status chosen it shows the promising leads only."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(ALL, _("All statuses")), *Lead.Status.choices],
+        empty_label=_("Promising (new, working, qualified)"),
+        method="filter_status",
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"), queryset=LeadSource.objects.all(), empty_label=_("Any source")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Anyone")
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team")
+    )
+    created_after = django_filters.DateFilter(
+        label=_("Created from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_before = django_filters.DateFilter(
+        label=_("Created until"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("created_at", "created"),
+            ("last_name", "name"),
+            ("company_name", "company"),
+            ("status", "status"),
+        ),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["q", "status", "source", "owner", "team", "created_after", "created_before"]
+
+    def __init__(self, data=None, *args, user: User, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["owner"].queryset = User.objects.assignable_by(user)
+        self.filters["team"].queryset = teams_visible_to(user)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if self.is_bound and not self.form.is_valid():
+            # Bad values in the URL: show the default view rather than an error page.
+            queryset = self.queryset.promising()
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.promising()
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset, name, value):
+        """Every word must appear in the name, company, email or phone."""
+        for word in value.split()[:5]:
+            match = (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(company_name__icontains=word)
+                | Q(email_normalized__icontains=word.lower())
+            )
+            if len(digits := normalize_phone(word)) >= 3 and digits.isdigit():
+                match |= Q(phone_normalized__contains=digits)
+            queryset = queryset.filter(match)
+        return queryset

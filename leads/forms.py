@@ -1,0 +1,287 @@
+import datetime
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Company, Contact, User
+from leads import importing
+from leads.models import DisqualifyReason, Lead, LeadImport, LeadSource
+from opportunities.models import Stage
+from opportunities.services import default_pipeline
+
+
+class LeadForm(forms.ModelForm):
+    class Meta:
+        model = Lead
+        fields = [
+            "first_name",
+            "last_name",
+            "company_name",
+            "job_title",
+            "email",
+            "phone",
+            "website",
+            "source",
+            "owner",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = LeadSource.objects.filter(is_active=True)
+        self.fields["owner"].queryset = User.objects.assignable_by(user)
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=DisqualifyReason.objects.filter(is_active=True)
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BulkForm(forms.Form):
+    """Bulk actions on the checked rows of the list (managers only)."""
+
+    ASSIGN = "assign"
+    DISQUALIFY = "disqualify"
+
+    action = forms.ChoiceField(choices=[(ASSIGN, _("Assign")), (DISQUALIFY, _("Disqualify"))])
+    leads = forms.ModelMultipleChoiceField(queryset=Lead.objects.none())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    reason = forms.ModelChoiceField(
+        label=_("Reason"),
+        queryset=DisqualifyReason.objects.filter(is_active=True),
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leads"].queryset = Lead.objects.visible_to(user)
+        self.fields["owner"].queryset = User.objects.assignable_by(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.ASSIGN and not data.get("owner"):
+            self.add_error("owner", _("Choose who gets the leads."))
+        if data.get("action") == self.DISQUALIFY and not data.get("reason"):
+            self.add_error("reason", _("Choose a reason."))
+        return data
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.pipeline} · {obj.name}"
+
+
+class ConvertForm(forms.Form):
+    """Qualify and convert: link to matching records or create new ones; maybe an opportunity."""
+
+    NEW = "new"
+    NONE = "none"
+
+    contact = forms.ChoiceField(label=_("Contact"), widget=forms.RadioSelect)
+    company = forms.ChoiceField(label=_("Company"), widget=forms.RadioSelect)
+    company_name = forms.CharField(label=_("New company's name"), max_length=200, required=False)
+    create_opportunity = forms.BooleanField(label=_("Create an opportunity"), required=False)
+    opportunity_name = forms.CharField(label=_("Opportunity name"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Expected amount"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    stage = StageChoiceField(label=_("Stage"), queryset=Stage.objects.none(), required=False)
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+    def __init__(
+        self,
+        *args,
+        lead: Lead,
+        user: User,
+        contacts: list[Contact],
+        companies: list[Company],
+        suggested_name: str,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.contacts = {str(c.pk): c for c in contacts}
+        self.companies = {str(c.pk): c for c in companies}
+        self.fields["contact"].choices = [
+            *((pk, _("Link to %(name)s") % {"name": c}) for pk, c in self.contacts.items()),
+            (self.NEW, _("Create a new contact")),
+        ]
+        self.fields["company"].choices = [
+            *((pk, _("Link to %(name)s") % {"name": c}) for pk, c in self.companies.items()),
+            (self.NEW, _("Create a new company")),
+            (self.NONE, _("No company")),
+        ]
+        self.fields["contact"].initial = next(iter(self.contacts), self.NEW)
+        self.fields["company"].initial = next(
+            iter(self.companies), self.NEW if lead.company_name else self.NONE
+        )
+        self.fields["company_name"].initial = lead.company_name
+        self.fields["opportunity_name"].initial = suggested_name
+        stages = Stage.objects.select_related("pipeline").order_by(
+            "pipeline__order", "pipeline__name", "order"
+        )
+        self.fields["stage"].queryset = stages
+        pipeline = default_pipeline()
+        if pipeline is not None:
+            self.fields["stage"].initial = (
+                pipeline.stages.order_by("order", "pk").values_list("pk", flat=True).first()
+            )
+        self.fields["expected_close_date"].initial = timezone.localdate() + datetime.timedelta(
+            days=30
+        )
+        self.fields["owner"].queryset = User.objects.assignable_by(user)
+        self.fields["owner"].initial = lead.owner_id or user.pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("company") == self.NEW and not data.get("company_name"):
+            self.add_error("company_name", _("Give the new company a name."))
+        if data.get("create_opportunity"):
+            for name in ("opportunity_name", "stage", "expected_close_date"):
+                if not data.get(name):
+                    self.add_error(name, _("This field is required for an opportunity."))
+        return data
+
+    def service_arguments(self) -> dict:
+        """The form's answers as ``convert_lead`` keywords."""
+        data = self.cleaned_data
+        arguments = {
+            "contact": self.contacts.get(data["contact"]),
+            "company": self.companies.get(data["company"]),
+            "create_company": data["company"] == self.NEW,
+            "company_name": data.get("company_name", ""),
+            "create_opportunity": bool(data.get("create_opportunity")),
+        }
+        if arguments["create_opportunity"]:
+            arguments.update(
+                opportunity_name=data["opportunity_name"],
+                amount=data.get("amount") or 0,
+                stage=data["stage"],
+                expected_close_date=data["expected_close_date"],
+                opportunity_owner=data.get("owner"),
+            )
+        return arguments
+
+
+class WebLeadForm(forms.Form):
+    """The public form. ``website`` is a honeypot hidden from people; ``started`` is a signed
+    timestamp of when the form was served, so instant submissions can be told apart."""
+
+    SALT = "leads.web-form"
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt=self.SALT)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", _("Give us an email address or a phone number."))
+        return data
+
+    def is_spam(self) -> bool:
+        """True for a filled honeypot, a missing or forged timestamp, or a too-quick fill."""
+        if self.data.get("website"):
+            return True
+        try:
+            started = signing.loads(
+                self.data.get("started", ""), salt=self.SALT, max_age=60 * 60 * 24
+            )
+        except signing.BadSignature:
+            return True
+        return time.time() - float(started) < settings.WEB_LEADS_MIN_FILL_SECONDS
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.text, self.headers, self.rows = importing.read_upload(upload)
+        except importing.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One select per CSV column (what it becomes), plus who gets the new leads."""
+
+    owner = forms.ModelChoiceField(label=_("Owner of the new leads"), queryset=User.objects.none())
+    skip_duplicates = forms.BooleanField(
+        label=_("Skip rows whose email already belongs to a lead or contact"), required=False
+    )
+
+    def __init__(self, *args, lead_import: LeadImport, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead_import = lead_import
+        self.fields["owner"].queryset = User.objects.assignable_by(user)
+        self.fields["owner"].initial = lead_import.owner_id or user.pk
+        self.fields["skip_duplicates"].initial = lead_import.skip_duplicates
+        choices = [("", _("— ignore —"))] + [(k, v[0]) for k, v in importing.FIELDS.items()]
+        self.column_names = []
+        for index, header in enumerate(lead_import.headers):
+            name = f"column_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=header,
+                choices=choices,
+                required=False,
+                initial=lead_import.mapping.get(str(index), ""),
+            )
+            self.column_names.append(name)
+
+    def column_fields(self):
+        return [self[name] for name in self.column_names]
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data.get(name) for name in self.column_names if data.get(name)]
+        for value in set(chosen):
+            if chosen.count(value) > 1:
+                raise forms.ValidationError(
+                    _("“%(field)s” is chosen for more than one column.")
+                    % {"field": importing.FIELDS[value][0]}
+                )
+        if "last_name" not in chosen and "full_name" not in chosen:
+            raise forms.ValidationError(_("Choose the column holding the last or full name."))
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            str(index): self.cleaned_data[name]
+            for index, name in enumerate(self.column_names)
+            if self.cleaned_data.get(name)
+        }

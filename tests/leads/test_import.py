@@ -1,0 +1,248 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from leads import importing
+from leads.models import Lead, LeadImport
+from tests.factories import make_contact, make_lead
+
+UPLOAD = reverse("leads:import")
+
+GOOD_CSV = (
+    "Full Name,E-mail,Company,Phone,Lead source\n"
+    "Ada Lovelace,ada@engine.example,Analytical,+44 1,Referral\n"
+    "Alan Turing,alan@bletchley.example,Bletchley,,\n"
+    ",nobody@x.example,No Name Ltd,,\n"
+    "Grace Hopper,not-an-email,Navy,,\n"
+    "Known Lead,known@x.example,Dup Inc,,\n"
+    "Known Contact,contact@x.example,Dup Inc,,\n"
+    "Ada Again,ADA@engine.example,Analytical,,\n"
+    "Odd Source,odd@x.example,Odd,,Carrier pigeon\n"
+)
+
+
+def upload(client, content: bytes | str, name="leads.csv"):
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content, "text/csv")})
+
+
+@pytest.fixture
+def uploaded(manager_client, manager, rep):
+    make_lead(last_name="Known", email="known@x.example", owner=rep)
+    make_contact(last_name="Contact", email="Contact@x.example", owner=rep)
+    upload(manager_client, GOOD_CSV)
+    return LeadImport.objects.get()
+
+
+def test_upload_guesses_the_mapping_and_shows_a_preview(manager_client, uploaded):
+    assert uploaded.headers == ["Full Name", "E-mail", "Company", "Phone", "Lead source"]
+    assert uploaded.mapping == {
+        "0": "full_name",
+        "1": "email",
+        "2": "company_name",
+        "3": "phone",
+        "4": "source",
+    }
+    assert uploaded.total == 8
+
+    response = manager_client.get(uploaded.get_absolute_url())
+
+    rows = {row.line: row for row in response.context["rows"]}
+    assert rows[2].errors == [] and rows[2].duplicate == ""
+    assert rows[4].errors == ["The last name is missing."]
+    assert rows[5].errors == ["“not-an-email” is not an email address."]
+    assert rows[6].duplicate == "A lead with this email exists."
+    assert rows[7].duplicate == "A contact with this email exists."
+    assert rows[8].duplicate == "The same email is on an earlier row."
+    assert rows[9].errors == ["Unknown source “Carrier pigeon”."]
+    body = response.content.decode()
+    assert "table-danger" in body and "table-warning" in body
+
+
+def test_import_saves_valid_rows_and_offers_the_rejected_back(
+    manager_client, manager, uploaded, rep, django_capture_on_commit_callbacks
+):
+    data = {f"column_{i}": field for i, field in uploaded.mapping.items()}
+    data.update(owner=rep.pk, skip_duplicates="on", start="1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(reverse("leads:import_map", args=[uploaded.pk]), data)
+
+    assert response["Location"] == uploaded.get_absolute_url()
+    uploaded.refresh_from_db()
+    assert (uploaded.status, uploaded.imported, uploaded.rejected) == ("done", 2, 6)
+    assert uploaded.content == ""  # the upload is not kept once imported
+    ada = Lead.objects.get(email="ada@engine.example")
+    assert (ada.first_name, ada.last_name, ada.source.code, ada.owner, ada.team) == (
+        "Ada",
+        "Lovelace",
+        "referral",
+        rep,
+        rep.team,
+    )
+    assert Lead.objects.get(last_name="Turing").source.code == "import"
+    assert list(ada.status_changes.values_list("to_status", "changed_by")) == [("new", manager.pk)]
+
+    rejected = manager_client.get(reverse("leads:import_rejected", args=[uploaded.pk]))
+    assert rejected["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(rejected.content.decode())))
+    assert rows[0] == ["Full Name", "E-mail", "Company", "Phone", "Lead source", "Reason"]
+    assert [row[-1] for row in rows[1:]] == [
+        "The last name is missing.",
+        "“not-an-email” is not an email address.",
+        "A lead with this email exists.",
+        "A contact with this email exists.",
+        "The same email is on an earlier row.",
+        "Unknown source “Carrier pigeon”.",
+    ]
+    body = manager_client.get(uploaded.get_absolute_url()).content.decode()
+    assert "Leads imported: 2. Rows rejected: 6." in body
+
+
+def test_duplicates_are_imported_when_not_skipped(
+    manager_client, uploaded, manager, django_capture_on_commit_callbacks
+):
+    data = {f"column_{i}": field for i, field in uploaded.mapping.items()}
+    data.update(owner=manager.pk, start="1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(reverse("leads:import_map", args=[uploaded.pk]), data)
+
+    uploaded.refresh_from_db()
+    assert (uploaded.imported, uploaded.rejected) == (5, 3)
+
+
+def test_mapping_must_name_the_last_name_and_use_fields_once(manager_client, uploaded, manager):
+    url = reverse("leads:import_map", args=[uploaded.pk])
+
+    response = manager_client.post(url, {"column_1": "email", "owner": manager.pk})
+    assert "Choose the column holding the last or full name." in response.content.decode()
+
+    response = manager_client.post(
+        url,
+        {"column_0": "last_name", "column_1": "email", "column_2": "email", "owner": manager.pk},
+    )
+    assert "“Email” is chosen for more than one column." in response.content.decode()
+    uploaded.refresh_from_db()
+    assert uploaded.status == "uploaded"
+
+
+def test_a_failing_import_is_marked_failed_and_saves_nothing(
+    manager_client, uploaded, manager, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    real = Lead.objects.bulk_create
+    calls = []
+
+    def fail_on_second(objs, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Lead.objects, "bulk_create", fail_on_second)
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="queued")
+
+    with pytest.raises(RuntimeError):
+        importing.run_import(uploaded.pk)
+
+    uploaded.refresh_from_db()
+    assert uploaded.status == "failed"
+    assert "no leads were imported" in uploaded.error
+    assert Lead.objects.count() == 1  # the one the fixture made
+
+
+def test_running_an_import_twice_imports_once(uploaded, manager):
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="queued")
+    importing.run_import(uploaded.pk)
+    importing.run_import(uploaded.pk)
+
+    uploaded.refresh_from_db()
+    assert uploaded.imported == 2
+    assert Lead.objects.filter(email="ada@engine.example").count() == 1
+
+
+def test_progress_is_polled_with_htmx_until_done(manager_client, uploaded, htmx_headers):
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="running", processed=4)
+
+    response = manager_client.get(uploaded.get_absolute_url(), headers=htmx_headers)
+    body = response.content.decode()
+    assert body.strip().startswith('<section id="import-progress"')
+    assert 'hx-trigger="every 1s"' in body
+    assert 'value="50"' in body
+    assert "4 of 8 rows checked." in body
+
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="done")
+    body = manager_client.get(uploaded.get_absolute_url(), headers=htmx_headers).content.decode()
+    assert "every 1s" not in body
+    full = manager_client.get(uploaded.get_absolute_url()).content.decode()
+    assert "<html" in full
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"   \n  \n", "The file is empty."),
+        (b"name,email\n", "The file has a header row but no leads under it."),
+        ("Nom,Société\nRenée,Crème\n".encode("latin-1"), "The file is not UTF-8 text."),
+        (b'name,email\n"Ada,ada@x.example\nBob,bob@x.example\n', "could not be read as CSV"),
+        (b"PK\x03\x04\x00\x00binary", "This does not look like a CSV file."),
+    ],
+)
+def test_malformed_files_get_a_clear_message(manager_client, content, message):
+    response = upload(manager_client, content)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert LeadImport.objects.count() == 0
+
+
+def test_huge_files_are_refused(manager_client, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_BYTES", 100)
+    response = upload(manager_client, "name\n" + "x\n" * 100)
+    assert "The file is too large" in response.content.decode()
+
+    monkeypatch.setattr(importing, "MAX_BYTES", 10_000)
+    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    response = upload(manager_client, "name\n" + "x\n" * 4)
+    assert "more than 3 rows" in response.content.decode()
+    assert LeadImport.objects.count() == 0
+
+
+def test_semicolon_files_and_byte_order_marks_are_read(manager_client):
+    upload(manager_client, "\ufeffLast name;Email\nDoe;doe@x.example\n".encode())
+
+    lead_import = LeadImport.objects.get()
+    assert lead_import.headers == ["Last name", "Email"]
+    assert lead_import.mapping == {"0": "last_name", "1": "email"}
+
+
+def test_rep_cannot_import_or_see_imports(rep_client, uploaded):
+    assert rep_client.get(UPLOAD).status_code == 404
+    assert upload(rep_client, GOOD_CSV).status_code == 404
+    for name in ("import_detail", "import_rejected"):
+        assert rep_client.get(reverse(f"leads:{name}", args=[uploaded.pk])).status_code == 404
+    assert rep_client.post(reverse("leads:import_map", args=[uploaded.pk])).status_code == 404
+
+
+def test_another_managers_import_is_404(uploaded, south, db):
+    from django.test import Client
+
+    from crm.models import User
+    from tests.factories import make_user
+
+    other = make_user(username="sam", role=User.Role.MANAGER)
+    client = Client()
+    client.force_login(other)
+    assert client.get(uploaded.get_absolute_url()).status_code == 404
+
+
+def test_import_pages_wrong_method_and_anonymous(manager_client, client, uploaded):
+    assert manager_client.get(reverse("leads:import_map", args=[uploaded.pk])).status_code == 405
+    assert manager_client.put(UPLOAD).status_code == 405
+    assert client.get(UPLOAD)["Location"].startswith("/accounts/login/")

@@ -1,0 +1,167 @@
+import time
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+
+from leads.forms import WebLeadForm
+from leads.models import Lead
+from tests.factories import make_lead, make_user
+
+URL = reverse("leads:web_form")
+THANKS = f"{URL}?sent=1"
+
+
+def started(seconds_ago: float = 10) -> str:
+    return signing.dumps(time.time() - seconds_ago, salt=WebLeadForm.SALT)
+
+
+def submission(**overrides) -> dict:
+    data = {
+        "name": "Grace Hopper",
+        "email": "grace@navy.example",
+        "phone": "+1 555 0100",
+        "company": "Navy",
+        "message": "Call me about compilers.",
+        "website": "",
+        "started": started(),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def web_team(north, settings):
+    settings.WEB_LEADS_TEAM = north.name
+    return north
+
+
+def test_anonymous_visitor_sees_the_public_form_without_navigation(client, db):
+    body = client.get(URL).content.decode()
+
+    assert 'name="name"' in body
+    assert 'name="started"' in body
+    assert "navbar" not in body
+    assert "Log out" not in body
+
+
+def test_submission_creates_a_web_lead_and_thanks(client, web_team, rep, web_source):
+    response = client.post(URL, submission())
+
+    assert response["Location"] == THANKS
+    lead = Lead.objects.get()
+    assert (lead.first_name, lead.last_name, lead.email, lead.company_name) == (
+        "Grace",
+        "Hopper",
+        "grace@navy.example",
+        "Navy",
+    )
+    assert (lead.source.code, lead.status, lead.team, lead.owner) == ("web", "new", web_team, rep)
+    assert lead.notes == "Call me about compilers."
+    assert "Thank you" in client.get(THANKS).content.decode()
+
+
+def test_web_leads_go_round_robin_among_active_team_members(client, web_team, rep, teammate):
+    make_user(username="gone", team=web_team, is_active=False)
+
+    owners = []
+    for number in range(4):
+        client.post(URL, submission(email=f"p{number}@x.example"))
+        owners.append(Lead.objects.order_by("-pk").first().owner)
+
+    assert owners == [rep, teammate, rep, teammate]
+
+
+def test_without_members_the_lead_is_unowned_but_in_the_team(client, settings, south):
+    settings.WEB_LEADS_TEAM = south.name
+
+    client.post(URL, submission())
+
+    lead = Lead.objects.get()
+    assert (lead.owner, lead.team) == (None, south)
+
+
+def test_without_a_configured_team_the_lead_is_unowned(client, db, settings):
+    settings.WEB_LEADS_TEAM = ""
+    client.post(URL, submission())
+    assert Lead.objects.get().owner is None
+
+
+def test_honeypot_is_rejected_silently(client, web_team):
+    response = client.post(URL, submission(website="http://spam.example"))
+
+    assert response["Location"] == THANKS
+    assert Lead.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        lambda: started(seconds_ago=0.5),
+        lambda: "forged",
+        lambda: signing.dumps(time.time() - 10, salt="another-form"),
+        lambda: "",
+    ],
+    ids=["too-fast", "forged", "other-salt", "missing"],
+)
+def test_too_fast_or_forged_timestamps_are_rejected_silently(client, web_team, stamp):
+    response = client.post(URL, submission(started=stamp()))
+
+    assert response["Location"] == THANKS
+    assert Lead.objects.count() == 0
+
+
+def test_bad_input_gets_errors_beside_fields(client, web_team):
+    response = client.post(URL, submission(name="", email="nope", phone=""))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in body
+    assert "Enter a valid email address." in body
+    assert Lead.objects.count() == 0
+
+
+def test_field_lengths_are_capped(client, web_team):
+    response = client.post(URL, submission(message="x" * 2001, company="c" * 201))
+
+    body = response.content.decode()
+    assert "Ensure this value has at most 2000 characters (it has 2001)." in body
+    assert "Ensure this value has at most 200 characters (it has 201)." in body
+    assert Lead.objects.count() == 0
+
+
+def test_the_form_never_shows_internal_data(client, web_team, rep):
+    make_lead(last_name="Secretlead", email="grace@navy.example", owner=rep)
+
+    body = client.post(URL, submission(email="bad")).content.decode()
+
+    assert "Secretlead" not in body
+    assert rep.username not in body
+    assert web_team.name not in body
+
+
+def test_submissions_per_address_are_rate_limited(client, web_team, settings):
+    settings.WEB_LEADS_RATE_LIMIT = 3
+    for number in range(3):
+        assert client.post(URL, submission(email=f"p{number}@x.example")).status_code == 302
+
+    response = client.post(URL, submission(email="p9@x.example"))
+
+    assert response.status_code == 429
+    assert "Too many messages from your address" in response.content.decode()
+    assert Lead.objects.count() == 3
+    # another address is not affected
+    other = Client(REMOTE_ADDR="10.0.0.7")
+    assert other.post(URL, submission(email="q@x.example")).status_code == 302
+    assert Lead.objects.count() == 4
+
+
+def test_web_form_wrong_method(client, db):
+    assert client.put(URL).status_code == 405
+
+
+def test_email_or_phone_is_needed(client, web_team):
+    body = client.post(URL, submission(email="", phone="")).content.decode()
+    assert "Give us an email address or a phone number." in body
+    assert Lead.objects.count() == 0
