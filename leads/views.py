@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from crm.login_lock import client_address
 from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
+from crm.timeline import build_timeline
 from leads import importing, services
 from leads.filters import LeadFilter
 from leads.forms import (
@@ -170,6 +172,8 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
         "duplicate_leads": duplicate_leads,
         "duplicate_contacts": duplicate_contacts,
         "duplicate_companies": duplicate_companies,
+        # Built only if the page shows it (fragments of the page do not).
+        "activity_timeline": SimpleLazyObject(lambda: build_timeline(lead, user=user)),
     }
 
 

@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from crm.timeline import build_timeline
 from opportunities import services
 from opportunities.forms import OpportunityForm, QuickEditForm
 from opportunities.models import Opportunity
@@ -19,7 +21,14 @@ from opportunities.views import HtmxHttpRequest, is_fragment
 
 def _detail_context(request, opportunity: Opportunity) -> dict:
     changes = opportunity.changes.select_related("changed_by", "from_stage", "to_stage")
-    return {"object": opportunity, "opportunity": opportunity, "changes": changes}
+    # Built only if the page shows it (fragments of the page do not).
+    timeline = SimpleLazyObject(lambda: build_timeline(opportunity, user=request.user))
+    return {
+        "object": opportunity,
+        "opportunity": opportunity,
+        "changes": changes,
+        "activity_timeline": timeline,
+    }
 
 
 def _detailed(request, pk: int) -> Opportunity:
