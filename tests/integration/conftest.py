@@ -38,6 +38,8 @@ STARTUP_SECONDS = 60
 
 # What the servers run with beyond production's defaults; tests may rely on these values.
 LOGIN_LOCK_ATTEMPTS = 3
+WEB_LEADS_RATE_LIMIT = 3
+
 SERVER_SETTINGS = {
     # Plain HTTP on the loopback stands in for the load balancer's HTTPS.
     "SECURE_SSL_REDIRECT": "false",
@@ -48,6 +50,9 @@ SERVER_SETTINGS = {
     "LOGIN_LOCK_ATTEMPTS": str(LOGIN_LOCK_ATTEMPTS),
     "LOGIN_LOCK_SECONDS": "600",
     "EMAIL_URL": "console://",
+    # The public lead form: no wait before sending, and a small limit to reach in a test.
+    "WEB_LEADS_MIN_FILL_SECONDS": "0",
+    "WEB_LEADS_RATE_LIMIT": str(WEB_LEADS_RATE_LIMIT),
     "LOG_LEVEL": "WARNING",
 }
 
