@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+CENTS = Decimal("0.01")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,7 +34,9 @@ def safe_cell(value: Any) -> Any:
         return str(value).lower()
     if isinstance(value, float):
         return round(value, 4)
-    if isinstance(value, int | Decimal):
+    if isinstance(value, Decimal):
+        return value.quantize(CENTS)
+    if isinstance(value, int):
         return value
     text = str(value)
     if text.startswith(FORMULA_STARTS):
