@@ -53,7 +53,9 @@ def bar_chart(rows, *, label, series: list[tuple[str, str, str]]) -> Chart:
     """
     rows = list(rows)
     values = [[_number(_get(row, key)) for key, _l, _c in series] for row in rows]
-    largest = max((sum(parts) for parts in values), default=0) or 1
+    largest = max((sum(parts) for parts in values), default=0)
+    if largest <= 0:
+        return Chart(bars=[], height=0)  # nothing to draw: the template shows no chart
     scale = (WIDTH - LABEL_WIDTH - 80) / largest
     bars = []
     for index, (row, parts) in enumerate(zip(rows, values, strict=True)):

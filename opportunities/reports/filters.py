@@ -127,13 +127,11 @@ class ReportScope:
         return self._owned(Activity.objects.visible_to(self.user))
 
     def reps(self):
-        """The people who get a row of their own: those whose numbers the user may see."""
-        reps = reps_visible_to(self.user).filter(is_active=True)
-        if self.team is not None:
-            reps = reps.filter(team=self.team)
+        """The people who get a row of their own: the active members of the teams in scope
+        (a rep: only themselves)."""
         if self.rep is not None:
-            reps = reps.filter(pk=self.rep.pk)
-        return reps
+            return User.objects.filter(pk=self.rep.pk)
+        return User.objects.filter(is_active=True, team__in=self.teams().values("pk"))
 
     def teams(self):
         teams = teams_visible_to(self.user)
@@ -165,10 +163,17 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    rep = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+    rep = forms.ModelChoiceField(
+        label=_("Rep"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+    )
     pipeline = forms.ModelChoiceField(
-        label=_("Pipeline"), queryset=Pipeline.objects.all(), required=False
+        label=_("Pipeline"),
+        queryset=Pipeline.objects.all(),
+        required=False,
+        empty_label=_("All pipelines"),
     )
 
     def __init__(self, data=None, *, user: User, default_period: str = PeriodChoice.THIS_MONTH):

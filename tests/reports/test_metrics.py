@@ -10,6 +10,7 @@ import pytest
 
 from opportunities.reports import metrics
 from opportunities.reports.velocity import stage_velocity, velocity_report
+from tests.factories import make_user
 from tests.reports.conftest import scope_for
 
 D = Decimal
@@ -87,11 +88,13 @@ def test_forecast_by_month_and_quarter_never_counts_lost_deals(sales, manager):
     )
 
 
-def test_team_performance_per_rep_and_team(sales, manager, rep, teammate):
+def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north):
+    newcomer = make_user(username="dora", team=north)
+
     report = metrics.team_performance_report(scope_for(manager))
 
     rows = {row["who"]: row for row in report["reps"]}
-    assert set(rows) == {rep, teammate, manager}
+    assert set(rows) == {rep, teammate, newcomer}
     alice = rows[rep]
     assert (alice["leads_received"], alice["leads_qualified"], alice["leads_converted"]) == (
         3,
@@ -114,8 +117,9 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate):
     assert (bob["leads_received"], bob["won_count"], bob["won_amount"]) == (1, 1, D("8000"))
     assert (bob["win_rate"], bob["avg_cycle_days"], bob["activities_done"]) == (1.0, 30.0, 1)
 
-    assert rows[manager]["won_amount"] == 0
-    assert rows[manager]["win_rate"] is None
+    # Someone with nothing yet: zeros, and no rate or average.
+    assert (rows[newcomer]["won_amount"], rows[newcomer]["leads_received"]) == (0, 0)
+    assert rows[newcomer]["win_rate"] is None
 
     [north] = report["teams"]
     assert north["who"].name == "North"

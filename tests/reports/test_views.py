@@ -238,13 +238,25 @@ def test_custom_period_needs_both_dates(sales, manager_client):
     assert "Give the last day of the period." in html
 
 
-def test_forecast_page_shows_this_months_expected_closes(sales, manager_client):
+def test_forecast_page_draws_this_months_expected_closes(manager_client, rep):
+    # Open EUR 1,000 (pipeline), won USD 1,000 at 0.9, lost EUR 1,000: all this month.
+    make_deals(rep, 3)
+
     response = manager_client.get(url("forecast"))
 
     html = response.content.decode()
     assert 'data-period="this_month"' in html
-    assert "<svg" in html
-    assert "style=" not in html
+    assert (
+        '<svg viewBox="0 0 600 128" width="100%" role="img" aria-label="Forecast by period">'
+        in html
+    )
+    # Won 900 and pipeline 1,000 end to end over 360 units: 170.5 and 189.5.
+    assert (
+        '<rect x="160.0" y="8" width="170.5" height="22" rx="2" fill="#198754">'
+        "<title>Won: 900</title></rect>"
+        '<rect x="330.5" y="8" width="189.5" height="22" rx="2" fill="#adb5bd">'
+        "<title>Pipeline: 1000</title></rect>"
+    ) in html
 
 
 def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
