@@ -36,12 +36,13 @@ def effective_forecast_category():
 
 
 def pending_next_step(today: datetime.date):
-    """True when an open deal has an activity still to do, due today or later or undated
-    (notes are not steps; an overdue task is a missed step, not a next one)."""
+    """True when an open deal has a next step: an activity still to do (not done, not a note)
+    due today or later. The same rule as the deal badges: an overdue or undated task is not
+    a next step."""
     return Exists(
-        Activity.objects.filter(opportunity=OuterRef("pk"), done_at__isnull=True)
-        .exclude(kind=Activity.Kind.NOTE)
-        .filter(Q(due_date__isnull=True) | Q(due_date__gte=today))
+        Activity.objects.filter(
+            opportunity=OuterRef("pk"), done_at__isnull=True, due_date__gte=today
+        ).exclude(kind=Activity.Kind.NOTE)
     )
 
 
@@ -210,7 +211,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     - avg_cycle_days: the average number of days from a won deal's creation to its closed date.
     - activities_done: activities marked done in the period.
     - open_amount / open_count: the open pipeline now, amount and number of deals.
-    - no_next_step: open deals with nothing still to do due today or later.
+    - no_next_step: open deals with no activity still to do due today or later.
     - unconverted: deals counted above whose currency has no rate (left out of the amounts).
     """
     won = WON & scope.on("closed_date")
@@ -415,7 +416,8 @@ def slipped_report(scope: ReportScope) -> dict:
 
 
 def deals_without_next_step(scope: ReportScope):
-    """Open deals in scope with no activity still to do due today or later, biggest first."""
+    """Open deals in scope with no activity still to do due today or later, biggest first
+    (amounts in base currency; deals without a rate last)."""
     return (
         with_base_amounts(scope.opportunities().open())
         .filter(~pending_next_step(scope.today))

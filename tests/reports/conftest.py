@@ -20,7 +20,7 @@ Alice (North):
 - D6 Stark      EUR  4,000 won 10 May; Q 1 Feb → P 11 Feb → N 21 Feb → Contract 3 Mar (three
                 stage changes).
 - D7 Wayne      EUR  6,000 open  Proposal 50 %, closes 15 Jul; created in Proposal 1 Mar, won
-                20 Mar, reopened 1 Apr; only a note.
+                20 Mar, reopened 1 Apr; a note and an undated task.
 - D10 Lead deal EUR  2,500 won 14 May; created in Qualification 4 May from lead L1.
 Bob (North):
 - D8 Wonka      EUR  8,000 won 12 May in Contract, created 12 Apr, against "Rival Co".
@@ -240,6 +240,7 @@ def sales(rep, teammate, other_rep, manager):
         (at(4, 1), "status", ("won", "open")),
     )
     _activity(rep, d7, kind=Activity.Kind.NOTE)
+    _activity(rep, d7)  # a task with no due date: not a next step
 
     d8 = _deal(
         teammate, stage.c, at(4, 12), name="Wonka", amount=Decimal("8000"), status="won",

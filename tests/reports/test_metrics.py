@@ -109,7 +109,8 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
     assert alice["avg_cycle_days"] == pytest.approx((98 + 10) / 2)
     assert alice["activities_done"] == 2
     assert (alice["open_amount"], alice["open_count"]) == (D("20000"), 4)
-    # Globex's task is overdue, Hooli has nothing, Wayne only a note; Acme has a task on 18 May.
+    # Globex's task is overdue, Hooli has nothing, Wayne a note and an undated task; Acme has
+    # a task due 18 May.
     assert alice["no_next_step"] == 3
     assert alice["unconverted"] == 1
 
