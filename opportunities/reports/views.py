@@ -218,7 +218,12 @@ def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
 def slipped(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
     report = metrics.slipped_report(form.scope())
-    context = {"report_name": "slipped", "form": form, "report": report}
+    context = {
+        "report_name": "slipped",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(report["deals"][:10], label="name", series=[("days_pushed", "", RED)]),
+    }
     return _respond(
         request,
         "reports/slipped.html",

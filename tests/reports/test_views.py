@@ -301,3 +301,30 @@ def test_report_query_count_does_not_grow(
         response = manager_client.get(url(name))
 
     assert 'id="report"' in response.content.decode()
+
+
+def test_slipped_page_lists_the_deals_pushed_out_in_may(sales, manager_client):
+    response = manager_client.get(url("slipped", **MAY))
+
+    html = response.content.decode()
+    assert "2 deals pushed out in the period (3 times, 41 days in all)." in html
+    assert 'aria-label="Days pushed out, per deal"' in html
+    assert html.index(">Globex<") < html.index(">Acme<")  # the furthest pushed first
+    assert "Tyrell" not in html
+
+
+def test_win_loss_page_shows_the_summary(sales, manager_client):
+    response = manager_client.get(url("win_loss", **MAY))
+
+    html = response.content.decode()
+    assert '<div class="report-headline" data-figure="won">3 · 14,500.00 EUR</div>' in html
+    assert '<div class="report-headline" data-figure="lost">1 · 1,200.00 EUR</div>' in html
+    assert '<div class="report-headline" data-figure="win-rate">75 %</div>' in html
+
+
+def test_unconverted_deals_are_flagged_not_counted(sales, manager_client):
+    response = manager_client.get(url("pipeline"))
+
+    html = response.content.decode()
+    assert "1 deal without a rate" in html
+    assert '<td class="text-end" data-total="amount">20,000.00 EUR' in html
