@@ -63,6 +63,20 @@ def entered_current_stage():
     return Coalesce(Subquery(entered), F("created_at"))
 
 
+def _pipeline_figures() -> dict:
+    return {
+        "count": Count("pk"),
+        "amount": money("base_amount"),
+        "weighted": money("base_weighted"),
+        "unconverted": Count("pk", filter=UNCONVERTED),
+    }
+
+
+def pipeline_totals(scope: ReportScope) -> dict:
+    """The pipeline report's totals row: all open deals in scope (figures as below)."""
+    return with_base_amounts(scope.opportunities().open()).aggregate(**_pipeline_figures())
+
+
 def pipeline_report(scope: ReportScope) -> dict:
     """Open deals by stage, as they stand now (the period does not apply).
 
@@ -78,19 +92,12 @@ def pipeline_report(scope: ReportScope) -> dict:
         entered_stage_at=entered_current_stage()
     )
     now = Value(scope.now)
-    figures = {
-        "count": Count("pk"),
-        "amount": money("base_amount"),
-        "weighted": money("base_weighted"),
-        "unconverted": Count("pk", filter=UNCONVERTED),
-    }
     rows = list(
         deals.values("stage", "stage__name", "pipeline__name")
-        .annotate(**figures, avg_days=Avg(DaysBetween(now, F("entered_stage_at"))))
+        .annotate(**_pipeline_figures(), avg_days=Avg(DaysBetween(now, F("entered_stage_at"))))
         .order_by("pipeline__order", "pipeline__name", "stage__order", "stage")
     )
-    totals = deals.aggregate(**figures)
-    return {"rows": rows, "totals": totals}
+    return {"rows": rows, "totals": pipeline_totals(scope)}
 
 
 # --- Forecast ---------------------------------------------------------------------------------
@@ -275,15 +282,8 @@ def team_performance_report(scope: ReportScope) -> dict:
 # --- Lead funnel ------------------------------------------------------------------------------
 
 
-def lead_funnel_report(scope: ReportScope) -> dict:
-    """Leads created in the period, by source, and how far they got (whenever that was).
-
-    - leads: leads created in the period.
-    - qualified: of those, the leads that reached Qualified at some point or were converted.
-    - converted: of those, the leads converted into a contact (and usually a deal).
-    - won_count / won_amount: deals from those leads that are won, and their amount.
-    - qualified_rate / converted_rate: qualified ÷ leads and converted ÷ leads.
-    """
+def _funnel(scope: ReportScope):
+    """Leads created in the period, the won deals that came from them, and their figures."""
     leads = scope.leads().filter(scope.during("created_at"))
     reached_qualified = (
         Q(status_changes__to_status=Lead.Status.QUALIFIED)
@@ -296,15 +296,34 @@ def lead_funnel_report(scope: ReportScope) -> dict:
         "qualified": Count("pk", distinct=True, filter=reached_qualified),
         "converted": Count("pk", distinct=True, filter=converted),
     }
-    rates = {
-        "qualified_rate": ratio(F("qualified"), F("leads")),
-        "converted_rate": ratio(F("converted"), F("leads")),
-    }
     won = with_base_amounts(scope.opportunities().won().filter(lead__in=leads.values("pk")))
     won_figures = {
         "won_count": Count("pk"),
         "won_amount": money("base_amount"),
         "unconverted": Count("pk", filter=UNCONVERTED),
+    }
+    return leads, lead_figures, won, won_figures
+
+
+def lead_funnel_totals(scope: ReportScope) -> dict:
+    """The lead funnel's totals row, over every source (figures as below)."""
+    leads, lead_figures, won, won_figures = _funnel(scope)
+    return leads.aggregate(**lead_figures) | won.aggregate(**won_figures)
+
+
+def lead_funnel_report(scope: ReportScope) -> dict:
+    """Leads created in the period, by source, and how far they got (whenever that was).
+
+    - leads: leads created in the period.
+    - qualified: of those, the leads that reached Qualified at some point or were converted.
+    - converted: of those, the leads converted into a contact (and usually a deal).
+    - won_count / won_amount: deals from those leads that are won, and their amount.
+    - qualified_rate / converted_rate: qualified ÷ leads and converted ÷ leads.
+    """
+    leads, lead_figures, won, won_figures = _funnel(scope)
+    rates = {
+        "qualified_rate": ratio(F("qualified"), F("leads")),
+        "converted_rate": ratio(F("converted"), F("leads")),
     }
     won_by_source = _grouped(won, "lead__source", won_figures)
     rows = [
@@ -314,11 +333,29 @@ def lead_funnel_report(scope: ReportScope) -> dict:
         .annotate(**rates)
         .order_by("-leads", "source__name")
     ]
-    totals = leads.aggregate(**lead_figures) | won.aggregate(**won_figures)
-    return {"rows": rows, "totals": totals}
+    return {"rows": rows, "totals": lead_funnel_totals(scope)}
 
 
 # --- Win/loss ---------------------------------------------------------------------------------
+
+
+def _closed(scope: ReportScope):
+    """Deals won or lost with a closed date in the period."""
+    return with_base_amounts(
+        scope.opportunities().filter(WON | LOST).filter(scope.on("closed_date"))
+    )
+
+
+def win_loss_summary(scope: ReportScope) -> dict:
+    """Won and lost counts and amounts over the period, and the win rate won ÷ (won + lost)."""
+    return _closed(scope).aggregate(
+        won_count=Count("pk", filter=WON),
+        won_amount=money("base_amount", filter=WON),
+        lost_count=Count("pk", filter=LOST),
+        lost_amount=money("base_amount", filter=LOST),
+        win_rate=ratio(Count("pk", filter=WON), Count("pk")),
+        unconverted=Count("pk", filter=UNCONVERTED),
+    )
 
 
 def win_loss_report(scope: ReportScope) -> dict:
@@ -330,23 +367,14 @@ def win_loss_report(scope: ReportScope) -> dict:
       with amounts.
     - stages: per stage, the number of deals lost while in it and their amount.
     """
-    closed = with_base_amounts(
-        scope.opportunities().filter(WON | LOST).filter(scope.on("closed_date"))
-    )
+    closed = _closed(scope)
     lost = closed.filter(LOST)
     lost_figures = {
         "count": Count("pk"),
         "amount": money("base_amount"),
         "unconverted": Count("pk", filter=UNCONVERTED),
     }
-    summary = closed.aggregate(
-        won_count=Count("pk", filter=WON),
-        won_amount=money("base_amount", filter=WON),
-        lost_count=Count("pk", filter=LOST),
-        lost_amount=money("base_amount", filter=LOST),
-        win_rate=ratio(Count("pk", filter=WON), Count("pk")),
-        unconverted=Count("pk", filter=UNCONVERTED),
-    )
+    summary = win_loss_summary(scope)
     reasons = list(
         lost.values("lost_reason", "lost_reason__name")
         .annotate(**lost_figures)

@@ -65,6 +65,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "slipped": slipped,
         "no_next_step_count": without_next_step.count(),
         "no_next_step": without_next_step[:5],
+        "pipeline": metrics.pipeline_totals(scope),
+        "win_loss": metrics.win_loss_summary(scope),
+        "funnel": metrics.lead_funnel_totals(scope),
         "performance": performance,
         "chart": bar_chart(
             performance["reps"],

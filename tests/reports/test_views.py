@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crm.models import Activity, ExchangeRate
 from leads.models import LeadStatusChange
-from opportunities.models import OpportunityChange
+from opportunities.models import OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
@@ -273,9 +273,10 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
     [
         # session, user, 3 for the filter choices (teams, reps, pipelines) in every report;
         # dashboard: forecast, slipped summary and deals, deals without a next step (count
-        # and first five), team performance (reps, teams, then deals, leads and activities
-        # grouped by rep and by team).
-        ("dashboard", 18),
+        # and first five), pipeline totals, win/loss summary, lead funnel totals (leads, won
+        # deals), team performance (reps, teams, then deals, leads and activities grouped by
+        # rep and by team).
+        ("dashboard", 22),
         # the stage rows and the totals
         ("pipeline", 7),
         # one aggregate for the four periods
@@ -328,3 +329,29 @@ def test_unconverted_deals_are_flagged_not_counted(sales, manager_client):
     html = response.content.decode()
     assert "1 deal without a rate" in html
     assert '<td class="text-end" data-total="amount">20,000.00 EUR' in html
+
+
+def test_dashboard_headlines(manager_client, rep, other_rep):
+    # Alice: open EUR 1,000 at 30 %, won USD 1,000 (at 0.9), lost EUR 1,000; all today, each
+    # from a lead qualified today and each pushed out by 5 days. Charlie's deal is South's.
+    make_deals(rep, 3)
+    create_opportunity(
+        by=other_rep,
+        stage=Stage.objects.get(pipeline__name="Sales", order=1),
+        name="Tyrell",
+        amount=Decimal("50000"),
+        expected_close_date=timezone.localdate(),
+    )
+
+    response = manager_client.get(url("dashboard"))
+
+    html = response.content.decode()
+    assert '<div class="report-headline" data-figure="pipeline">1,000.00 EUR</div>' in html
+    assert "1 open deal, 300.00 EUR weighted" in html
+    assert '<div class="report-headline" data-figure="win-rate">50 %</div>' in html
+    assert "1 won (900.00 EUR), 1 lost" in html
+    assert '<div class="report-headline" data-figure="leads">3</div>' in html
+    assert "3 qualified, 0 converted, 1 won" in html
+    assert '<dd class="col-5 text-end mb-0" data-figure="month-won">900.00 EUR</dd>' in html
+    assert '<div class="report-headline" data-figure="slipped">3</div>' in html
+    assert "Tyrell" not in html
