@@ -227,7 +227,3 @@ class ReportFilterForm(forms.Form):
             pipeline=data.get("pipeline"),
             today=today,
         )
-
-    @property
-    def period_label(self) -> str:
-        return dict(PeriodChoice.choices).get(self.data.get("period") or self.default_period, "")
