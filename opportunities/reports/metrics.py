@@ -223,8 +223,11 @@ def team_performance_report(scope: ReportScope) -> dict:
     """
     won = WON & scope.on("closed_date")
     lost = LOST & scope.on("closed_date")
-    deals = with_base_amounts(scope.opportunities()).annotate(
-        has_next_step=pending_next_step(scope.today)
+    # Only the rows that can count, so that a long history is not grouped for nothing.
+    deals = (
+        with_base_amounts(scope.opportunities())
+        .filter(scope.during("created_at") | scope.on("closed_date") | OPEN)
+        .annotate(has_next_step=pending_next_step(scope.today))
     )
     deal_figures = {
         "created": Count("pk", filter=scope.during("created_at")),
@@ -250,6 +253,9 @@ def team_performance_report(scope: ReportScope) -> dict:
             "pk", distinct=True, filter=scope.during("conversion__converted_at")
         ),
     }
+    leads = scope.leads().filter(
+        scope.during("created_at") | qualified | scope.during("conversion__converted_at")
+    )
     activities = scope.activities().filter(scope.during("done_at"))
     activity_figures = {"activities_done": Count("pk")}
     # Someone with nothing in the period still gets a row: counts and amounts are 0, while
@@ -260,7 +266,7 @@ def team_performance_report(scope: ReportScope) -> dict:
 
     def rows_for(people, key):
         by_deal = _grouped(deals, key, deal_figures)
-        by_lead = _grouped(scope.leads(), key, lead_figures)
+        by_lead = _grouped(leads, key, lead_figures)
         by_activity = _grouped(activities, key, activity_figures)
         return [
             {
