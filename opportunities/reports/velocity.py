@@ -1,0 +1,101 @@
+"""How deals move through the stages, read from their history (``OpportunityChange``).
+
+A *stay* is one entry of a deal into a stage: its "created" row or a stage-change row. It ends at
+the deal's next stage change or status change (won or lost); a stay that has not ended yet is
+still going on. Time a reopened deal spends after being reopened, until its next stage change,
+is not counted as a stay: the history has no row entering a stage then.
+"""
+
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+
+from crm.models import User
+from opportunities.models import Opportunity, OpportunityChange, Stage
+from opportunities.reports.expressions import DaysBetween, ratio
+from opportunities.reports.filters import ReportScope
+
+ENTERS_STAGE = [OpportunityChange.Field.CREATED, OpportunityChange.Field.STAGE]
+ENDS_STAY = [OpportunityChange.Field.STAGE, OpportunityChange.Field.STATUS]
+WON_DEAL = Q(opportunity__status=Opportunity.Status.WON)
+CLOSED_DEAL = Q(opportunity__status__in=[Opportunity.Status.WON, Opportunity.Status.LOST])
+
+
+def stays(changes):
+    """Stage entries among ``changes``, annotated with how and when each stay ended:
+    ``left_at`` (NULL while it goes on), ``next_field`` and ``next_value`` of the ending row."""
+    following = (
+        OpportunityChange.objects.filter(opportunity=OuterRef("opportunity"), field__in=ENDS_STAY)
+        .filter(
+            Q(changed_at__gt=OuterRef("changed_at"))
+            | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
+        )
+        .order_by("changed_at", "pk")
+    )
+    return changes.filter(field__in=ENTERS_STAGE, to_stage__isnull=False).annotate(
+        left_at=Subquery(following.values("changed_at")[:1]),
+        next_field=Subquery(following.values("field")[:1]),
+        next_value=Subquery(following.values("new_value")[:1]),
+    )
+
+
+def _outcome_figures() -> dict:
+    return {
+        "won_deals": Count("opportunity", distinct=True, filter=WON_DEAL),
+        "closed_deals": Count("opportunity", distinct=True, filter=CLOSED_DEAL),
+        "win_chance": ratio(
+            Count("opportunity", distinct=True, filter=WON_DEAL),
+            Count("opportunity", distinct=True, filter=CLOSED_DEAL),
+        ),
+        "days_to_close": Avg(
+            DaysBetween(F("opportunity__closed_date"), TruncDate("changed_at")), filter=WON_DEAL
+        ),
+    }
+
+
+def velocity_report(scope: ReportScope) -> dict:
+    """Per stage, over the stays that began in the period.
+
+    - entries: the number of times deals entered the stage.
+    - avg_days: the average number of days a finished stay lasted.
+    - move_on_rate: of the stays that have ended, the share that ended in another stage or a
+      win rather than a loss.
+    - win_chance: of the deals that were in the stage and are now closed, the share won.
+    - days_to_close: for the won deals, the average number of days from entering the stage to
+      the closed date.
+    """
+    ended = Q(left_at__isnull=False)
+    moved_on = Q(next_field=OpportunityChange.Field.STAGE) | Q(
+        next_field=OpportunityChange.Field.STATUS, next_value=Opportunity.Status.WON
+    )
+    by_stage = {
+        row.pop("to_stage"): row
+        for row in stays(scope.changes().filter(scope.during("changed_at")))
+        .values("to_stage")
+        .annotate(
+            entries=Count("pk"),
+            ended=Count("pk", filter=ended),
+            avg_days=Avg(DaysBetween(F("left_at"), F("changed_at")), filter=ended),
+            move_on_rate=ratio(Count("pk", filter=ended & moved_on), Count("pk", filter=ended)),
+            **_outcome_figures(),
+        )
+        .order_by()
+    }
+    stages = Stage.objects.select_related("pipeline").order_by(
+        "pipeline__order", "pipeline__name", "order", "pk"
+    )
+    if scope.pipeline is not None:
+        stages = stages.filter(pipeline=scope.pipeline)
+    rows = [{"stage": stage, **by_stage[stage.pk]} for stage in stages if stage.pk in by_stage]
+    return {"rows": rows}
+
+
+def stage_velocity(stage: Stage, *, user: User) -> dict:
+    """From ``stage``, over the deals ``user`` may see: how many days won deals usually took
+    from entering it to closing (``days_to_close``), the share of closed ones that were won
+    (``win_chance``) and how many closed deals that rests on (``closed_deals``)."""
+    changes = OpportunityChange.objects.filter(
+        opportunity__in=Opportunity.objects.visible_to(user).values("pk"),
+        field__in=ENTERS_STAGE,
+        to_stage=stage,
+    )
+    return changes.aggregate(**_outcome_figures())

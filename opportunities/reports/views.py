@@ -1,0 +1,235 @@
+"""The report pages. Each view reads its filters, asks one report function for the figures and
+answers with the full page, the ``#report`` region for an htmx request, or a table as CSV
+(``?format=csv&table=<name>``)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from opportunities.reports import exports, metrics, velocity
+from opportunities.reports.charts import bar_chart
+from opportunities.reports.filters import PeriodChoice, ReportFilterForm
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+BLUE, GREEN, TEAL, YELLOW, GREY, RED = (
+    "#0d6efd",
+    "#198754",
+    "#20c997",
+    "#ffc107",
+    "#adb5bd",
+    "#dc3545",
+)
+
+
+def _filters(
+    request: HtmxHttpRequest, default_period: str = PeriodChoice.THIS_MONTH
+) -> ReportFilterForm:
+    return ReportFilterForm(request.GET, user=request.user, default_period=default_period)
+
+
+def _respond(request: HtmxHttpRequest, template: str, context: dict, tables: dict) -> HttpResponse:
+    """CSV of one of ``tables`` ({name: (columns, rows)}), the report region, or the page."""
+    if request.GET.get("format") == "csv":
+        name = request.GET.get("table")
+        if name not in tables:
+            name = next(iter(tables))
+        columns, rows = tables[name]
+        return exports.csv_response(f"{context['report_name']}-{name}", columns, rows)
+    context["tables"] = tables
+    if request.htmx and not request.htmx.boosted:
+        template += "#report"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    scope = form.scope()
+    forecast = metrics.forecast_report(scope)["rows"][0]
+    slipped = metrics.slipped_report(scope)
+    without_next_step = metrics.deals_without_next_step(scope)
+    performance = metrics.team_performance_report(scope)
+    context = {
+        "report_name": "dashboard",
+        "form": form,
+        "scope": scope,
+        "forecast": forecast,
+        "slipped": slipped,
+        "no_next_step_count": without_next_step.count(),
+        "no_next_step": without_next_step[:5],
+        "pipeline": metrics.pipeline_totals(scope),
+        "win_loss": metrics.win_loss_summary(scope),
+        "funnel": metrics.lead_funnel_totals(scope),
+        "performance": performance,
+        "chart": bar_chart(
+            performance["reps"],
+            label="who",
+            series=[("won_amount", _("Won"), GREEN), ("open_amount", _("Open"), GREY)],
+        ),
+    }
+    tables = {
+        "reps": (exports.PERFORMANCE_COLUMNS, performance["reps"]),
+        "slipped": (exports.SLIPPED_COLUMNS, slipped["deals"]),
+    }
+    return _respond(request, "reports/dashboard.html", context, tables)
+
+
+@require_GET
+def pipeline(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    report = metrics.pipeline_report(form.scope())
+    context = {
+        "report_name": "pipeline",
+        "form": form,
+        "report": report,
+        "uses_period": False,
+        "chart": bar_chart(report["rows"], label="stage__name", series=[("amount", "", BLUE)]),
+    }
+    return _respond(
+        request,
+        "reports/pipeline.html",
+        context,
+        {"stages": (exports.PIPELINE_COLUMNS, report["rows"])},
+    )
+
+
+@require_GET
+def forecast(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    report = metrics.forecast_report(form.scope())
+    context = {
+        "report_name": "forecast",
+        "form": form,
+        "report": report,
+        "uses_period": False,
+        "chart": bar_chart(
+            report["rows"],
+            label=lambda row: row["period"].label,
+            series=[
+                ("won", _("Won"), GREEN),
+                ("commit", _("Commit"), BLUE),
+                ("best_case", _("Best case"), TEAL),
+                ("pipeline", _("Pipeline"), GREY),
+            ],
+        ),
+    }
+    return _respond(
+        request,
+        "reports/forecast.html",
+        context,
+        {"periods": (exports.FORECAST_COLUMNS, report["rows"])},
+    )
+
+
+@require_GET
+def team_performance(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    report = metrics.team_performance_report(form.scope())
+    context = {
+        "report_name": "team-performance",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(
+            report["reps"],
+            label="who",
+            series=[("won_amount", _("Won"), GREEN), ("lost_amount", _("Lost"), RED)],
+        ),
+    }
+    tables = {
+        "reps": (exports.PERFORMANCE_COLUMNS, report["reps"]),
+        "teams": (exports.PERFORMANCE_COLUMNS, report["teams"]),
+    }
+    return _respond(request, "reports/team_performance.html", context, tables)
+
+
+@require_GET
+def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    report = metrics.lead_funnel_report(form.scope())
+    totals = report["totals"]
+    steps = [
+        {"label": _("Leads"), "value": totals["leads"]},
+        {"label": _("Qualified"), "value": totals["qualified"]},
+        {"label": _("Converted"), "value": totals["converted"]},
+        {"label": _("Deals won"), "value": totals["won_count"]},
+    ]
+    context = {
+        "report_name": "lead-funnel",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(steps, label="label", series=[("value", "", BLUE)]),
+    }
+    return _respond(
+        request,
+        "reports/lead_funnel.html",
+        context,
+        {"sources": (exports.FUNNEL_COLUMNS, report["rows"])},
+    )
+
+
+@require_GET
+def win_loss(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request, PeriodChoice.THIS_QUARTER)
+    report = metrics.win_loss_report(form.scope())
+    context = {
+        "report_name": "win-loss",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(
+            report["reasons"], label="lost_reason__name", series=[("amount", "", RED)]
+        ),
+    }
+    tables = {
+        "reasons": (exports.REASON_COLUMNS, report["reasons"]),
+        "competitors": (exports.COMPETITOR_COLUMNS, report["competitors"]),
+        "stages": (exports.LOST_STAGE_COLUMNS, report["stages"]),
+    }
+    return _respond(request, "reports/win_loss.html", context, tables)
+
+
+@require_GET
+def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request, PeriodChoice.LAST_12_MONTHS)
+    report = velocity.velocity_report(form.scope())
+    context = {
+        "report_name": "velocity",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(
+            report["rows"],
+            label=lambda row: row["stage"].name,
+            series=[("avg_days", "", YELLOW)],
+        ),
+    }
+    return _respond(
+        request,
+        "reports/velocity.html",
+        context,
+        {"stages": (exports.VELOCITY_COLUMNS, report["rows"])},
+    )
+
+
+@require_GET
+def slipped(request: HtmxHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    report = metrics.slipped_report(form.scope())
+    context = {
+        "report_name": "slipped",
+        "form": form,
+        "report": report,
+        "chart": bar_chart(report["deals"][:10], label="name", series=[("days_pushed", "", RED)]),
+    }
+    return _respond(
+        request,
+        "reports/slipped.html",
+        context,
+        {"deals": (exports.SLIPPED_COLUMNS, report["deals"])},
+    )

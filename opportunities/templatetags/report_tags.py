@@ -1,0 +1,43 @@
+"""Formatting for report figures, and the stage-velocity note of the opportunity page.
+
+``{% load report_tags %}{% stage_velocity_note opportunity %}`` renders
+``reports/includes/stage_velocity.html`` for the deal's current stage.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+
+from opportunities.reports.velocity import stage_velocity
+
+register = template.Library()
+
+
+@register.filter
+def percent(value) -> str:
+    """0.675 → "68 %"; empty when there was nothing to divide."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(round(float(value) * 100))} %"
+
+
+@register.filter
+def days(value) -> str:
+    """A number of days, to one decimal; a dash when unknown."""
+    if value is None or value == "":
+        return "–"
+    return number_format(round(float(value), 1), decimal_pos=1)
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in the base currency, with its code: "10,000.00 EUR"."""
+    if value is None or value == "":
+        value = 0
+    return f"{number_format(value, decimal_pos=2, force_grouping=True)} {settings.BASE_CURRENCY}"
+
+
+@register.inclusion_tag("reports/includes/stage_velocity.html", takes_context=True)
+def stage_velocity_note(context, opportunity):
+    user = context["request"].user
+    return {"stage": opportunity.stage, "velocity": stage_velocity(opportunity.stage, user=user)}

@@ -1,0 +1,15 @@
+from crm.models import ExchangeRate
+from opportunities.reports import demo
+
+
+def test_demo_rates_are_seeded_once(db):
+    demo.seed()
+    demo.seed()
+
+    assert ExchangeRate.objects.count() == 16
+    assert set(ExchangeRate.objects.values_list("currency", flat=True)) == {
+        "USD",
+        "GBP",
+        "CHF",
+        "JPY",
+    }

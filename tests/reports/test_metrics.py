@@ -1,0 +1,288 @@
+"""Every report against the hand-built history of conftest.py, the figures worked out by hand.
+
+Mia manages North (Alice and Bob); Charlie's deal in South must never count for her.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from opportunities.reports import metrics
+from opportunities.reports.velocity import stage_velocity, velocity_report
+from tests.factories import make_user
+from tests.reports.conftest import scope_for
+
+D = Decimal
+
+
+def _by_stage(rows, key="stage__name"):
+    return {row[key]: row for row in rows}
+
+
+def test_pipeline_counts_open_deals_by_stage_in_base_currency(sales, manager):
+    report = metrics.pipeline_report(scope_for(manager))
+
+    stages = _by_stage(report["rows"])
+    assert list(stages) == ["Qualification", "Proposal", "Negotiation"]
+    # Hooli is in CHF, which has no rate: counted, flagged, left out of the amounts.
+    assert stages["Qualification"]["count"] == 1
+    assert stages["Qualification"]["amount"] == 0
+    assert stages["Qualification"]["unconverted"] == 1
+    assert stages["Qualification"]["avg_days"] == pytest.approx(14)  # since 1 May noon
+    # Globex USD 5,000 at 0.80 (its close date 10 Jun is after the 1 May rate) + Wayne 6,000.
+    assert stages["Proposal"]["count"] == 2
+    assert stages["Proposal"]["amount"] == D("10000")
+    assert stages["Proposal"]["weighted"] == D("5000")  # 4,000 × 50 % + 6,000 × 50 %
+    assert stages["Proposal"]["avg_days"] == pytest.approx((10 + 75) / 2)
+    assert stages["Negotiation"]["amount"] == D("10000")
+    assert stages["Negotiation"]["weighted"] == D("8000")
+    assert stages["Negotiation"]["avg_days"] == pytest.approx(20)  # entered 25 Apr
+    assert report["totals"] == {
+        "count": 4,
+        "amount": D("20000"),
+        "weighted": D("13000"),
+        "unconverted": 1,
+    }
+
+
+def test_forecast_by_month_and_quarter_never_counts_lost_deals(sales, manager):
+    rows = {row["period"].key: row for row in metrics.forecast_report(scope_for(manager))["rows"]}
+
+    may = rows["this_month"]
+    # Won in May: Stark 4,000 + Wonka 8,000 + Lead deal 2,500. Umbrella (lost, best case,
+    # expected 25 May) counts nowhere; Hooli's commit override has no rate: flagged.
+    assert (may["won"], may["commit"], may["best_case"], may["pipeline"]) == (
+        D("14500"),
+        D("10000"),
+        0,
+        0,
+    )
+    assert may["weighted"] == D("8000")
+    assert may["expected"] == D("24500")
+    assert may["open_deals"] == 2
+    assert may["unconverted"] == 1
+
+    june = rows["next_month"]
+    assert (june["won"], june["commit"], june["best_case"], june["weighted"]) == (
+        0,
+        0,
+        D("4000"),
+        D("2000"),
+    )
+
+    quarter = rows["this_quarter"]
+    # Initech won 20 Apr, USD 2,000 at 0.90 (its closed date's rate, not its close date's).
+    assert quarter["won"] == D("16300")
+    assert quarter["commit"] == D("10000")
+    assert quarter["best_case"] == D("4000")
+    assert quarter["weighted"] == D("10000")
+    assert quarter["upside"] == D("30300")
+
+    # Wayne was won in March and reopened: it is open pipeline for July, not a win.
+    next_quarter = rows["next_quarter"]
+    assert (next_quarter["won"], next_quarter["best_case"], next_quarter["weighted"]) == (
+        0,
+        D("6000"),
+        D("3000"),
+    )
+
+
+def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north):
+    newcomer = make_user(username="dora", team=north)
+
+    report = metrics.team_performance_report(scope_for(manager))
+
+    rows = {row["who"]: row for row in report["reps"]}
+    assert set(rows) == {rep, teammate, newcomer}
+    alice = rows[rep]
+    assert (alice["leads_received"], alice["leads_qualified"], alice["leads_converted"]) == (
+        3,
+        2,
+        1,
+    )
+    assert alice["created"] == 2  # Hooli and Lead deal
+    assert (alice["won_count"], alice["won_amount"]) == (2, D("6500"))
+    assert (alice["lost_count"], alice["lost_amount"]) == (1, D("1200"))  # GBP at 1.20 on 5 May
+    assert alice["win_rate"] == pytest.approx(2 / 3)
+    assert alice["avg_deal"] == D("3250")
+    assert alice["avg_cycle_days"] == pytest.approx((98 + 10) / 2)
+    assert alice["activities_done"] == 2
+    assert (alice["open_amount"], alice["open_count"]) == (D("20000"), 4)
+    # Globex's task is overdue, Hooli has nothing, Wayne a note and an undated task; Acme has
+    # a task due 18 May.
+    assert alice["no_next_step"] == 3
+    assert alice["unconverted"] == 1
+
+    bob = rows[teammate]
+    assert (bob["leads_received"], bob["won_count"], bob["won_amount"]) == (1, 1, D("8000"))
+    assert (bob["win_rate"], bob["avg_cycle_days"], bob["activities_done"]) == (1.0, 30.0, 1)
+
+    # Someone with nothing yet: zeros, and no rate or average.
+    assert (rows[newcomer]["won_amount"], rows[newcomer]["leads_received"]) == (0, 0)
+    assert rows[newcomer]["win_rate"] is None
+
+    [north] = report["teams"]
+    assert north["who"].name == "North"
+    assert (north["leads_received"], north["leads_qualified"], north["leads_converted"]) == (
+        4,
+        2,
+        1,
+    )
+    assert (north["won_count"], north["won_amount"]) == (3, D("14500"))
+    assert north["win_rate"] == pytest.approx(0.75)
+    assert north["avg_deal"] == pytest.approx(D("4833.33"), abs=D("0.01"))
+    assert north["avg_cycle_days"] == pytest.approx((98 + 10 + 30) / 3)
+    assert (north["activities_done"], north["open_amount"], north["no_next_step"]) == (
+        3,
+        D("20000"),
+        3,
+    )
+
+
+def test_lead_funnel_by_source(sales, manager):
+    report = metrics.lead_funnel_report(scope_for(manager))
+
+    rows = _by_stage(report["rows"], "source__name")
+    web, referral = rows["Web"], rows["Referral"]
+    # Web: L1 (qualified, converted, won 2,500), L2 (working), L5 (Bob, new). Charlie's L6 is
+    # South's.
+    assert (web["leads"], web["qualified"], web["converted"]) == (3, 1, 1)
+    assert (web["won_count"], web["won_amount"]) == (1, D("2500"))
+    assert web["qualified_rate"] == pytest.approx(1 / 3)
+    # Referral: L3 qualified; L4 came in April.
+    assert (referral["leads"], referral["qualified"], referral["converted"]) == (1, 1, 0)
+    assert referral["won_count"] == 0
+    assert report["totals"] == {
+        "leads": 4,
+        "qualified": 2,
+        "converted": 1,
+        "won_count": 1,
+        "won_amount": D("2500"),
+        "unconverted": 0,
+    }
+
+
+def test_win_loss_reasons_competitors_and_stages(sales, manager):
+    report = metrics.win_loss_report(scope_for(manager))
+
+    assert report["summary"] == {
+        "won_count": 3,
+        "won_amount": D("14500"),
+        "lost_count": 1,
+        "lost_amount": D("1200"),
+        "win_rate": 0.75,
+        "unconverted": 0,
+    }
+    [reason] = report["reasons"]
+    assert (reason["lost_reason__name"], reason["count"], reason["amount"]) == (
+        "Price",
+        1,
+        D("1200"),
+    )
+    [competitor] = report["competitors"]
+    assert competitor["competitor"] == "Rival Co"
+    assert (competitor["lost_count"], competitor["lost_amount"]) == (1, D("1200"))
+    assert (competitor["won_count"], competitor["won_amount"]) == (1, D("8000"))
+    [stage] = report["stages"]
+    assert (stage["stage__name"], stage["count"], stage["amount"]) == ("Proposal", 1, D("1200"))
+
+
+def test_velocity_from_the_history(sales, manager):
+    scope = scope_for(manager, start=datetime.date(2025, 6, 1), end=datetime.date(2026, 5, 31))
+
+    rows = {row["stage"].name: row for row in velocity_report(scope)["rows"]}
+
+    assert list(rows) == ["Qualification", "Proposal", "Negotiation", "Contract"]
+    # Stays in Qualification: Acme 9 days, Globex 15, Stark 10, Lead deal 10 (won);
+    # Hooli is still there.
+    qualification = rows["Qualification"]
+    assert (qualification["entries"], qualification["ended"]) == (5, 4)
+    assert qualification["avg_days"] == pytest.approx(11)
+    assert qualification["move_on_rate"] == 1.0
+    assert qualification["win_chance"] == 1.0  # Stark and Lead deal, both won
+    assert qualification["days_to_close"] == pytest.approx((98 + 10) / 2)
+    # Proposal: Acme 15, Umbrella 34 (lost), Stark 10, Wayne 19 (won, since reopened).
+    proposal = rows["Proposal"]
+    assert (proposal["entries"], proposal["ended"]) == (5, 4)
+    assert proposal["avg_days"] == pytest.approx(19.5)
+    assert proposal["move_on_rate"] == 0.75
+    assert proposal["win_chance"] == 0.5  # Stark won, Umbrella lost; Wayne is open again
+    assert proposal["days_to_close"] == pytest.approx(88)
+    # Negotiation: Initech 50 (won), Stark 10; Acme still there.
+    negotiation = rows["Negotiation"]
+    assert negotiation["avg_days"] == pytest.approx(30)
+    assert negotiation["days_to_close"] == pytest.approx((50 + 78) / 2)
+    # Contract: Stark 68, Wonka 30.
+    assert rows["Contract"]["avg_days"] == pytest.approx(49)
+    assert rows["Contract"]["win_chance"] == 1.0
+
+
+def test_stage_velocity_for_the_opportunity_page(sales, manager, other_rep):
+    assert stage_velocity(sales.stage.p, user=manager) == {
+        "won_deals": 1,
+        "closed_deals": 2,
+        "win_chance": 0.5,
+        "days_to_close": pytest.approx(88),
+    }
+    # Charlie sees only his own open deal: nothing closed to learn from.
+    assert stage_velocity(sales.stage.p, user=other_rep)["days_to_close"] is None
+
+
+def test_slipped_deals_pushed_out_in_the_period(sales, manager):
+    report = metrics.slipped_report(scope_for(manager))
+
+    # Globex: 20 → 31 May and 31 May → 10 Jun; Acme: 30 Apr → 20 May. Hooli was pulled in,
+    # Initech slipped in April, Tyrell is South's.
+    assert [deal.name for deal in report["deals"]] == ["Globex", "Acme"]
+    globex, acme = report["deals"]
+    assert (globex.pushes, globex.days_pushed, globex.first_date) == (2, 21.0, "2026-05-20")
+    assert (acme.pushes, acme.days_pushed) == (1, 20.0)
+    assert globex.base_amount == D("4000")
+    assert report["summary"] == {"deals": 2, "pushes": 3, "days_pushed": 41.0}
+
+
+def test_deals_without_next_step_biggest_first(sales, manager):
+    deals = list(metrics.deals_without_next_step(scope_for(manager)))
+
+    assert [deal.name for deal in deals] == ["Wayne", "Globex", "Hooli"]
+
+
+def test_a_rep_sees_only_their_own_numbers(sales, rep):
+    scope = scope_for(rep)
+
+    assert metrics.pipeline_report(scope)["totals"]["amount"] == D("20000")
+    [alice] = metrics.team_performance_report(scope)["reps"]
+    assert alice["who"] == rep
+    assert metrics.win_loss_report(scope)["summary"]["won_amount"] == D("6500")
+    assert metrics.forecast_report(scope)["rows"][0]["won"] == D("6500")
+
+
+def test_other_team_never_counts(sales, other_rep):
+    scope = scope_for(other_rep)
+
+    assert metrics.pipeline_report(scope)["totals"] == {
+        "count": 1,
+        "amount": D("100000"),
+        "weighted": D("50000"),
+        "unconverted": 0,
+    }
+    assert [deal.name for deal in metrics.slipped_report(scope)["deals"]] == ["Tyrell"]
+    assert metrics.lead_funnel_report(scope)["totals"]["leads"] == 1
+
+
+def test_admin_sees_every_team(sales, admin_user):
+    report = metrics.pipeline_report(scope_for(admin_user))
+
+    assert report["totals"]["amount"] == D("120000")
+    teams = metrics.team_performance_report(scope_for(admin_user))["teams"]
+    assert [team["who"].name for team in teams] == ["North", "South"]
+
+
+def test_team_and_pipeline_filters_narrow_the_admins_view(sales, admin_user, north, south):
+    assert metrics.pipeline_report(scope_for(admin_user, team=south))["totals"]["amount"] == D(
+        "100000"
+    )
+    assert metrics.pipeline_report(scope_for(admin_user, team=north))["totals"]["count"] == 4
+    other = type(sales.pipeline).objects.create(name="Other")
+    assert metrics.pipeline_report(scope_for(admin_user, pipeline=other))["rows"] == []

@@ -1,0 +1,357 @@
+"""The report pages: who sees what, HTMX regions, CSV exports and query counts."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.models import Activity, ExchangeRate
+from leads.models import LeadStatusChange
+from opportunities.models import OpportunityChange, Stage
+from opportunities.services import create_opportunity
+from tests.factories import make_lead, make_lost_reason, make_pipeline
+
+
+def make_deals(owner, count: int):
+    """``count`` deals of ``owner`` of every kind a report reads: open in USD, won, lost, each
+    with a lead, a stage move, a pushed close date and a done activity."""
+    today = timezone.localdate()
+    pipeline = make_pipeline(name="Sales")
+    first, second, _third = pipeline.stages.order_by("order")
+    reason = make_lost_reason(name="Price")
+    ExchangeRate.objects.create(
+        currency="USD", rate=Decimal("0.9"), valid_from=today.replace(year=today.year - 1)
+    )
+    statuses = ["open", "won", "lost"]
+    for number in range(count):
+        lead = make_lead(owner=owner)
+        LeadStatusChange.objects.create(lead=lead, to_status="qualified")
+        status = statuses[number % 3]
+        deal = create_opportunity(
+            by=owner,
+            stage=first,
+            name=f"Deal {number}",
+            amount=Decimal("1000"),
+            currency="USD" if number % 2 else "EUR",
+            expected_close_date=today,
+            lead=lead,
+            competitor="Rival" if status == "lost" else "",
+        )
+        OpportunityChange.objects.create(
+            opportunity=deal, field="stage", from_stage=first, to_stage=second
+        )
+        OpportunityChange.objects.create(
+            opportunity=deal,
+            field="expected_close_date",
+            old_value=(today - datetime.timedelta(days=5)).isoformat(),
+            new_value=today.isoformat(),
+        )
+        deal.stage = second
+        if status != "open":
+            deal.status = status
+            deal.closed_date = today
+            deal.lost_reason = reason if status == "lost" else None
+            OpportunityChange.objects.create(
+                opportunity=deal, field="status", old_value="open", new_value=status
+            )
+        deal.save()
+        Activity.objects.create(
+            owner=owner, team=owner.team, subject="Call", opportunity=deal, done_at=timezone.now()
+        )
+
+
+REPORTS = [
+    "dashboard",
+    "pipeline",
+    "forecast",
+    "team_performance",
+    "lead_funnel",
+    "win_loss",
+    "velocity",
+    "slipped",
+]
+
+# Every table a report can export, as (report, table).
+EXPORTS = [
+    ("dashboard", "reps"),
+    ("dashboard", "slipped"),
+    ("pipeline", "stages"),
+    ("forecast", "periods"),
+    ("team_performance", "reps"),
+    ("team_performance", "teams"),
+    ("lead_funnel", "sources"),
+    ("win_loss", "reasons"),
+    ("win_loss", "competitors"),
+    ("win_loss", "stages"),
+    ("velocity", "stages"),
+    ("slipped", "deals"),
+]
+
+
+# The story of conftest.py happens in May 2026.
+MAY = {"period": "custom", "start": "2026-05-01", "end": "2026-05-31"}
+
+
+def url(name: str, **query) -> str:
+    address = reverse(f"reports:{name}")
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_page_for_a_manager(sales, manager_client, name):
+    response = manager_client.get(url(name))
+
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'id="report"' in html
+    assert 'hx-push-url="true"' in html
+    # South's deal, its owner and its amount never show for North's manager.
+    assert "Tyrell" not in html
+    assert "Charlie" not in html
+    assert "100,000" not in html
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_region_for_htmx(sales, manager_client, htmx_headers, name):
+    response = manager_client.get(url(name, period="last_month"), headers=htmx_headers)
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith('<div id="report"')
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_refuses_post(manager_client, name):
+    response = manager_client.post(url(name))
+
+    assert response.status_code == 405
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_needs_login(client, name):
+    response = client.get(url(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={reverse(f'reports:{name}')}"
+
+
+@pytest.mark.parametrize(("name", "table"), EXPORTS)
+def test_export_is_scoped_to_the_manager(sales, manager_client, name, table):
+    response = manager_client.get(url(name, format="csv", table=table, **MAY))
+
+    text = response.content.decode()
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert len(csv_rows(response)) >= 1
+    assert "Tyrell" not in text
+    assert "Charlie" not in text
+    assert "100000" not in text
+
+
+@pytest.mark.parametrize(("name", "table"), EXPORTS)
+def test_export_for_a_rep_holds_only_their_numbers(sales, rep_client, name, table):
+    response = rep_client.get(url(name, format="csv", table=table, **MAY))
+
+    text = response.content.decode()
+    assert "Bob" not in text
+    assert "Wonka" not in text
+    assert "Tyrell" not in text
+
+
+def test_pipeline_export_has_the_figures(sales, manager_client):
+    response = manager_client.get(url("pipeline", format="csv", table="stages"))
+
+    rows = csv_rows(response)
+    assert rows[0] == [
+        "Pipeline",
+        "Stage",
+        "Open deals",
+        "Amount",
+        "Weighted amount",
+        "Average days in stage",
+        "Deals without a rate",
+    ]
+    # The days in stage run up to the real today; every other figure is fixed.
+    assert [row[:5] + row[6:] for row in rows[1:]] == [
+        ["Sales", "Qualification", "1", "0.00", "0.00", "1"],
+        ["Sales", "Proposal", "2", "10000.00", "5000.00", "0"],
+        ["Sales", "Negotiation", "1", "10000.00", "8000.00", "0"],
+    ]
+
+
+def test_export_neutralises_spreadsheet_formulas(sales, manager_client, rep):
+    sales.deals.d1.name = '=HYPERLINK("http://evil.example","x")'
+    sales.deals.d1.save(update_fields=["name"])
+
+    response = manager_client.get(url("slipped", format="csv", table="deals", **MAY))
+
+    names = [row[0] for row in csv_rows(response)[1:]]
+    assert '\'=HYPERLINK("http://evil.example","x")' in names
+
+
+def test_rep_sees_only_their_own_row_and_no_team_or_rep_filter(sales, rep_client):
+    response = rep_client.get(url("team_performance", **MAY))
+
+    html = response.content.decode()
+    assert "2 · 6,500.00 EUR" in html
+    assert "Bob Rep" not in html
+    assert 'name="team"' not in html
+    assert 'name="rep"' not in html
+
+
+def test_manager_cannot_ask_for_another_teams_numbers(sales, manager_client, south, other_rep):
+    response = manager_client.get(url("pipeline", team=south.pk, rep=other_rep.pk))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in html
+    assert "is-invalid" in html
+    assert "Tyrell" not in html
+    # The report still shows the manager's own scope.
+    assert "20,000.00 EUR" in html
+
+
+def test_manager_narrows_to_one_rep(sales, manager_client, rep, teammate):
+    response = manager_client.get(url("team_performance", rep=teammate.pk, **MAY))
+
+    html = response.content.decode()
+    assert f'<tr data-row="{teammate.pk}">' in html
+    assert f'<tr data-row="{rep.pk}">' not in html
+    assert "1 · 8,000.00 EUR" in html
+
+
+def test_custom_period_needs_both_dates(sales, manager_client):
+    response = manager_client.get(url("win_loss", period="custom", start="2026-05-01"))
+
+    html = response.content.decode()
+    assert "Give the last day of the period." in html
+
+
+def test_forecast_page_draws_this_months_expected_closes(manager_client, rep):
+    # Open EUR 1,000 (pipeline), won USD 1,000 at 0.9, lost EUR 1,000: all this month.
+    make_deals(rep, 3)
+
+    response = manager_client.get(url("forecast"))
+
+    html = response.content.decode()
+    assert 'data-period="this_month"' in html
+    assert (
+        '<svg viewBox="0 0 600 128" width="100%" role="img" aria-label="Forecast by period">'
+        in html
+    )
+    # Won 900 and pipeline 1,000 end to end over 360 units: 170.5 and 189.5.
+    assert (
+        '<rect x="160.0" y="8" width="170.5" height="22" rx="2" fill="#198754">'
+        "<title>Won: 900</title></rect>"
+        '<rect x="330.5" y="8" width="189.5" height="22" rx="2" fill="#adb5bd">'
+        "<title>Pipeline: 1000</title></rect>"
+    ) in html
+
+
+def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
+    for name in REPORTS:
+        html = manager_client.get(url(name)).content.decode()
+        assert "style=" not in html
+        assert "<script>" not in html
+        assert "hx-on" not in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        # session, user, 3 for the filter choices (teams, reps, pipelines) in every report;
+        # dashboard: forecast, slipped summary and deals, deals without a next step (count
+        # and first five), pipeline totals, win/loss summary, lead funnel totals (leads, won
+        # deals), team performance (reps, teams, then deals, leads and activities grouped by
+        # rep and by team).
+        ("dashboard", 22),
+        # the stage rows and the totals
+        ("pipeline", 7),
+        # one aggregate for the four periods
+        ("forecast", 6),
+        # reps, teams; deals, leads and activities grouped by rep and by team
+        ("team_performance", 13),
+        # leads by source, won deals by source, and the two totals
+        ("lead_funnel", 9),
+        # summary, reasons, competitors, stages
+        ("win_loss", 9),
+        # stays grouped by stage, the stages
+        ("velocity", 7),
+        # the slipped deals, the summary
+        ("slipped", 7),
+    ],
+)
+def test_report_query_count_does_not_grow(
+    manager_client, rep, django_assert_num_queries, name, queries, count
+):
+    make_deals(rep, count)
+
+    with django_assert_num_queries(queries):
+        response = manager_client.get(url(name))
+
+    assert 'id="report"' in response.content.decode()
+
+
+def test_slipped_page_lists_the_deals_pushed_out_in_may(sales, manager_client):
+    response = manager_client.get(url("slipped", **MAY))
+
+    html = response.content.decode()
+    assert "2 deals pushed out in the period (3 times, 41 days in all)." in html
+    assert 'aria-label="Days pushed out, per deal"' in html
+    assert html.index(">Globex<") < html.index(">Acme<")  # the furthest pushed first
+    assert "Tyrell" not in html
+
+
+def test_win_loss_page_shows_the_summary(sales, manager_client):
+    response = manager_client.get(url("win_loss", **MAY))
+
+    html = response.content.decode()
+    assert '<div class="report-headline" data-figure="won">3 · 14,500.00 EUR</div>' in html
+    assert '<div class="report-headline" data-figure="lost">1 · 1,200.00 EUR</div>' in html
+    assert '<div class="report-headline" data-figure="win-rate">75 %</div>' in html
+
+
+def test_unconverted_deals_are_flagged_not_counted(sales, manager_client):
+    response = manager_client.get(url("pipeline"))
+
+    html = response.content.decode()
+    assert "1 deal without a rate" in html
+    assert '<td class="text-end" data-total="amount">20,000.00 EUR' in html
+
+
+def test_dashboard_headlines(manager_client, rep, other_rep):
+    # Alice: open EUR 1,000 at 30 %, won USD 1,000 (at 0.9), lost EUR 1,000; all today, each
+    # from a lead qualified today and each pushed out by 5 days. Charlie's deal is South's.
+    make_deals(rep, 3)
+    create_opportunity(
+        by=other_rep,
+        stage=Stage.objects.get(pipeline__name="Sales", order=1),
+        name="Tyrell",
+        amount=Decimal("50000"),
+        expected_close_date=timezone.localdate(),
+    )
+
+    response = manager_client.get(url("dashboard"))
+
+    html = response.content.decode()
+    assert '<div class="report-headline" data-figure="pipeline">1,000.00 EUR</div>' in html
+    assert "1 open deal, 300.00 EUR weighted" in html
+    assert '<div class="report-headline" data-figure="win-rate">50 %</div>' in html
+    assert "1 won (900.00 EUR), 1 lost" in html
+    assert '<div class="report-headline" data-figure="leads">3</div>' in html
+    assert "3 qualified, 0 converted, 1 won" in html
+    assert '<dd class="col-5 text-end mb-0" data-figure="month-won">900.00 EUR</dd>' in html
+    assert '<div class="report-headline" data-figure="slipped">3</div>' in html
+    assert "Tyrell" not in html
