@@ -128,3 +128,6 @@ class OpportunityChangeAdmin(admin.ModelAdmin):
     @admin.display(description=_("field"))
     def field_name(self, obj):
         return obj.get_field_display()
+
+
+from opportunities import admin_reports  # noqa: E402,F401  (registers the exchange-rate admin)

@@ -6,6 +6,7 @@ still going on. Time a reopened deal spends after being reopened, until its next
 is not counted as a stay: the history has no row entering a stage then.
 """
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
@@ -99,3 +100,15 @@ def stage_velocity(stage: Stage, *, user: User) -> dict:
         to_stage=stage,
     )
     return changes.aggregate(**_outcome_figures())
+
+
+# The note on a deal's page reads the whole visible history of a stage; it changes slowly, so
+# it is kept for a while rather than recomputed on every page view.
+STAGE_VELOCITY_SECONDS = 60 * 60
+
+
+def cached_stage_velocity(stage: Stage, *, user: User) -> dict:
+    """``stage_velocity`` for ``user``'s scope, kept in the cache for an hour."""
+    scope = "all" if user.is_admin else f"user-{user.pk}"
+    key = f"stage-velocity:{stage.pk}:{scope}"
+    return cache.get_or_set(key, lambda: stage_velocity(stage, user=user), STAGE_VELOCITY_SECONDS)

@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.formats import number_format
 
-from opportunities.reports.velocity import stage_velocity
+from opportunities.reports.velocity import cached_stage_velocity
 
 register = template.Library()
 
@@ -40,4 +40,5 @@ def money(value) -> str:
 @register.inclusion_tag("reports/includes/stage_velocity.html", takes_context=True)
 def stage_velocity_note(context, opportunity):
     user = context["request"].user
-    return {"stage": opportunity.stage, "velocity": stage_velocity(opportunity.stage, user=user)}
+    velocity = cached_stage_velocity(opportunity.stage, user=user)
+    return {"stage": opportunity.stage, "velocity": velocity}

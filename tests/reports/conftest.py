@@ -40,9 +40,10 @@ from types import SimpleNamespace
 import pytest
 
 from crm.models import Activity, ExchangeRate
-from leads.models import Lead, LeadConversion, LeadStatusChange
+from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
     ForecastCategory,
+    LostReason,
     Opportunity,
     OpportunityChange,
     Pipeline,
@@ -52,8 +53,6 @@ from opportunities.reports.filters import ReportScope
 from tests.factories import (
     make_contact,
     make_lead,
-    make_lead_source,
-    make_lost_reason,
     make_opportunity,
 )
 
@@ -125,7 +124,7 @@ def _activity(owner, deal, *, done_at=None, due_date=None, kind=Activity.Kind.TA
 
 @pytest.fixture
 def sales(rep, teammate, other_rep, manager):
-    pipeline = Pipeline.objects.create(name="Sales", is_default=True)
+    pipeline = Pipeline.objects.create(name="Sales")
     stage = SimpleNamespace(
         q=Stage.objects.create(pipeline=pipeline, name="Qualification", order=1, probability=20),
         p=Stage.objects.create(
@@ -157,9 +156,12 @@ def sales(rep, teammate, other_rep, manager):
         ("GBP", "1.10", datetime.date(2026, 5, 10)),
     ]:
         ExchangeRate.objects.create(currency=currency, rate=Decimal(rate), valid_from=valid_from)
-    price = make_lost_reason(name="Price")
-    web = make_lead_source(name="Web", code="web")
-    referral = make_lead_source(name="Referral", code="referral")
+    # Sources and reasons the migrations seed, under the names these figures use.
+    price = LostReason.objects.get_or_create(name="Price")[0]
+    web = LeadSource.objects.update_or_create(code="web", defaults={"name": "Web"})[0]
+    referral = LeadSource.objects.update_or_create(code="referral", defaults={"name": "Referral"})[
+        0
+    ]
     day = datetime.date
 
     d1 = _deal(

@@ -23,7 +23,7 @@ def make_deals(owner, count: int):
     today = timezone.localdate()
     pipeline = make_pipeline(name="Sales")
     first, second, _third = pipeline.stages.order_by("order")
-    reason = make_lost_reason(name="Price")
+    reason = make_lost_reason(name="Too expensive")
     ExchangeRate.objects.create(
         currency="USD", rate=Decimal("0.9"), valid_from=today.replace(year=today.year - 1)
     )

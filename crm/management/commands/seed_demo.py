@@ -5,6 +5,7 @@ from crm import activities_demo
 from crm import demo as core_demo
 from leads import demo as leads_demo
 from opportunities import demo as opportunities_demo
+from opportunities.reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         people = core_demo.seed_people()
         core_demo.seed_records(people)
+        reports_demo.seed(people)
         opportunities_demo.seed(people)
         leads_demo.seed(people)
         activities_demo.seed(people)
