@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from crm.models import Activity, Company, Contact, User
+from leads.forms import ConvertForm
 from leads.models import Lead
 from opportunities.models import Opportunity
 
@@ -133,9 +134,9 @@ class Command(BaseCommand):
             ("Dashboard", self.url("reports:dashboard")),
             ("Pipeline report", self.url("reports:pipeline")),
             ("Forecast report", self.url("reports:forecast")),
-            ("Team performance", self.url("reports:performance")),
-            ("Lead funnel", self.url("reports:funnel")),
-            ("Win/loss", self.url("reports:winloss")),
+            ("Team performance", self.url("reports:team_performance")),
+            ("Lead funnel", self.url("reports:lead_funnel")),
+            ("Win/loss", self.url("reports:win_loss")),
             ("Velocity", self.url("reports:velocity")),
             ("Slipped deals", self.url("reports:slipped")),
         ]
@@ -216,7 +217,7 @@ class Command(BaseCommand):
             lead = next(queue)
             return client.post(
                 self.url("leads:convert", lead.pk),
-                {"contact_choice": "new", "company_choice": "none"},
+                {"contact": ConvertForm.NEW, "company": ConvertForm.NONE},
             )
 
         self.measure(client, "rep", "Lead conversion", "write", convert)
