@@ -4,6 +4,8 @@ went through ``visible_to(request.user)``; the choices it offers are scoped the 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
@@ -33,7 +35,21 @@ def _companies(request):
 
 
 class SortFilter(django_filters.OrderingFilter):
-    """Sorts by a whitelisted key; the primary key breaks ties so that pages never overlap."""
+    """Sorts by a whitelisted key; the primary key breaks ties so that pages never overlap.
+
+    Its choices are built once, when the filter set class is defined: the "descending" label is
+    kept lazy so that each request shows it in its own language.
+    """
+
+    def build_choices(self, fields, labels):
+        ascending = [
+            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
+        ]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", format_lazy(_("{} (descending)"), label)))
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)

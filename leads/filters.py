@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import SortFilter
 from crm.matching import normalize_phone
 from crm.models import Team, User
 from leads.models import Lead, LeadSource
@@ -50,7 +51,7 @@ class LeadFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort"),
         fields=(
             ("created_at", "created"),

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import SortFilter
 from crm.models import Team, User
 from opportunities.models import Opportunity, Pipeline, Stage
 
@@ -79,7 +80,7 @@ class OpportunityFilter(BaseOpportunityFilter):
     amount_max = django_filters.NumberFilter(
         label=_("Amount up to"), field_name="amount", lookup_expr="lte"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Expected close date"),
         fields=(
