@@ -128,33 +128,43 @@ def _admin_object(name: str):
     return None
 
 
+def routes() -> list[tuple[str, str]]:
+    """(URL name, route with its <parameters>) for every URL made of route patterns."""
+    return list(_routes(get_resolver().url_patterns))
+
+
+def fill(name: str, route: str, sample: dict):
+    """The paths of one URL with ``sample``'s records in it, as ``Walked``."""
+    parameters = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+    path, record = "/" + route, None
+    for _converter, parameter in parameters:
+        if parameter == "pk":
+            if name not in RECORD_OF:
+                raise AssertionError(f"{name}: add the record its pk names to RECORD_OF")
+            record = RECORD_OF[name]
+            value = sample[record].pk
+        elif parameter == "stage_pk":
+            value = sample["stage"].pk
+        elif parameter == "result_id":
+            value = uuid.uuid4()
+        elif parameter == "content_type_id":
+            value = ContentType.objects.get_for_model(Company).pk
+        elif parameter in ("object_id", "id"):
+            row = _admin_object(name) or sample["company"]
+            value = row.pk
+        elif parameter in SHARED_PARAMETERS:
+            value = "sample"
+        else:
+            raise AssertionError(f"{name}: no sample value for <{parameter}>")
+        path = re.sub(rf"<(?:\w+:)?{parameter}>", str(value), path)
+    yield Walked(name, path, record)
+    for kind in QUERY_RECORDS.get(name, []):
+        yield Walked(name, f"{path}?{kind}={sample[kind].pk}", kind)
+    if name.startswith("reports:"):
+        yield Walked(name, f"{path}?format=csv")  # each report's tables as CSV
+
+
 def urls(sample: dict):
     """Every URL of the app as a ``Walked``, with ``sample``'s records in it."""
-    for name, route in _routes(get_resolver().url_patterns):
-        parameters = re.findall(r"<(?:(\w+):)?(\w+)>", route)
-        path, record = "/" + route, None
-        for _converter, parameter in parameters:
-            if parameter == "pk":
-                if name not in RECORD_OF:
-                    raise AssertionError(f"{name}: add the record its pk names to RECORD_OF")
-                record = RECORD_OF[name]
-                value = sample[record].pk
-            elif parameter == "stage_pk":
-                value = sample["stage"].pk
-            elif parameter == "result_id":
-                value = uuid.uuid4()
-            elif parameter == "content_type_id":
-                value = ContentType.objects.get_for_model(Company).pk
-            elif parameter in ("object_id", "id"):
-                row = _admin_object(name) or sample["company"]
-                value = row.pk
-            elif parameter in SHARED_PARAMETERS:
-                value = "sample"
-            else:
-                raise AssertionError(f"{name}: no sample value for <{parameter}>")
-            path = re.sub(rf"<(?:\w+:)?{parameter}>", str(value), path)
-        yield Walked(name, path, record)
-        for kind in QUERY_RECORDS.get(name, []):
-            yield Walked(name, f"{path}?{kind}={sample[kind].pk}", kind)
-        if name.startswith("reports:"):
-            yield Walked(name, f"{path}?format=csv")  # each report's tables as CSV
+    for name, route in routes():
+        yield from fill(name, route, sample)
