@@ -1,10 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from crm.admin_scoping import scoped_choices
 from crm.filters import teams_for
 from crm.models import Company, Contact, Team, User
+
+# What only a superuser may change on a user: who they are in the app and what they may do.
+PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -15,10 +23,8 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = User.objects.assignable_by(request.user)
-        elif db_field.name == "team":
-            kwargs["queryset"] = teams_for(request.user)
+        if (choices := scoped_choices(db_field, request.user)) is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -40,9 +46,52 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        # A superuser's account (and so its password) is out of reach of everyone else.
+        users = users.exclude(is_superuser=True)
         if request.user.is_admin:
             return users
         return users.filter(pk__in=User.objects.assignable_by(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Staff who may edit users must not raise anyone's rights, their own included.
+            fields += PRIVILEGED_USER_FIELDS
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            kwargs["queryset"] = teams_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Else a group's permissions would grant its members (maybe the editor) anything.
+            fields.append("permissions")
+        return fields
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """A task's arguments, result and traceback may hold any team's data: superusers only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class MemberInline(admin.TabularInline):
@@ -67,6 +116,11 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["manager"]
     inlines = [MemberInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "manager":
+            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Activity, User
-from crm.models.activities import SUBJECT_FIELDS, SUBJECT_MODELS
+from crm.admin_scoping import scoped_choices
+from crm.models import Activity
+from crm.models.activities import SUBJECT_FIELDS
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -80,9 +81,7 @@ class ActivityAdmin(admin.ModelAdmin):
         return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only records and people the admin user may see can be chosen.
-        if db_field.name in SUBJECT_MODELS:
-            kwargs["queryset"] = db_field.related_model.objects.visible_to(request.user)
-        elif db_field.name == "owner":
-            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        # Only records, people and teams the admin user may see can be chosen.
+        if (choices := scoped_choices(db_field, request.user)) is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -32,10 +32,16 @@ def retry_delay(attempt: int, *, backoff: float) -> timedelta:
 
 
 def retrying_task(
-    *, attempts: int = 3, backoff: float = 30, **task_options
+    *,
+    attempts: int = 3,
+    backoff: float = 30,
+    before_retry: Callable[..., None] | None = None,
+    **task_options,
 ) -> Callable[[Callable], Task]:
     """Make a task that is tried up to ``attempts`` times in all, waiting ``backoff`` seconds
     after the first failure and doubling the wait each time. ``task_options`` go to ``@task``.
+    ``before_retry``, called with the task's arguments, undoes what a failed run left behind
+    before the retry is queued (the last failure is left as it is, to be seen).
     Arguments must be JSON values, as for any task. Log lines written while it runs carry
     ``task-<result id>`` where a request's would carry the request id."""
     wants_context = task_options.pop("takes_context", False)
@@ -56,6 +62,8 @@ def retrying_task(
                         extra={"task": the_task.module_path, "attempts": attempt},
                     )
                     raise
+                if before_retry is not None:
+                    before_retry(*args, **kwargs)
                 retry = the_task
                 delay = retry_delay(attempt, backoff=backoff)
                 if the_task.get_backend().supports_defer:

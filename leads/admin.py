@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from crm.models import User
+from crm.admin_scoping import scoped_choices
 from leads.models import (
     DisqualifyReason,
     Lead,
@@ -89,8 +89,8 @@ class LeadAdmin(admin.ModelAdmin):
         return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = User.objects.assignable_by(request.user)
+        if (choices := scoped_choices(db_field, request.user)) is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -101,12 +101,20 @@ class LeadStatusChangeAdmin(ReadOnlyAdmin):
     list_select_related = ["lead", "changed_by"]
     search_fields = ["lead__last_name", "lead__email", "note"]
 
+    def get_queryset(self, request):
+        visible = Lead.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(lead__in=visible)
+
 
 @admin.register(LeadConversion)
 class LeadConversionAdmin(ReadOnlyAdmin):
     list_display = ["lead", "contact", "company", "opportunity", "converted_by", "converted_at"]
     list_select_related = ["lead", "contact", "company", "opportunity", "converted_by"]
     search_fields = ["lead__last_name", "contact__last_name", "company__name"]
+
+    def get_queryset(self, request):
+        visible = Lead.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(lead__in=visible)
 
 
 @admin.register(LeadImport)
@@ -122,3 +130,6 @@ class LeadImportAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status"]
     exclude = ["content", "rejected_csv"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)

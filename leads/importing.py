@@ -16,13 +16,14 @@ from itertools import batched
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.matching import normalize_email
 from crm.models import Contact, User
+from crm.spreadsheets import spreadsheet_safe
+from crm.tasks import retrying_task
 from leads.models import Lead, LeadImport, LeadSource, LeadStatusChange
 from leads.services import source_for
 
@@ -227,19 +228,21 @@ def check_rows(lead_import: LeadImport, rows) -> list[CheckedRow]:
     """Check a batch of rows, flagging duplicates of existing leads and contacts by email."""
     checker = Checker(lead_import)
     checked = [checker.check(line, values) for line, values in rows]
-    _flag_duplicates(checked, seen=set())
+    _flag_duplicates(checked, seen=set(), user=lead_import.created_by)
     return checked
 
 
-def _flag_duplicates(checked: list[CheckedRow], *, seen: set[str]) -> None:
+def _flag_duplicates(checked: list[CheckedRow], *, seen: set[str], user: User | None) -> None:
+    """Only leads and contacts the importing user may see count: the check (and the rejected
+    rows' file) must not tell them which addresses another team already holds."""
     emails = {normalize_email(row.data.get("email")) for row in checked} - {""}
+    leads = Lead.objects.visible_to(user) if user else Lead.objects.none()
+    contacts = Contact.objects.visible_to(user) if user else Contact.objects.none()
     existing_leads = set(
-        Lead.objects.filter(email_normalized__in=emails).values_list("email_normalized", flat=True)
+        leads.filter(email_normalized__in=emails).values_list("email_normalized", flat=True)
     )
     existing_contacts = set(
-        Contact.objects.filter(email_normalized__in=emails).values_list(
-            "email_normalized", flat=True
-        )
+        contacts.filter(email_normalized__in=emails).values_list("email_normalized", flat=True)
     )
     for row in checked:
         email = normalize_email(row.data.get("email"))
@@ -305,17 +308,18 @@ def _run(lead_import: LeadImport) -> None:
     checker = Checker(lead_import)
     rejected_lines: set[int] = set()
     rejected_out = io.StringIO()
+    # The rejected rows are opened in a spreadsheet: their cells must not run as formulas.
     writer = csv.writer(rejected_out)
-    writer.writerow([*lead_import.headers, _("Reason")])
+    writer.writerow([spreadsheet_safe(cell) for cell in [*lead_import.headers, _("Reason")]])
     seen: set[str] = set()
     processed = 0
     for batch in batched(iter_rows(lead_import), BATCH_SIZE):
         checked = [checker.check(line, values) for line, values in batch]
-        _flag_duplicates(checked, seen=seen)
+        _flag_duplicates(checked, seen=seen, user=lead_import.created_by)
         for row in checked:
             if reasons := _reasons(row, skip):
                 rejected_lines.add(row.line)
-                writer.writerow([*row.values, reasons])
+                writer.writerow([spreadsheet_safe(cell) for cell in [*row.values, reasons]])
         processed += len(batch)
         LeadImport.objects.filter(pk=lead_import.pk).update(processed=processed)
     LeadImport.objects.filter(pk=lead_import.pk).update(status=LeadImport.Status.SAVING)
@@ -368,6 +372,15 @@ def _record_imported(lead_ids: list[int], *, note: str, by_id: int, at) -> None:
             )
 
 
-@task
+def requeue_import(import_id: int) -> None:
+    """Before a retry: a failed run is queued again as if it had never run. Nothing of it
+    stays: the leads are saved in one transaction, and progress starts again from zero."""
+    LeadImport.objects.filter(pk=import_id, status=LeadImport.Status.FAILED).update(
+        status=LeadImport.Status.QUEUED, processed=0, error="", finished_at=None
+    )
+
+
+@retrying_task(attempts=3, backoff=30, before_retry=requeue_import)
 def import_leads(import_id: int) -> None:
+    """A failed run is retried twice, then stays failed with its error on the page."""
     run_import(import_id)

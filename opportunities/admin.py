@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_scoping import scoped_choices
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
 
@@ -89,6 +90,11 @@ class OpportunityAdmin(admin.ModelAdmin):
             if registered and self.admin_site.get_model_admin(model).search_fields:
                 names.append(name)
         return names
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (choices := scoped_choices(db_field, request.user)) is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # Staff who are not superusers see in the admin what they see in the app.

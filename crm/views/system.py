@@ -56,7 +56,8 @@ def ping_result(request: HttpRequest, result_id: str) -> JsonResponse:
     _require_staff(request)
     try:
         result = tasks.ping.get_result(result_id)
-    except (TaskResultDoesNotExist, TaskResultMismatch):
+    except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError):
+        # NotImplementedError: a backend that keeps no results (the immediate one) has none.
         raise Http404 from None
     value = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None
     return JsonResponse({"id": str(result.id), "status": result.status, "value": value})

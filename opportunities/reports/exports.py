@@ -13,8 +13,9 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from crm.spreadsheets import spreadsheet_safe
+
 CENTS = Decimal("0.01")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,7 @@ def safe_cell(value: Any) -> Any:
         return value.quantize(CENTS)
     if isinstance(value, int):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return spreadsheet_safe(value)
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:

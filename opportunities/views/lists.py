@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from crm.spreadsheets import spreadsheet_safe
 from opportunities.filters import OpportunityFilter
 from opportunities.models import Opportunity
 from opportunities.views import HtmxHttpRequest, is_fragment
@@ -43,15 +44,6 @@ def opportunity_list(request: HtmxHttpRequest) -> HttpResponse:
     if is_fragment(request):
         template += "#table"
     return render(request, template, context)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell value a spreadsheet will not run as a formula (a leading quote disarms it)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class _Echo:
