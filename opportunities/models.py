@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.activities import with_activity_badges
@@ -390,3 +390,28 @@ class OpportunityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)
+
+    def _display(self, value: str) -> str:
+        """A stored value as people read it: "Won", "15,800.00", "50 %", the local short date."""
+        if not value:
+            return value
+        try:
+            if self.field == self.Field.STATUS:
+                return str(Opportunity.Status(value).label)
+            if self.field == self.Field.AMOUNT:
+                return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+            if self.field == self.Field.PROBABILITY:
+                return f"{value} %"
+            if self.field == self.Field.EXPECTED_CLOSE_DATE:
+                return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except (ValueError, ArithmeticError):
+            pass  # A value written by hand in the admin: shown as it is.
+        return value

@@ -109,7 +109,7 @@ def test_quick_edit_saves_and_swaps_back_with_the_new_history(
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card" id="summary">')
     assert 'id="timeline" hx-swap-oob="true"' in html
-    assert "1000.00 → 1500.00" in html
+    assert "1,000.00 → 1,500.00" in html
     assert sorted(deal.changes.values_list("field", flat=True)) == [
         "amount",
         "expected_close_date",
@@ -214,3 +214,14 @@ def test_detail_shows_the_close_date_in_the_same_short_format_as_the_rest(rep_cl
     html = rep_client.get(detail_url(deal)).content.decode()
 
     assert 'data-field="expected_close_date">06/01/2030</dd>' in html
+
+
+def test_detail_history_shows_amounts_and_statuses_formatted(rep_client, rep, stages):
+    deal = make_opportunity(name="Rockets", owner=rep, stage=stages[0], amount=Decimal("15800"))
+    update_opportunity(deal, by=rep, version=deal.version, amount=Decimal("17250.50"))
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert "Amount 15,800.00 → 17,250.50" in html
+    assert "Amount: 15,800.00 → 17,250.50" in html
+    assert "15800.00" not in html
