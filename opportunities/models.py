@@ -8,8 +8,10 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -100,6 +102,19 @@ class LostReason(models.Model):
 
 
 class OpportunityQuerySet(OwnedQuerySet):
+    def with_visible_links(self, user):
+        """``company_visible``, ``contact_visible`` and ``lead_visible``: may ``user`` open them?
+
+        Those records follow their own owners, so a rep's deal may be with a company another rep
+        owns; its page is a 404 for this rep, so the deal shows its name without a link.
+        """
+        flags = {}
+        for name in ("company", "contact", "lead"):
+            related = self.model._meta.get_field(name).related_model
+            visible = related.objects.visible_to(user).filter(pk=OuterRef(f"{name}_id"))
+            flags[f"{name}_visible"] = Exists(visible)
+        return self.annotate(**flags)
+
     def with_activity_badges(self, *, today=None):
         """Next step, overdue and stale flags per deal (rules in crm.models.activities)."""
         return with_activity_badges(self, today=today)

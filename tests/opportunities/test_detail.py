@@ -225,3 +225,15 @@ def test_detail_history_shows_amounts_and_statuses_formatted(rep_client, rep, st
     assert "Amount 15,800.00 → 17,250.50" in html
     assert "Amount: 15,800.00 → 17,250.50" in html
     assert "15800.00" not in html
+
+
+def test_detail_names_without_a_link_the_company_a_teammate_owns(rep_client, rep, teammate, stages):
+    # Bob's company: Alice's deal there is hers, but Bob's company page is a 404 for her.
+    company = make_company(name="Bob's Bakery", owner=teammate)
+    deal = make_opportunity(name="Ovens", owner=rep, stage=stages[0], company=company)
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert rep_client.get(company.get_absolute_url()).status_code == 404
+    assert company.get_absolute_url() not in html
+    assert 'data-field="company">Bob&#x27;s Bakery</dd>' in html
