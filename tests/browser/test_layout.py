@@ -1,4 +1,5 @@
-"""On a phone the page itself never scrolls sideways: wide tables scroll inside their own box."""
+"""Layout at the widths people use: on a phone the page never scrolls sideways (wide tables
+scroll inside their own box); on a laptop the filters are wide enough to read."""
 
 import datetime
 from decimal import Decimal
@@ -29,3 +30,19 @@ def test_pages_fit_a_phone_screen(transactional_db, page, live_server, login, ma
     page.goto(f"{live_server.url}{path}")
 
     assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
+
+
+def test_lead_filters_are_wide_enough_to_read_on_a_laptop(
+    transactional_db, page, live_server, login, manager
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(manager)
+
+    page.goto(f"{live_server.url}/leads/")
+
+    widths = page.eval_on_selector_all(
+        "#lead-filters input:not([type=hidden]), #lead-filters select",
+        "controls => controls.map(control => [control.name, control.offsetWidth])",
+    )
+    assert len(widths) == 7
+    assert [name for name, width in widths if width < 150] == []
