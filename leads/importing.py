@@ -107,13 +107,21 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+DELIMITERS = ",;\t"
+
+
 def _reader(text: str):
     sample = text[:8192]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
         delimiter = dialect.delimiter
     except csv.Error:
-        delimiter = ","
+        # The sniffer gives up on ragged rows (a short row, a comma inside a name), which real
+        # exports have; the header row, which names every column, still tells the separator.
+        header = sample.splitlines()[0] if sample else ""
+        delimiter = max(DELIMITERS, key=header.count) if header else ","
+        if not header.count(delimiter):
+            delimiter = ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
 

@@ -54,13 +54,18 @@ def _company(name: str, owner) -> Company:
 
 
 def _spread_history(opportunity: Opportunity, *, days_ago: int) -> None:
-    """Space the deal's history rows a week apart, ending a few days ago."""
+    """Space the deal's history rows a week apart, ending `days_ago` days ago.
+
+    The deal is dated from its first row, so that its age and, once won, its sales cycle
+    (creation to close) read like a real deal's rather than negative.
+    """
     rows = list(opportunity.changes.order_by("pk"))
     now = timezone.now() - datetime.timedelta(days=days_ago)
     step = datetime.timedelta(days=7)
     for position, row in enumerate(rows):
         row.changed_at = now - step * (len(rows) - 1 - position)
     type(rows[0]).objects.bulk_update(rows, ["changed_at"])
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=rows[0].changed_at)
 
 
 def seed(people: DemoPeople) -> None:
@@ -98,4 +103,5 @@ def seed(people: DemoPeople) -> None:
                 by=owner,
                 closed_date=today + datetime.timedelta(days),
             )
-        _spread_history(opportunity, days_ago=position % 5)
+        # A closed deal's history ends on the day it closed.
+        _spread_history(opportunity, days_ago=-days if status != "open" else position % 5)

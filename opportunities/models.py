@@ -8,8 +8,10 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -18,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.activities import with_activity_badges
@@ -100,6 +102,19 @@ class LostReason(models.Model):
 
 
 class OpportunityQuerySet(OwnedQuerySet):
+    def with_visible_links(self, user):
+        """``company_visible``, ``contact_visible`` and ``lead_visible``: may ``user`` open them?
+
+        Those records follow their own owners, so a rep's deal may be with a company another rep
+        owns; its page is a 404 for this rep, so the deal shows its name without a link.
+        """
+        flags = {}
+        for name in ("company", "contact", "lead"):
+            related = self.model._meta.get_field(name).related_model
+            visible = related.objects.visible_to(user).filter(pk=OuterRef(f"{name}_id"))
+            flags[f"{name}_visible"] = Exists(visible)
+        return self.annotate(**flags)
+
     def with_activity_badges(self, *, today=None):
         """Next step, overdue and stale flags per deal (rules in crm.models.activities)."""
         return with_activity_badges(self, today=today)
@@ -390,3 +405,28 @@ class OpportunityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)
+
+    def _display(self, value: str) -> str:
+        """A stored value as people read it: "Won", "15,800.00", "50 %", the local short date."""
+        if not value:
+            return value
+        try:
+            if self.field == self.Field.STATUS:
+                return str(Opportunity.Status(value).label)
+            if self.field == self.Field.AMOUNT:
+                return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+            if self.field == self.Field.PROBABILITY:
+                return f"{value} %"
+            if self.field == self.Field.EXPECTED_CLOSE_DATE:
+                return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except (ValueError, ArithmeticError):
+            pass  # A value written by hand in the admin: shown as it is.
+        return value

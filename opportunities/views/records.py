@@ -32,8 +32,12 @@ def _detail_context(request, opportunity: Opportunity) -> dict:
 
 
 def _detailed(request, pk: int) -> Opportunity:
-    queryset = Opportunity.objects.visible_to(request.user).select_related(
-        "company", "contact", "lead", "owner", "team", "pipeline", "stage", "lost_reason"
+    queryset = (
+        Opportunity.objects.visible_to(request.user)
+        .select_related(
+            "company", "contact", "lead", "owner", "team", "pipeline", "stage", "lost_reason"
+        )
+        .with_visible_links(request.user)
     )
     return get_object_or_404(queryset, pk=pk)
 

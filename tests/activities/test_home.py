@@ -95,6 +95,20 @@ def test_home_page_shows_the_rep_day(rep_client, alices_week):
     assert "Too far" not in html
 
 
+def test_home_says_how_long_ago_a_new_lead_came_in_in_plain_words(rep_client, rep):
+    make_lead(first_name="Fresh", last_name="Lead", owner=rep)
+    older = make_lead(first_name="Older", last_name="Lead", owner=rep)
+    type(older).objects.filter(pk=older.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3, hours=2)
+    )
+
+    html = rep_client.get("/").content.decode()
+
+    assert "0 minutes" not in html
+    assert re.search(r"(>|· )(now|\d+\xa0seconds? ago)</div>", html)
+    assert "3\xa0days, 2\xa0hours ago" in html
+
+
 def test_home_fragment_with_htmx(rep_client, alices_week, htmx_headers):
     html = rep_client.get("/", headers=htmx_headers).content.decode()
     assert html.lstrip().startswith('<div id="my-day"')

@@ -222,6 +222,27 @@ def test_semicolon_files_and_byte_order_marks_are_read(manager_client):
     assert lead_import.mapping == {"0": "last_name", "1": "email"}
 
 
+def test_semicolon_files_with_ragged_rows_are_read(manager_client):
+    # A spreadsheet export: a short row and a comma inside a company name defeat the sniffer.
+    upload(
+        manager_client,
+        "Nombre;Apellido;E-mail;Empresa;Teléfono\n"
+        "Juan;Pérez;juan@perez.example;Pérez SL;+34 600 000 000\n"
+        ";Sin Nombre;bad-email\n"
+        "Lucía;García;lucia@solaris.example;Solaris, S.L.;\n".encode(),
+    )
+
+    lead_import = LeadImport.objects.get()
+    assert lead_import.headers == ["Nombre", "Apellido", "E-mail", "Empresa", "Teléfono"]
+    assert [values for _, values in importing.iter_rows(lead_import)][2] == [
+        "Lucía",
+        "García",
+        "lucia@solaris.example",
+        "Solaris, S.L.",
+        "",
+    ]
+
+
 def test_rep_cannot_import_or_see_imports(rep_client, uploaded):
     assert rep_client.get(UPLOAD).status_code == 404
     assert upload(rep_client, GOOD_CSV).status_code == 404

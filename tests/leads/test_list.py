@@ -31,6 +31,15 @@ def test_list_opens_on_the_promising_leads_the_rep_can_see(
     assert "Charlies" not in response.content.decode()
 
 
+def test_a_lead_nobody_owns_says_unassigned(rep_client, north):
+    lead = make_lead(last_name="Unowned", owner=None, team=north)
+
+    html = rep_client.get(URL).content.decode()
+
+    row = html.split(f'id="lead-row-{lead.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="text-body-secondary">Unassigned</span>' in row
+
+
 def test_disqualified_and_converted_are_one_filter_away(rep_client, rep):
     make_lead(last_name="Mine", owner=rep)
     make_lead(last_name="Dropped", owner=rep, status=Lead.Status.DISQUALIFIED)

@@ -44,6 +44,18 @@ def test_board_shows_a_column_per_stage_with_open_deals_only(rep_client, rep, st
     assert html.count('class="board-column') == 3
 
 
+def test_board_says_so_in_a_column_without_open_deals(rep_client, rep, stages):
+    make_opportunity(name="Early", owner=rep, stage=stages[0])
+
+    html = rep_client.get(BOARD).content.decode()
+
+    def column(stage) -> str:
+        return html.split(f'id="column-{stage.pk}"', 1)[1].split("</section>", 1)[0]
+
+    assert "No open deals at this stage." not in column(stages[0])
+    assert "No open deals at this stage." in column(stages[1])
+
+
 def test_board_card_shows_company_amount_close_date_and_owner(rep_client, rep, stages):
     make_opportunity(
         name="Acme",

@@ -180,6 +180,8 @@ def test_lost_page_without_htmx_is_a_full_page(rep_client, deal, price):
 
     assert "<html" in html
     assert "Mark Acme renewal as lost" in html
+    # The tab says what the page does: the deal is not lost until the form is sent.
+    assert "<title>Mark Acme renewal as lost · CRM</title>" in html
 
 
 def test_lost_of_another_team_deal_is_404(rep_client, other_deal, price):

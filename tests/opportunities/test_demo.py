@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from crm import demo as core_demo
 from opportunities import demo
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline
@@ -42,3 +44,20 @@ def test_demo_deals_have_history_and_seeding_twice_changes_nothing(db):
     for deal in Opportunity.objects.all():
         last_stage_change = deal.changes.filter(to_stage__isnull=False).first()
         assert last_stage_change.to_stage_id == deal.stage_id
+
+
+def test_demo_deals_are_created_before_they_close(db):
+    people = core_demo.seed_people()
+
+    demo.seed(people)
+
+    closed = Opportunity.objects.exclude(status="open")
+    assert closed.exists()
+    for deal in closed:
+        created = timezone.localdate(deal.created_at)
+        assert created <= deal.closed_date, deal.name
+        assert timezone.localdate(deal.changes.order_by("changed_at").last().changed_at) == (
+            deal.closed_date
+        )
+    for deal in Opportunity.objects.all():
+        assert deal.created_at == deal.changes.order_by("changed_at").first().changed_at

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from opportunities.models import Opportunity
 from opportunities.services import move_opportunity, update_opportunity
-from tests.factories import make_company, make_contact, make_lead
+from tests.factories import make_company, make_contact, make_lead, make_opportunity
 
 
 def detail_url(deal) -> str:
@@ -109,7 +109,7 @@ def test_quick_edit_saves_and_swaps_back_with_the_new_history(
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card" id="summary">')
     assert 'id="timeline" hx-swap-oob="true"' in html
-    assert "1000.00 → 1500.00" in html
+    assert "1,000.00 → 1,500.00" in html
     assert sorted(deal.changes.values_list("field", flat=True)) == [
         "amount",
         "expected_close_date",
@@ -189,3 +189,51 @@ def test_detail_query_count_does_not_grow_with_history(
         response = rep_client.get(detail_url(deal))
 
     assert response.content.decode().count('data-change="stage"') == changes
+
+
+def test_detail_links_to_its_company_contact_and_source_lead(rep_client, rep, stages):
+    company = make_company(name="Acme Corp", owner=rep)
+    contact = make_contact(first_name="Wile", last_name="Coyote", owner=rep, company=company)
+    lead = make_lead(first_name="Road", last_name="Runner", owner=rep)
+    deal = make_opportunity(
+        name="Rockets", owner=rep, stage=stages[0], company=company, contact=contact, lead=lead
+    )
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert f'<a href="{company.get_absolute_url()}">Acme Corp</a>' in html
+    assert f'<a href="{contact.get_absolute_url()}">Wile Coyote</a>' in html
+    assert f'<a href="{lead.get_absolute_url()}">Road Runner</a>' in html
+
+
+def test_detail_shows_the_close_date_in_the_same_short_format_as_the_rest(rep_client, rep, stages):
+    deal = make_opportunity(
+        name="Rockets", owner=rep, stage=stages[0], expected_close_date=datetime.date(2030, 6, 1)
+    )
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert 'data-field="expected_close_date">06/01/2030</dd>' in html
+
+
+def test_detail_history_shows_amounts_and_statuses_formatted(rep_client, rep, stages):
+    deal = make_opportunity(name="Rockets", owner=rep, stage=stages[0], amount=Decimal("15800"))
+    update_opportunity(deal, by=rep, version=deal.version, amount=Decimal("17250.50"))
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert "Amount 15,800.00 → 17,250.50" in html
+    assert "Amount: 15,800.00 → 17,250.50" in html
+    assert "15800.00" not in html
+
+
+def test_detail_names_without_a_link_the_company_a_teammate_owns(rep_client, rep, teammate, stages):
+    # Bob's company: Alice's deal there is hers, but Bob's company page is a 404 for her.
+    company = make_company(name="Bob's Bakery", owner=teammate)
+    deal = make_opportunity(name="Ovens", owner=rep, stage=stages[0], company=company)
+
+    html = rep_client.get(detail_url(deal)).content.decode()
+
+    assert rep_client.get(company.get_absolute_url()).status_code == 404
+    assert company.get_absolute_url() not in html
+    assert 'data-field="company">Bob&#x27;s Bakery</dd>' in html

@@ -1,7 +1,9 @@
 import datetime
 from decimal import Decimal
 
-from opportunities.models import Opportunity
+import pytest
+
+from opportunities.models import Opportunity, OpportunityChange
 from tests.factories import make_opportunity
 
 
@@ -59,3 +61,19 @@ def test_first_per_stage_keeps_the_earliest_closing_deals_of_each_stage(
         "Qualification 1",
         "Qualification 2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new", "shown"),
+    [
+        ("status", "open", "won", ("Open", "Won")),
+        ("amount", "15800.00", "17250.50", ("15,800.00", "17,250.50")),
+        ("probability", "40", "100", ("40 %", "100 %")),
+        ("expected_close_date", "2026-12-21", "2027-01-10", ("12/21/2026", "01/10/2027")),
+        ("amount", "", "oops", ("", "oops")),
+    ],
+)
+def test_change_values_read_as_people_write_them(field, old, new, shown):
+    change = OpportunityChange(field=field, old_value=old, new_value=new)
+
+    assert (change.old_display, change.new_display) == shown

@@ -1,0 +1,48 @@
+"""Layout at the widths people use: on a phone the page never scrolls sideways (wide tables
+scroll inside their own box); on a laptop the filters are wide enough to read."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from opportunities.services import create_opportunity, mark_lost
+from tests.factories import make_lead, make_lost_reason, make_pipeline
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("path", ["/leads/", "/reports/win-loss/"])
+def test_pages_fit_a_phone_screen(transactional_db, page, live_server, login, manager, rep, path):
+    make_lead(first_name="Ana", last_name="Zapata", company_name="Zeta Industries", owner=rep)
+    deal = create_opportunity(
+        by=rep,
+        stage=make_pipeline(name="Sales").stages.first(),
+        name="A deal with a rather long name",
+        amount=Decimal("123456"),
+        expected_close_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    mark_lost(deal, reason=make_lost_reason(name="Price too high for the budget"), by=rep)
+    page.set_viewport_size(PHONE)
+    login(manager)
+
+    page.goto(f"{live_server.url}{path}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
+
+
+def test_lead_filters_are_wide_enough_to_read_on_a_laptop(
+    transactional_db, page, live_server, login, manager
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(manager)
+
+    page.goto(f"{live_server.url}/leads/")
+
+    widths = page.eval_on_selector_all(
+        "#lead-filters input:not([type=hidden]), #lead-filters select",
+        "controls => controls.map(control => [control.name, control.offsetWidth])",
+    )
+    assert len(widths) == 7
+    assert [name for name, width in widths if width < 150] == []
