@@ -72,7 +72,7 @@ def _id(value) -> str:
 
 @pytest.mark.parametrize("who", ["rep", "manager"])
 @pytest.mark.parametrize("name, route", RECORD_ROUTES, ids=[_id(r) for r in RECORD_ROUTES])
-def test_another_teams_record_is_not_found(viewers, south_records, who, name, route):
+def test_another_teams_record_is_not_found(viewers, south_records, who, name, route, htmx_headers):
     client = viewers[who]
     before = database()
 
@@ -80,8 +80,13 @@ def test_another_teams_record_is_not_found(viewers, south_records, who, name, ro
         if url.record is None:
             continue
         in_query = "?" in url.path
-        for method in ("get", "post"):
-            response = getattr(client, method)(url.path)
+        for method, headers in [
+            ("get", {}),
+            ("post", {}),
+            ("get", htmx_headers),
+            ("post", htmx_headers),
+        ]:
+            response = getattr(client, method)(url.path, headers=headers)
             allowed = {404, 405}
             if in_query:
                 allowed.add(200)  # a pre-filled form that ignores the record
