@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crm.models import Activity, ExchangeRate
 from leads.models import LeadStatusChange
-from opportunities.models import OpportunityChange, Stage
+from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
@@ -352,6 +352,16 @@ def test_dashboard_headlines(manager_client, rep, other_rep):
     assert "1 won (900.00 EUR), 1 lost" in html
     assert '<div class="report-headline" data-figure="leads">3</div>' in html
     assert "3 qualified, 0 converted, 1 won" in html
-    assert '<dd class="col-5 text-end mb-0" data-figure="month-won">900.00 EUR</dd>' in html
+    assert 'data-figure="month-won">900.00 EUR</dd>' in html
     assert '<div class="report-headline" data-figure="slipped">3</div>' in html
     assert "Tyrell" not in html
+
+
+def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
+    make_deals(rep, 3)
+    deal = Opportunity.objects.get(status="open")
+
+    html = manager_client.get(url("dashboard")).content.decode()
+
+    listed = html.split('data-figure="no-next-step"', 1)[1].split("</ul>", 1)[0]
+    assert f'<a href="{deal.get_absolute_url()}">{deal.name}</a>' in listed
