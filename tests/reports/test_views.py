@@ -365,3 +365,9 @@ def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
 
     listed = html.split('data-figure="no-next-step"', 1)[1].split("</ul>", 1)[0]
     assert f'<a href="{deal.get_absolute_url()}">{deal.name}</a>' in listed
+
+
+def test_charts_say_what_they_show(sales, manager_client):
+    html = manager_client.get(url("velocity")).content.decode()
+
+    assert "data-chart-title>Average days in each stage</div>" in html
