@@ -155,6 +155,19 @@ def test_company_detail_shows_contacts_opportunities_and_conversions(rep_client,
     assert list(response.context["contacts"]) == [contact]
 
 
+def test_company_detail_offers_a_new_opportunity_for_this_company(rep_client, rep):
+    company = make_company(name="Bodegas Almendral", owner=rep)
+    make_opportunity(name="Export deal", company=company, owner=rep, amount=52000)
+
+    html = rep_client.get(company.get_absolute_url()).text
+
+    new_deal = f"{reverse('opportunities:create')}?company={company.pk}"
+    assert f'href="{new_deal}">New opportunity</a>' in html
+    assert "52,000.00 EUR" in html
+    form = rep_client.get(new_deal).context["form"]
+    assert str(form["company"].value()) == str(company.pk)
+
+
 def test_company_detail_hides_other_reps_contacts(rep_client, rep, other_rep):
     company = make_company(name="Shared", owner=rep)
     make_contact(last_name="Secret", company=company, owner=other_rep)
