@@ -17,7 +17,7 @@ class OpportunityForm(forms.ModelForm):
     ``version`` is the version the form was loaded at; a save against an older one is refused.
     """
 
-    currency = forms.ChoiceField(label=_("currency"))
+    currency = forms.ChoiceField(label=_("Currency"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -71,6 +71,10 @@ class OpportunityForm(forms.ModelForm):
         else:
             self.fields["owner"].initial = user.pk
             del self.fields["version"]
+            # Empty, as the help text says: a stage chosen later then brings its own probability,
+            # instead of the model's default being kept as if typed by hand.
+            if "probability" not in (kwargs.get("initial") or {}):
+                self.initial["probability"] = None
 
     def clean(self):
         cleaned = super().clean()

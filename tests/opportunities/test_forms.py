@@ -57,6 +57,15 @@ def test_create_with_a_probability_set_by_hand_keeps_it(rep_client, rep, stages)
     assert (deal.probability, deal.probability_is_manual) == (45, True)
 
 
+def test_create_form_leaves_the_probability_empty_for_the_stage_to_fill(rep_client, stages):
+    form = rep_client.get(CREATE).context["form"]
+
+    # The help text promises the stage's probability when it is left empty; a prefilled model
+    # default would be kept as if typed by hand once another stage is chosen.
+    assert form["probability"].value() is None
+    assert form["currency"].label == "Currency"
+
+
 def test_create_shows_every_error_beside_its_field(rep_client, rep, stages):
     other_stage = make_pipeline(name="Renewals").stages.first()
 
