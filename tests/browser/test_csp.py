@@ -55,3 +55,17 @@ def test_pages_load_without_a_content_security_policy_violation(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert violations == []
     assert errors == []
+
+
+def test_public_pages_load_without_any_console_error(transactional_db, page, live_server):
+    errors = []
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+
+    for path in ["/accounts/login/", "/leads/web/"]:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+
+    assert errors == []
