@@ -208,6 +208,8 @@ def test_rep_sees_only_their_own_row_and_no_team_or_rep_filter(sales, rep_client
     assert "Bob Rep" not in html
     assert 'name="team"' not in html
     assert 'name="rep"' not in html
+    # Her own numbers are not the team's: no team table that would say they are.
+    assert 'data-table="teams"' not in html
 
 
 def test_manager_cannot_ask_for_another_teams_numbers(sales, manager_client, south, other_rep):
@@ -371,3 +373,9 @@ def test_charts_say_what_they_show(sales, manager_client):
     html = manager_client.get(url("velocity")).content.decode()
 
     assert "data-chart-title>Average days in each stage</div>" in html
+
+
+def test_manager_sees_the_team_table(sales, manager_client):
+    html = manager_client.get(url("team_performance", **MAY)).content.decode()
+
+    assert 'data-table="teams"' in html
