@@ -70,3 +70,15 @@ def test_dashboard_amounts_stay_on_one_line_on_a_laptop(
         "parseFloat(getComputedStyle(document.querySelector('[data-figure=month-won]')).lineHeight)"
     )
     assert won.bounding_box()["height"] < 1.5 * line
+
+
+def test_lead_filters_pair_up_on_a_phone(transactional_db, page, live_server, login, manager):
+    page.set_viewport_size(PHONE)
+    login(manager)
+
+    page.goto(f"{live_server.url}/leads/")
+
+    # Source and owner side by side: the filters take half the height they would one per row.
+    source = page.locator("#lead-filters").get_by_label("Source").bounding_box()
+    owner = page.locator("#lead-filters").get_by_label("Owner").bounding_box()
+    assert source["y"] == owner["y"]
