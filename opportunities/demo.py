@@ -45,6 +45,10 @@ DEALS = [
 
 LOST_BECAUSE = [("Price", "Globex"), ("No budget", ""), ("Competitor", "Initech"), ("Timing", "")]
 
+# Open deals whose customer asked for more time: the close date is pushed out by this many days,
+# so that the slipped-deals report and the dashboard have something to show.
+SLIPPED = {"Network refresh": 14, "Field service app": 21}
+
 
 def _company(name: str, owner) -> Company:
     company = Company.objects.filter(name=name).first()
@@ -91,6 +95,14 @@ def seed(people: DemoPeople) -> None:
         )
         for stage in stages[1 : reached + 1]:
             services.move_opportunity(opportunity, stage=stage, by=owner)
+        if name in SLIPPED:
+            services.update_opportunity(
+                opportunity,
+                by=owner,
+                version=opportunity.version,
+                expected_close_date=opportunity.expected_close_date
+                + datetime.timedelta(days=SLIPPED[name]),
+            )
         if status == "won":
             services.mark_won(opportunity, by=owner, closed_date=today + datetime.timedelta(days))
         elif status == "lost":
