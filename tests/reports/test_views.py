@@ -314,6 +314,9 @@ def test_slipped_page_lists_the_deals_pushed_out_in_may(sales, manager_client):
     assert 'aria-label="Days pushed out, per deal"' in html
     assert html.index(">Globex<") < html.index(">Acme<")  # the furthest pushed first
     assert "Tyrell" not in html
+    # Dates read as everywhere else, whether kept as a date or as text in the history.
+    assert "<td>05/20/2026</td>" in html
+    assert "2026-05-20" not in html
 
 
 def test_win_loss_page_shows_the_summary(sales, manager_client):
