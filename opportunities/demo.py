@@ -64,10 +64,17 @@ def _spread_history(opportunity: Opportunity, *, days_ago: int) -> None:
     (creation to close) read like a real deal's rather than negative.
     """
     rows = list(opportunity.changes.order_by("pk"))
+    # A probability row is written by the same move, win or loss as the row before it.
+    steps = [
+        row for position, row in enumerate(rows) if position == 0 or row.field != "probability"
+    ]
     now = timezone.now() - datetime.timedelta(days=days_ago)
     step = datetime.timedelta(days=7)
-    for position, row in enumerate(rows):
-        row.changed_at = now - step * (len(rows) - 1 - position)
+    when = now
+    for row in rows:
+        if row in steps:
+            when = now - step * (len(steps) - 1 - steps.index(row))
+        row.changed_at = when
     type(rows[0]).objects.bulk_update(rows, ["changed_at"])
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=rows[0].changed_at)
 

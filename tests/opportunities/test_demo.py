@@ -77,3 +77,17 @@ def test_demo_has_deals_whose_close_date_slipped(db):
             change.old_value
         )
         assert pushed.days == demo.SLIPPED[change.opportunity.name]
+
+
+def test_demo_history_dates_a_change_of_probability_with_the_move_that_made_it(db):
+    people = core_demo.seed_people()
+
+    demo.seed(people)
+
+    lost = Opportunity.objects.filter(status="lost").first()
+    status, probability = (
+        lost.changes.get(field="status"),
+        lost.changes.filter(field="probability").order_by("pk").last(),
+    )
+    assert status.changed_at == probability.changed_at
+    assert timezone.localdate(status.changed_at) == lost.closed_date
