@@ -46,10 +46,17 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(code, code) for code in settings.CURRENCIES]
         self.fields["currency"].initial = settings.BASE_CURRENCY
-        self.fields["company"].queryset = Company.objects.visible_to(user)
+        # The deal's own company and contact stay on offer even when another rep owns them:
+        # otherwise the form shows them blank and saving the deal would unlink them.
+        companies = Company.objects.visible_to(user)
+        contacts = Contact.objects.visible_to(user)
+        if self.instance.company_id:
+            companies = companies | Company.objects.filter(pk=self.instance.company_id)
+        if self.instance.contact_id:
+            contacts = contacts | Contact.objects.filter(pk=self.instance.contact_id)
+        self.fields["company"].queryset = companies
         # Only the chosen company's people: the list stays short however many contacts exist.
         company_id = self["company"].value()
-        contacts = Contact.objects.visible_to(user)
         self.fields["contact"].queryset = (
             contacts.filter(company_id=company_id)
             if str(company_id or "").isdigit()
