@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import batched
 
@@ -38,25 +39,62 @@ PREVIEW_ROWS = 50
 FIELDS = {
     "full_name": (
         gettext_lazy("Full name (split into first and last)"),
-        ["name", "fullname", "contact", "contactname"],
+        ["name", "fullname", "contact", "contactname", "nombrecompleto"],
     ),
-    "first_name": (gettext_lazy("First name"), ["firstname", "first", "givenname", "forename"]),
-    "last_name": (gettext_lazy("Last name"), ["lastname", "last", "surname", "familyname"]),
+    "first_name": (
+        gettext_lazy("First name"),
+        ["firstname", "first", "givenname", "forename", "nombre"],
+    ),
+    "last_name": (
+        gettext_lazy("Last name"),
+        ["lastname", "last", "surname", "familyname", "apellido", "apellidos"],
+    ),
     "company_name": (
         gettext_lazy("Company"),
-        ["company", "companyname", "organisation", "organization", "account", "business"],
+        [
+            "company",
+            "companyname",
+            "organisation",
+            "organization",
+            "account",
+            "business",
+            "empresa",
+            "compania",
+        ],
     ),
-    "job_title": (gettext_lazy("Job title"), ["jobtitle", "title", "position", "role"]),
-    "email": (gettext_lazy("Email"), ["email", "emailaddress", "mail", "e-mail"]),
+    "job_title": (
+        gettext_lazy("Job title"),
+        ["jobtitle", "title", "position", "role", "cargo", "puesto"],
+    ),
+    "email": (
+        gettext_lazy("Email"),
+        ["email", "emailaddress", "mail", "e-mail", "correo", "correoelectronico"],
+    ),
     "phone": (
         gettext_lazy("Phone"),
-        ["phone", "phonenumber", "telephone", "tel", "mobile", "cell"],
+        ["phone", "phonenumber", "telephone", "tel", "mobile", "cell", "telefono", "movil"],
     ),
-    "website": (gettext_lazy("Website"), ["website", "web", "url", "site", "homepage"]),
-    "source": (gettext_lazy("Source"), ["source", "leadsource", "origin", "channel"]),
+    "website": (
+        gettext_lazy("Website"),
+        ["website", "web", "url", "site", "homepage", "sitioweb", "paginaweb"],
+    ),
+    "source": (
+        gettext_lazy("Source"),
+        ["source", "leadsource", "origin", "channel", "origen", "fuente"],
+    ),
     "notes": (
         gettext_lazy("Notes"),
-        ["notes", "note", "comments", "comment", "description", "message"],
+        [
+            "notes",
+            "note",
+            "comments",
+            "comment",
+            "description",
+            "message",
+            "notas",
+            "comentarios",
+            "mensaje",
+        ],
     ),
 }
 LENGTHS = {
@@ -88,7 +126,9 @@ class CheckedRow:
 
 
 def _key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.lower())
+    """ "Teléfono" and "E-mail " compare as "telefono" and "email"."""
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:

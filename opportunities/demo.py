@@ -45,6 +45,10 @@ DEALS = [
 
 LOST_BECAUSE = [("Price", "Globex"), ("No budget", ""), ("Competitor", "Initech"), ("Timing", "")]
 
+# Open deals whose customer asked for more time: the close date is pushed out by this many days,
+# so that the slipped-deals report and the dashboard have something to show.
+SLIPPED = {"Network refresh": 14, "Field service app": 21}
+
 
 def _company(name: str, owner) -> Company:
     company = Company.objects.filter(name=name).first()
@@ -60,10 +64,17 @@ def _spread_history(opportunity: Opportunity, *, days_ago: int) -> None:
     (creation to close) read like a real deal's rather than negative.
     """
     rows = list(opportunity.changes.order_by("pk"))
+    # A probability row is written by the same move, win or loss as the row before it.
+    steps = [
+        row for position, row in enumerate(rows) if position == 0 or row.field != "probability"
+    ]
     now = timezone.now() - datetime.timedelta(days=days_ago)
     step = datetime.timedelta(days=7)
-    for position, row in enumerate(rows):
-        row.changed_at = now - step * (len(rows) - 1 - position)
+    when = now
+    for row in rows:
+        if row in steps:
+            when = now - step * (len(steps) - 1 - steps.index(row))
+        row.changed_at = when
     type(rows[0]).objects.bulk_update(rows, ["changed_at"])
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=rows[0].changed_at)
 
@@ -91,6 +102,14 @@ def seed(people: DemoPeople) -> None:
         )
         for stage in stages[1 : reached + 1]:
             services.move_opportunity(opportunity, stage=stage, by=owner)
+        if name in SLIPPED:
+            services.update_opportunity(
+                opportunity,
+                by=owner,
+                version=opportunity.version,
+                expected_close_date=opportunity.expected_close_date
+                + datetime.timedelta(days=SLIPPED[name]),
+            )
         if status == "won":
             services.mark_won(opportunity, by=owner, closed_date=today + datetime.timedelta(days))
         elif status == "lost":

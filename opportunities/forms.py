@@ -17,7 +17,7 @@ class OpportunityForm(forms.ModelForm):
     ``version`` is the version the form was loaded at; a save against an older one is refused.
     """
 
-    currency = forms.ChoiceField(label=_("currency"))
+    currency = forms.ChoiceField(label=_("Currency"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -46,10 +46,17 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(code, code) for code in settings.CURRENCIES]
         self.fields["currency"].initial = settings.BASE_CURRENCY
-        self.fields["company"].queryset = Company.objects.visible_to(user)
+        # The deal's own company and contact stay on offer even when another rep owns them:
+        # otherwise the form shows them blank and saving the deal would unlink them.
+        companies = Company.objects.visible_to(user)
+        contacts = Contact.objects.visible_to(user)
+        if self.instance.company_id:
+            companies = companies | Company.objects.filter(pk=self.instance.company_id)
+        if self.instance.contact_id:
+            contacts = contacts | Contact.objects.filter(pk=self.instance.contact_id)
+        self.fields["company"].queryset = companies
         # Only the chosen company's people: the list stays short however many contacts exist.
         company_id = self["company"].value()
-        contacts = Contact.objects.visible_to(user)
         self.fields["contact"].queryset = (
             contacts.filter(company_id=company_id)
             if str(company_id or "").isdigit()
@@ -71,6 +78,10 @@ class OpportunityForm(forms.ModelForm):
         else:
             self.fields["owner"].initial = user.pk
             del self.fields["version"]
+            # Empty, as the help text says: a stage chosen later then brings its own probability,
+            # instead of the model's default being kept as if typed by hand.
+            if "probability" not in (kwargs.get("initial") or {}):
+                self.initial["probability"] = None
 
     def clean(self):
         cleaned = super().clean()

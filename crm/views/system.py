@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -67,7 +68,9 @@ def ping_result(request: HttpRequest, result_id: str) -> JsonResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        # Say so in the language just chosen, which the next page is shown in.
+        translation.activate(user.language or translation.get_language_from_request(request))
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     return render(request, "registration/profile.html", {"form": form})

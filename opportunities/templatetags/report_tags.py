@@ -4,9 +4,11 @@
 ``reports/includes/stage_velocity.html`` for the deal's current stage.
 """
 
+import datetime
+
 from django import template
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 from opportunities.reports.velocity import cached_stage_velocity
 
@@ -35,6 +37,17 @@ def money(value) -> str:
     if value is None or value == "":
         value = 0
     return f"{number_format(value, decimal_pos=2, force_grouping=True)} {settings.BASE_CURRENCY}"
+
+
+@register.filter
+def short_date(value) -> str:
+    """A date, or a date kept as ISO text in the history, in the local short format."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "–"
 
 
 @register.inclusion_tag("reports/includes/stage_velocity.html", takes_context=True)

@@ -91,6 +91,20 @@ def test_timeline_page_renders_each_entry(rep_client, deal, rep, htmx_headers):
     assert "Intro call" in html and "Keen" in html and "Created in Proposal" in html
 
 
+def test_lead_timeline_says_how_the_lead_started(rep_client, rep, htmx_headers):
+    lead = make_lead(owner=rep)
+    LeadStatusChange.objects.create(lead=lead, from_status="", to_status="new", changed_at=at(2))
+    LeadStatusChange.objects.create(
+        lead=lead, from_status="new", to_status="working", changed_at=at(1)
+    )
+
+    html = rep_client.get(f"/activities/timeline/?lead={lead.pk}", headers=htmx_headers).text
+
+    assert "<div>Created as New</div>" in html
+    assert "<div>Status: New → Working</div>" in html
+    assert "Status:  →" not in html and "Status: →" not in html
+
+
 def _fill(kind, record, rep, rows):
     for number in range(rows):
         make_activity(owner=rep, subject=f"Done {number}", done_at=at(number + 1), **{kind: record})

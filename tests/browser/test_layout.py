@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from opportunities.services import create_opportunity, mark_lost
+from opportunities.services import create_opportunity, mark_lost, mark_won
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
 PHONE = {"width": 390, "height": 844}
@@ -46,3 +46,39 @@ def test_lead_filters_are_wide_enough_to_read_on_a_laptop(
     )
     assert len(widths) == 7
     assert [name for name, width in widths if width < 150] == []
+
+
+def test_dashboard_amounts_stay_on_one_line_on_a_laptop(
+    transactional_db, page, live_server, login, manager, rep
+):
+    deal = create_opportunity(
+        by=rep,
+        stage=make_pipeline(name="Sales").stages.first(),
+        name="Big one",
+        amount=Decimal("1234567.89"),
+        expected_close_date=timezone.localdate(),
+    )
+    mark_won(deal, by=rep, closed_date=timezone.localdate())
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(manager)
+
+    page.goto(f"{live_server.url}/reports/")
+
+    won = page.locator("[data-figure=month-won]")
+    assert won.inner_text() == "1,234,567.89 EUR"
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('[data-figure=month-won]')).lineHeight)"
+    )
+    assert won.bounding_box()["height"] < 1.5 * line
+
+
+def test_lead_filters_pair_up_on_a_phone(transactional_db, page, live_server, login, manager):
+    page.set_viewport_size(PHONE)
+    login(manager)
+
+    page.goto(f"{live_server.url}/leads/")
+
+    # Source and owner side by side: the filters take half the height they would one per row.
+    source = page.locator("#lead-filters").get_by_label("Source").bounding_box()
+    owner = page.locator("#lead-filters").get_by_label("Owner").bounding_box()
+    assert source["y"] == owner["y"]

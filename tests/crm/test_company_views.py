@@ -1,7 +1,10 @@
 """Companies: a rep lists, filters, opens, creates, edits and deletes the companies they can see."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from crm.models import Company
 from tests.factories import (
@@ -153,6 +156,33 @@ def test_company_detail_shows_contacts_opportunities_and_conversions(rep_client,
     assert "Export deal" in response.text
     assert "Converted from leads" in response.text
     assert list(response.context["contacts"]) == [contact]
+
+
+def test_company_detail_offers_a_new_opportunity_for_this_company(rep_client, rep):
+    company = make_company(name="Bodegas Almendral", owner=rep)
+    make_opportunity(name="Export deal", company=company, owner=rep, amount=52000)
+
+    html = rep_client.get(company.get_absolute_url()).text
+
+    new_deal = f"{reverse('opportunities:create')}?company={company.pk}"
+    assert f'href="{new_deal}">New opportunity</a>' in html
+    assert "52,000.00 EUR" in html
+    form = rep_client.get(new_deal).context["form"]
+    assert str(form["company"].value()) == str(company.pk)
+
+
+def test_company_and_contact_pages_date_records_like_the_other_pages(rep_client, rep):
+    company = make_company(name="Bodegas Almendral", owner=rep)
+    contact = make_contact(last_name="Fernández", company=company, owner=rep)
+    when = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=datetime.UTC)
+    Company.objects.filter(pk=company.pk).update(created_at=when)
+    type(contact).objects.filter(pk=contact.pk).update(created_at=when)
+    shown = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+
+    for record in (company, contact):
+        html = rep_client.get(record.get_absolute_url()).text
+
+        assert f"<dt>Created</dt><dd>{shown}</dd>" in html
 
 
 def test_company_detail_hides_other_reps_contacts(rep_client, rep, other_rep):

@@ -124,6 +124,8 @@ def test_contact_detail_shows_company_opportunities_and_source_lead(rep_client, 
     assert "Export deal" in response.text
     assert "Converted from leads" in response.text
     assert list(response.context["conversions"]) == [lead.conversion]
+    new_deal = f"{reverse('opportunities:create')}?company={company.pk}"
+    assert f'href="{new_deal}">New opportunity</a>' in response.text
 
 
 def test_contact_detail_does_not_link_a_company_the_user_cannot_open(rep_client, rep, other_rep):

@@ -22,6 +22,16 @@ def test_profile_saves_changes(rep_client, rep):
     assert (rep.first_name, rep.email, rep.language) == ("Alicia", "a@x.es", "es")
 
 
+def test_profile_confirms_in_the_language_just_chosen(rep_client, rep):
+    response = rep_client.post(
+        URL,
+        {"first_name": "Alice", "last_name": "Rep", "email": "a@x.es", "language": "es"},
+        follow=True,
+    )
+
+    assert "Se ha guardado su perfil." in response.text
+
+
 def test_profile_refuses_a_bad_email_beside_the_field(rep_client, rep):
     email_before = rep.email
 

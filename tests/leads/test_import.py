@@ -234,6 +234,13 @@ def test_semicolon_files_with_ragged_rows_are_read(manager_client):
 
     lead_import = LeadImport.objects.get()
     assert lead_import.headers == ["Nombre", "Apellido", "E-mail", "Empresa", "Teléfono"]
+    assert lead_import.mapping == {
+        "0": "first_name",
+        "1": "last_name",
+        "2": "email",
+        "3": "company_name",
+        "4": "phone",
+    }
     assert [values for _, values in importing.iter_rows(lead_import)][2] == [
         "Lucía",
         "García",
@@ -241,6 +248,16 @@ def test_semicolon_files_with_ragged_rows_are_read(manager_client):
         "Solaris, S.L.",
         "",
     ]
+
+
+def test_preview_keeps_a_short_row_check_in_the_check_column(manager_client):
+    upload(manager_client, "Last name,Email,Company\nDoe,doe@x.example,Acme\nShort,short@x.example")
+
+    html = manager_client.get(LeadImport.objects.get().get_absolute_url()).content.decode()
+
+    row = html.split("<td>3</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td colspan="3">Short · short@x.example</td>' in row
+    assert "<td>Has 2 columns instead of 3.</td>" in row
 
 
 def test_rep_cannot_import_or_see_imports(rep_client, uploaded):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import timezone
 
 from crm import demo as core_demo
@@ -61,3 +63,31 @@ def test_demo_deals_are_created_before_they_close(db):
         )
     for deal in Opportunity.objects.all():
         assert deal.created_at == deal.changes.order_by("changed_at").first().changed_at
+
+
+def test_demo_has_deals_whose_close_date_slipped(db):
+    people = core_demo.seed_people()
+
+    demo.seed(people)
+
+    slipped = OpportunityChange.objects.filter(field="expected_close_date")
+    assert sorted(slipped.values_list("opportunity__name", flat=True)) == sorted(demo.SLIPPED)
+    for change in slipped:
+        pushed = datetime.date.fromisoformat(change.new_value) - datetime.date.fromisoformat(
+            change.old_value
+        )
+        assert pushed.days == demo.SLIPPED[change.opportunity.name]
+
+
+def test_demo_history_dates_a_change_of_probability_with_the_move_that_made_it(db):
+    people = core_demo.seed_people()
+
+    demo.seed(people)
+
+    lost = Opportunity.objects.filter(status="lost").first()
+    status, probability = (
+        lost.changes.get(field="status"),
+        lost.changes.filter(field="probability").order_by("pk").last(),
+    )
+    assert status.changed_at == probability.changed_at
+    assert timezone.localdate(status.changed_at) == lost.closed_date

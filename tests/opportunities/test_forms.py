@@ -57,6 +57,15 @@ def test_create_with_a_probability_set_by_hand_keeps_it(rep_client, rep, stages)
     assert (deal.probability, deal.probability_is_manual) == (45, True)
 
 
+def test_create_form_leaves_the_probability_empty_for_the_stage_to_fill(rep_client, stages):
+    form = rep_client.get(CREATE).context["form"]
+
+    # The help text promises the stage's probability when it is left empty; a prefilled model
+    # default would be kept as if typed by hand once another stage is chosen.
+    assert form["probability"].value() is None
+    assert form["currency"].label == "Currency"
+
+
 def test_create_shows_every_error_beside_its_field(rep_client, rep, stages):
     other_stage = make_pipeline(name="Renewals").stages.first()
 
@@ -133,6 +142,42 @@ def test_edit_saves_changes_and_records_them(rep_client, rep, deal, stages):
         "probability",
         "stage",
     ]
+
+
+def test_edit_keeps_a_company_and_contact_another_rep_owns(rep_client, rep, teammate, stages):
+    # Alice's deal is with Bob's customer: she cannot open the company, but saving her deal
+    # must not unlink it.
+    company = make_company(name="Bob's Bakery", owner=teammate)
+    contact = make_contact(last_name="Baker", company=company, owner=teammate)
+    deal = make_opportunity(
+        name="Ovens", owner=rep, stage=stages[0], company=company, contact=contact
+    )
+
+    form = rep_client.get(edit_url(deal)).context["form"]
+    assert (form["company"].value(), form["contact"].value()) == (company.pk, contact.pk)
+    rep_client.post(
+        edit_url(deal),
+        form_data(
+            stages[0],
+            owner=rep.pk,
+            name="Ovens",
+            amount="1200",
+            company=company.pk,
+            contact=contact.pk,
+            version=deal.version,
+        ),
+    )
+
+    deal.refresh_from_db()
+    assert (deal.amount, deal.company, deal.contact) == (Decimal("1200.00"), company, contact)
+
+
+def test_create_offers_no_company_the_user_cannot_see(rep_client, teammate, stages):
+    hidden = make_company(name="Bob's Bakery", owner=teammate)
+
+    form = rep_client.get(CREATE).context["form"]
+
+    assert hidden not in form.fields["company"].queryset
 
 
 def test_edit_shows_the_hidden_version(rep_client, deal):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crm.models import Activity, ExchangeRate
 from leads.models import LeadStatusChange
-from opportunities.models import OpportunityChange, Stage
+from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
@@ -208,6 +208,8 @@ def test_rep_sees_only_their_own_row_and_no_team_or_rep_filter(sales, rep_client
     assert "Bob Rep" not in html
     assert 'name="team"' not in html
     assert 'name="rep"' not in html
+    # Her own numbers are not the team's: no team table that would say they are.
+    assert 'data-table="teams"' not in html
 
 
 def test_manager_cannot_ask_for_another_teams_numbers(sales, manager_client, south, other_rep):
@@ -312,6 +314,9 @@ def test_slipped_page_lists_the_deals_pushed_out_in_may(sales, manager_client):
     assert 'aria-label="Days pushed out, per deal"' in html
     assert html.index(">Globex<") < html.index(">Acme<")  # the furthest pushed first
     assert "Tyrell" not in html
+    # Dates read as everywhere else, whether kept as a date or as text in the history.
+    assert "<td>05/20/2026</td>" in html
+    assert "2026-05-20" not in html
 
 
 def test_win_loss_page_shows_the_summary(sales, manager_client):
@@ -352,6 +357,28 @@ def test_dashboard_headlines(manager_client, rep, other_rep):
     assert "1 won (900.00 EUR), 1 lost" in html
     assert '<div class="report-headline" data-figure="leads">3</div>' in html
     assert "3 qualified, 0 converted, 1 won" in html
-    assert '<dd class="col-5 text-end mb-0" data-figure="month-won">900.00 EUR</dd>' in html
+    assert 'data-figure="month-won">900.00 EUR</dd>' in html
     assert '<div class="report-headline" data-figure="slipped">3</div>' in html
     assert "Tyrell" not in html
+
+
+def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
+    make_deals(rep, 3)
+    deal = Opportunity.objects.get(status="open")
+
+    html = manager_client.get(url("dashboard")).content.decode()
+
+    listed = html.split('data-figure="no-next-step"', 1)[1].split("</ul>", 1)[0]
+    assert f'<a href="{deal.get_absolute_url()}">{deal.name}</a>' in listed
+
+
+def test_charts_say_what_they_show(sales, manager_client):
+    html = manager_client.get(url("velocity")).content.decode()
+
+    assert "data-chart-title>Average days in each stage</div>" in html
+
+
+def test_manager_sees_the_team_table(sales, manager_client):
+    html = manager_client.get(url("team_performance", **MAY)).content.decode()
+
+    assert 'data-table="teams"' in html
