@@ -18,6 +18,8 @@ def widget_css_class(widget: forms.Widget) -> str:
 class BootstrapBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
+        if (widget or self.field.widget).is_hidden:
+            return attrs  # nothing to style: no classes, no error state
         classes = [widget_css_class(widget or self.field.widget), attrs.get("class", "")]
         if self.errors:
             classes.append("is-invalid")

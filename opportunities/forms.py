@@ -11,6 +11,16 @@ class StageChoiceField(forms.ModelChoiceField):
         return f"{obj.pipeline} · {obj.name}"
 
 
+def _send_loaded_values(form: forms.ModelForm) -> None:
+    """Render each field's loaded value in a hidden input beside it (Django's
+    ``show_hidden_initial``), so that ``changed_data`` names what this user changed since
+    loading the form rather than what someone else saved meanwhile: a refused save then lists
+    only the user's own edits."""
+    for name, field in form.fields.items():
+        if name != "version" and not field.disabled:
+            field.show_hidden_initial = True
+
+
 class OpportunityForm(forms.ModelForm):
     """Create and edit a deal. The view saves it through the services, never ``form.save()``.
 
@@ -72,6 +82,7 @@ class OpportunityForm(forms.ModelForm):
         self.fields["probability"].widget.attrs.update(min="0", max="100")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            _send_loaded_values(self)
             if not self.instance.is_open:
                 self.fields["stage"].disabled = True
                 self.fields["pipeline"].disabled = True
@@ -120,6 +131,7 @@ class QuickEditForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         self.fields["amount"].widget.attrs["min"] = "0"
         self.fields["probability"].widget.attrs.update(min="0", max="100")
+        _send_loaded_values(self)
 
     def changes(self) -> dict:
         return {

@@ -82,3 +82,28 @@ def test_lead_filters_pair_up_on_a_phone(transactional_db, page, live_server, lo
     source = page.locator("#lead-filters").get_by_label("Source").bounding_box()
     owner = page.locator("#lead-filters").get_by_label("Owner").bounding_box()
     assert source["y"] == owner["y"]
+
+
+def test_dashboard_deal_amounts_stay_on_one_line_on_a_phone(
+    transactional_db, page, live_server, login, manager, rep
+):
+    create_opportunity(
+        by=rep,
+        stage=make_pipeline(name="Sales").stages.first(),
+        name="A deal with a rather long name to wrap",
+        amount=Decimal("1234567.89"),
+        expected_close_date=timezone.localdate(),
+    )
+    page.set_viewport_size(PHONE)
+    login(manager)
+
+    page.goto(f"{live_server.url}/reports/")
+
+    amount = page.locator("[aria-labelledby=headline-next-step] li > span").last
+    assert amount.inner_text() == "1,234,567.89 EUR"
+    # One box per line the text takes.
+    lines = amount.evaluate(
+        "span => { const r = document.createRange(); r.selectNodeContents(span);"
+        " return new Set([...r.getClientRects()].map(box => Math.round(box.top))).size; }"
+    )
+    assert lines == 1

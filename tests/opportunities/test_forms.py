@@ -212,6 +212,24 @@ def test_two_people_editing_the_same_deal_the_second_is_refused(
     ]
 
 
+def test_a_refused_save_lists_only_what_this_user_changed(
+    rep_client, manager_client, rep, deal, stages
+):
+    # Both load the form at version 1; the manager changes the amount, then Alice the name.
+    loaded = rep_client.get(edit_url(deal)).context["form"]
+    assert 'name="initial-amount"' in str(loaded["amount"])
+    manager_client.post(
+        edit_url(deal), form_data(stages[0], owner=rep.pk, amount="3000", version="1")
+    )
+    mine = form_data(stages[0], owner=rep.pk, name="Acme renewal, 2 years", version="1")
+    mine |= {f"initial-{name}": value for name, value in form_data(stages[0]).items()}
+    mine |= {"initial-name": deal.name, "initial-owner": rep.pk, "initial-amount": "2500"}
+
+    response = rep_client.post(edit_url(deal), mine)
+
+    assert [label for label, _now, _yours in response.context["conflict"]] == ["Name"]
+
+
 def test_edit_of_another_team_deal_is_404(rep_client, rep, other_deal, stages):
     assert rep_client.get(edit_url(other_deal)).status_code == 404
     response = rep_client.post(edit_url(other_deal), form_data(stages[0], owner=rep.pk))
