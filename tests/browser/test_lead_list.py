@@ -23,6 +23,8 @@ def test_rep_filters_sorts_and_works_leads_in_place(
     page.get_by_label("Search").fill("")
     expect(rows).to_have_count(2)  # the cleared search has come back before we sort
     page.get_by_role("link", name="Name").click()
+    # Bea was added last, so she may be first already: wait for the sorted list itself.
+    expect(page).to_have_url(f"{live_server.url}/leads/?sort=name")
     expect(rows.first).to_contain_text("Bea Alonso")
     page.get_by_label("Status").select_option("disqualified")
     expect(page).to_have_url(f"{live_server.url}/leads/?status=disqualified&sort=name")
