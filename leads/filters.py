@@ -1,13 +1,17 @@
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.matching import normalize_phone
+from crm.matching import normalize_email, normalize_phone
 from crm.models import Team, User
 from leads.models import Lead, LeadSource
 
 PROMISING = ""
+# Something before and after the @: an address, not a part of one such as "@acme.com".
+WHOLE_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ALL = "all"
 
 
@@ -89,8 +93,16 @@ class LeadFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
-        """Every word must appear in the name, company, email or phone."""
+        """Every word must appear in the name, company, email or phone; a whole email address
+        must be the lead's email.
+
+        On PostgreSQL trigram indexes serve the "appears in" part and the btree on the
+        normalised email the whole address (see the 0005 migration).
+        """
         for word in value.split()[:5]:
+            if WHOLE_EMAIL.fullmatch(word):
+                queryset = queryset.filter(email_normalized=normalize_email(word))
+                continue
             match = (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
