@@ -1,8 +1,9 @@
+import datetime
 import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.matching import normalize_email, normalize_phone
@@ -112,4 +113,11 @@ class LeadFilter(django_filters.FilterSet):
             if len(digits := normalize_phone(word)) >= 3 and digits.isdigit():
                 match |= Q(phone_normalized__contains=digits)
             queryset = queryset.filter(match)
-        return queryset
+        # Newest first as usual, but by an expression no index holds: otherwise PostgreSQL
+        # walks the created_at index backwards, testing every lead against the words, to find
+        # the first 25 matches (1.4 s over a million leads), instead of sorting the few hundred
+        # that the trigram indexes find. A sort chosen in the list replaces this one.
+        created = ExpressionWrapper(
+            F("created_at") + datetime.timedelta(0), output_field=DateTimeField()
+        )
+        return queryset.order_by(created.desc(), "-pk")
