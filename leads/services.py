@@ -240,10 +240,8 @@ def convert_lead(
     locked, so the second caller waits and then finds the first one's conversion, which it
     returns. The unique lead column on the conversion is the backstop if anything slips past.
     """
-    # The owner and their team come along: the new records are filed under them.
-    locked = (
-        Lead.objects.select_for_update(of=("self",)).select_related("owner__team").get(pk=lead.pk)
-    )
+    # The owner comes along: the new records are filed under them.
+    locked = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead.pk)
     if existing := _existing_conversion(locked):
         return existing
     if not locked.can_convert:
@@ -252,7 +250,8 @@ def convert_lead(
         raise LeadError(_("Choose a stage for the opportunity."))
 
     owner = locked.owner or by
-    team = (owner.team if owner else None) or locked.team
+    # By id: the converting user's team is not loaded, and the records need only its id.
+    team_id = (owner.team_id if owner else None) or locked.team_id
     try:
         with transaction.atomic():
             if company is None and create_company:
@@ -261,7 +260,7 @@ def convert_lead(
                     email_domain=email_domain(locked.email),
                     website=locked.website if "://" in locked.website else "",
                     owner=owner,
-                    team=team,
+                    team_id=team_id,
                 )
             if contact is None:
                 contact = Contact.objects.create(
@@ -272,7 +271,7 @@ def convert_lead(
                     job_title=locked.job_title,
                     company=company,
                     owner=owner,
-                    team=team,
+                    team_id=team_id,
                 )
             elif company is not None and contact.company_id is None:
                 contact.company = company
