@@ -26,7 +26,9 @@ def plan_of(queryset) -> str:
 
 
 def searched(user: User, text: str):
-    return LeadFilter({"q": text, "status": "all"}, queryset=Lead.objects.all(), user=user).qs
+    """The matches, unsorted: how they are found, not how they are ordered."""
+    found = LeadFilter({"q": text, "status": "all"}, queryset=Lead.objects.all(), user=user).qs
+    return found.order_by()
 
 
 @pytest.mark.parametrize(
