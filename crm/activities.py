@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Activity, User
 from crm.models.activities import start_of_day, subject_field
+from crm.report_cache import figures_changed
 
 
 class NextStepRequired(ValidationError):
@@ -64,6 +65,7 @@ def log_activity(
         raise ValidationError({"kind": _("Use a note for a plain remark.")})
     # Today's activity is done now; an earlier one at noon that day (the hour is not asked).
     done_at = now if done_on == today else start_of_day(done_on) + datetime.timedelta(hours=12)
+    figures_changed()
     return Activity.objects.create(
         kind=kind,
         subject=subject,
@@ -97,6 +99,7 @@ def schedule_activity(
     if kind == Activity.Kind.NOTE:
         raise ValidationError({"kind": _("A note cannot be scheduled.")})
     owner = owner or record.owner or by
+    figures_changed()
     return Activity.objects.create(
         kind=kind,
         subject=subject,
@@ -132,6 +135,7 @@ def complete_activity(
     activity.done_by = by
     activity.outcome = outcome
     activity.save(update_fields=["done_at", "done_by", "outcome", "updated_at"])
+    figures_changed()
     next_activity = None
     if next_step is not None:
         next_activity = schedule_activity(
@@ -152,6 +156,7 @@ def add_note(*, record, by: User, text: str) -> Activity:
     if not text:
         raise ValidationError({"text": _("Write something.")})
     first_line = text.splitlines()[0]
+    figures_changed()
     return Activity.objects.create(
         kind=Activity.Kind.NOTE,
         subject=Truncator(first_line).chars(200),

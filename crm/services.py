@@ -7,6 +7,7 @@ from django.db.models import Model, ProtectedError
 from django.db.models.deletion import Collector
 
 from crm.models import Team, User
+from crm.report_cache import figures_changed
 
 
 def team_for_owner(owner: User | None) -> Team | None:
@@ -46,4 +47,5 @@ def delete_record(record: Model) -> list[str]:
         record.delete()
     except ProtectedError as error:
         return describe_protected(error)
+    figures_changed()
     return []

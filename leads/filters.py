@@ -1,14 +1,19 @@
+import datetime
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
-from crm.matching import normalize_phone
+from crm.matching import normalize_email, normalize_phone
 from crm.models import Team, User
 from leads.models import Lead, LeadSource
 
 PROMISING = ""
+# Something before and after the @: an address, not a part of one such as "@acme.com".
+WHOLE_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ALL = "all"
 
 
@@ -68,6 +73,7 @@ class LeadFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user: User, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["owner"].queryset = User.objects.assignable_by(user)
         self.filters["team"].queryset = teams_visible_to(user)
 
@@ -90,8 +96,16 @@ class LeadFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
-        """Every word must appear in the name, company, email or phone."""
+        """Every word must appear in the name, company, email or phone; a whole email address
+        must be the lead's email.
+
+        On PostgreSQL trigram indexes serve the "appears in" part and the btree on the
+        normalised email the whole address (see the 0005 migration).
+        """
         for word in value.split()[:5]:
+            if WHOLE_EMAIL.fullmatch(word):
+                queryset = queryset.filter(email_normalized=normalize_email(word))
+                continue
             match = (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
@@ -101,4 +115,15 @@ class LeadFilter(django_filters.FilterSet):
             if len(digits := normalize_phone(word)) >= 3 and digits.isdigit():
                 match |= Q(phone_normalized__contains=digits)
             queryset = queryset.filter(match)
-        return queryset
+        if self.user.is_admin:
+            # No scope: PostgreSQL estimates well how far back the 25 newest matches lie.
+            return queryset
+        # Newest first as usual, but by an expression no index holds: otherwise PostgreSQL
+        # walks the created_at index backwards, testing every lead against the scope and the
+        # words, to find the first 25 matches (1.4 s for a manager over a million leads: it
+        # cannot tell that few leads are both theirs and a match), instead of sorting the few
+        # hundred that the indexes find. A sort chosen in the list replaces this one.
+        created = ExpressionWrapper(
+            F("created_at") + datetime.timedelta(0), output_field=DateTimeField()
+        )
+        return queryset.order_by(created.desc(), "-pk")

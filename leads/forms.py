@@ -136,7 +136,8 @@ class ConvertForm(forms.Form):
             "pipeline__order", "pipeline__name", "order"
         )
         self.fields["stage"].queryset = stages
-        pipeline = default_pipeline()
+        # A submitted form shows what was submitted: the suggested stage is for a blank one.
+        pipeline = None if self.is_bound else default_pipeline()
         if pipeline is not None:
             self.fields["stage"].initial = (
                 pipeline.stages.order_by("order", "pk").values_list("pk", flat=True).first()

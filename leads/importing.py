@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.matching import normalize_email
 from crm.models import Contact, User
+from crm.report_cache import figures_changed
 from crm.spreadsheets import spreadsheet_safe
 from crm.tasks import retrying_task
 from leads.models import Lead, LeadImport, LeadSource, LeadStatusChange
@@ -390,6 +391,7 @@ def _run(lead_import: LeadImport) -> None:
             leads = Lead.objects.bulk_create(leads)
             _record_imported([lead.pk for lead in leads], note=note, by_id=by_id, at=now)
             imported += len(leads)
+        figures_changed()
         LeadImport.objects.filter(pk=lead_import.pk).update(
             status=LeadImport.Status.DONE,
             processed=processed,

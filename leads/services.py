@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.matching import email_domain
 from crm.models import Company, Contact, Team, User
+from crm.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
 from opportunities.services import create_opportunity as create_deal
@@ -38,6 +39,7 @@ def source_for(code: str) -> LeadSource:
 
 
 def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") -> LeadStatusChange:
+    figures_changed()  # every write to a lead records a row here
     return LeadStatusChange.objects.create(
         lead=lead, from_status=from_status, to_status=lead.status, note=note, changed_by=by
     )
@@ -82,6 +84,7 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
         lead.team = fields["owner"].team or lead.team
         fields["team"] = lead.team
     lead.save(update_fields=[*fields, "updated_at"])
+    figures_changed()  # its source or owner counts in the lead reports
     return lead
 
 
@@ -237,7 +240,8 @@ def convert_lead(
     locked, so the second caller waits and then finds the first one's conversion, which it
     returns. The unique lead column on the conversion is the backstop if anything slips past.
     """
-    locked = Lead.objects.select_for_update().get(pk=lead.pk)
+    # The owner comes along: the new records are filed under them.
+    locked = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead.pk)
     if existing := _existing_conversion(locked):
         return existing
     if not locked.can_convert:
@@ -246,7 +250,8 @@ def convert_lead(
         raise LeadError(_("Choose a stage for the opportunity."))
 
     owner = locked.owner or by
-    team = (owner.team if owner else None) or locked.team
+    # By id: the converting user's team is not loaded, and the records need only its id.
+    team_id = (owner.team_id if owner else None) or locked.team_id
     try:
         with transaction.atomic():
             if company is None and create_company:
@@ -255,7 +260,7 @@ def convert_lead(
                     email_domain=email_domain(locked.email),
                     website=locked.website if "://" in locked.website else "",
                     owner=owner,
-                    team=team,
+                    team_id=team_id,
                 )
             if contact is None:
                 contact = Contact.objects.create(
@@ -266,7 +271,7 @@ def convert_lead(
                     job_title=locked.job_title,
                     company=company,
                     owner=owner,
-                    team=team,
+                    team_id=team_id,
                 )
             elif company is not None and contact.company_id is None:
                 contact.company = company

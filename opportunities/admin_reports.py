@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import ExchangeRate
+from crm.report_cache import figures_changed
 
 
 class ExchangeRateForm(ModelForm):
@@ -40,3 +41,16 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     date_hierarchy = "valid_from"
     ordering = ["currency", "-valid_from"]
+
+    # Every amount in the reports is converted at these rates.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        figures_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        figures_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        figures_changed()

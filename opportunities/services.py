@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
+from crm.report_cache import figures_changed
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
 # Fields whose every change is kept in the history, in the order they are recorded.
@@ -112,6 +113,7 @@ def _save(
             row.from_stage, row.to_stage = before, after
         rows.append(row)
     OpportunityChange.objects.bulk_create(rows)
+    figures_changed()
     return opportunity
 
 
@@ -134,6 +136,7 @@ def create_opportunity(*, by: User | None, stage: Stage, **fields) -> Opportunit
         to_stage=stage,
         changed_by=by,
     )
+    figures_changed()
     return opportunity
 
 

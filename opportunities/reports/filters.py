@@ -101,6 +101,28 @@ class ReportScope:
             }
         )
 
+    def cache_key(self) -> tuple | None:
+        """What the figures depend on, for keeping them in the cache; None when they must not
+        be kept (a fixed moment is a test's)."""
+        if self.moment is not None:
+            return None
+        user = self.user
+        if user.is_admin:
+            who = "all"
+        elif user.is_manager:
+            who = f"manager-{user.pk}-{user.team_id}"
+        else:
+            who = f"rep-{user.pk}-{user.team_id}"
+        return (
+            who,
+            self.start,
+            self.end,
+            self.team and self.team.pk,
+            self.rep and self.rep.pk,
+            self.pipeline and self.pipeline.pk,
+            self.today,
+        )
+
     def _owned(self, queryset):
         if self.team is not None:
             queryset = queryset.filter(

@@ -409,19 +409,38 @@ def win_loss_report(scope: ReportScope) -> dict:
 # --- Slipped deals ----------------------------------------------------------------------------
 
 
-def slipped_report(scope: ReportScope) -> dict:
-    """Deals whose expected close date was pushed later by a change made in the period.
+def _slips(scope: ReportScope):
+    return OpportunityChange.objects.filter(
+        scope.during("changed_at"),
+        field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
+        new_value__gt=F("old_value"),  # ISO dates compare as text
+    ).exclude(old_value="")
+
+
+def slipped_summary(scope: ReportScope) -> dict:
+    """The slipped deals report's summary (figures as below)."""
+    days = DaysBetween(F("new_value"), F("old_value"))
+    return (
+        _slips(scope)
+        .filter(opportunity__in=scope.opportunities().values("pk"))
+        .aggregate(
+            deals=Count("opportunity", distinct=True),
+            pushes=Count("pk"),
+            days_pushed=Coalesce(Sum(days), Value(0.0)),
+        )
+    )
+
+
+def slipped_report(scope: ReportScope, *, limit: int | None = None) -> dict:
+    """Deals whose expected close date was pushed later by a change made in the period (the
+    ``limit`` furthest pushed when given).
 
     - pushes: how many times the date was pushed later in the period.
     - days_pushed: the total number of days it was pushed by in the period.
     - first_date: the expected close date before the first push in the period.
     - summary: the number of slipped deals, the pushes and the days pushed in all.
     """
-    slips = OpportunityChange.objects.filter(
-        scope.during("changed_at"),
-        field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
-        new_value__gt=F("old_value"),  # ISO dates compare as text
-    ).exclude(old_value="")
+    slips = _slips(scope)
     days = DaysBetween(F("new_value"), F("old_value"))
     of_deal = slips.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
     deals = (
@@ -438,12 +457,9 @@ def slipped_report(scope: ReportScope) -> dict:
         .select_related("owner", "stage")
         .order_by("-days_pushed", "pk")
     )
-    summary = slips.filter(opportunity__in=scope.opportunities().values("pk")).aggregate(
-        deals=Count("opportunity", distinct=True),
-        pushes=Count("pk"),
-        days_pushed=Coalesce(Sum(days), Value(0.0)),
-    )
-    return {"deals": list(deals), "summary": summary}
+    if limit is not None:
+        deals = deals[:limit]
+    return {"deals": list(deals), "summary": slipped_summary(scope)}
 
 
 # --- Dashboard --------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from crm.report_cache import cached_figures
 from opportunities.reports import exports, metrics, velocity
 from opportunities.reports.charts import bar_chart
-from opportunities.reports.filters import PeriodChoice, ReportFilterForm
+from opportunities.reports.filters import PeriodChoice, ReportFilterForm, ReportScope
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -33,6 +34,31 @@ def _filters(
     return ReportFilterForm(request.GET, user=request.user, default_period=default_period)
 
 
+def _figures(name: str, scope: ReportScope, compute):
+    """The report's figures, kept in the cache until the next change that can alter them
+    (see ``crm.report_cache``): at scale some take the database longer than a page may."""
+    key = scope.cache_key()
+    if key is None:
+        return compute()
+    return cached_figures(name, key, compute)
+
+
+def _dashboard_figures(scope: ReportScope) -> dict:
+    without_next_step = metrics.deals_without_next_step(scope)
+    return {
+        "forecast": metrics.forecast_report(scope)["rows"][0],
+        # The headline only: the deals themselves (thousands for an admin) are read for the
+        # CSV export alone, not kept.
+        "slipped": {"summary": metrics.slipped_summary(scope)},
+        "no_next_step_count": without_next_step.count(),
+        "no_next_step": list(without_next_step[:5]),
+        "pipeline": metrics.pipeline_totals(scope),
+        "win_loss": metrics.win_loss_summary(scope),
+        "funnel": metrics.lead_funnel_totals(scope),
+        "performance": metrics.team_performance_report(scope),
+    }
+
+
 def _respond(request: HtmxHttpRequest, template: str, context: dict, tables: dict) -> HttpResponse:
     """CSV of one of ``tables`` ({name: (columns, rows)}), the report region, or the page."""
     if request.GET.get("format") == "csv":
@@ -53,31 +79,25 @@ def _respond(request: HtmxHttpRequest, template: str, context: dict, tables: dic
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
     scope = form.scope()
-    forecast = metrics.forecast_report(scope)["rows"][0]
-    slipped = metrics.slipped_report(scope)
-    without_next_step = metrics.deals_without_next_step(scope)
-    performance = metrics.team_performance_report(scope)
+    figures = _figures("dashboard", scope, lambda: _dashboard_figures(scope))
+    performance = figures["performance"]
     context = {
         "report_name": "dashboard",
         "form": form,
         "scope": scope,
-        "forecast": forecast,
-        "slipped": slipped,
-        "no_next_step_count": without_next_step.count(),
-        "no_next_step": without_next_step[:5],
-        "pipeline": metrics.pipeline_totals(scope),
-        "win_loss": metrics.win_loss_summary(scope),
-        "funnel": metrics.lead_funnel_totals(scope),
-        "performance": performance,
+        **figures,
         "chart": bar_chart(
             performance["reps"],
             label="who",
             series=[("won_amount", _("Won"), GREEN), ("open_amount", _("Open"), GREY)],
         ),
     }
+    slipped_deals = []
+    if request.GET.get("format") == "csv" and request.GET.get("table") == "slipped":
+        slipped_deals = metrics.slipped_report(scope)["deals"]
     tables = {
         "reps": (exports.PERFORMANCE_COLUMNS, performance["reps"]),
-        "slipped": (exports.SLIPPED_COLUMNS, slipped["deals"]),
+        "slipped": (exports.SLIPPED_COLUMNS, slipped_deals),
     }
     return _respond(request, "reports/dashboard.html", context, tables)
 
@@ -85,7 +105,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def pipeline(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
-    report = metrics.pipeline_report(form.scope())
+    scope = form.scope()
+    report = _figures("pipeline", scope, lambda: metrics.pipeline_report(scope))
     context = {
         "report_name": "pipeline",
         "form": form,
@@ -104,7 +125,8 @@ def pipeline(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def forecast(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
-    report = metrics.forecast_report(form.scope())
+    scope = form.scope()
+    report = _figures("forecast", scope, lambda: metrics.forecast_report(scope))
     context = {
         "report_name": "forecast",
         "form": form,
@@ -132,7 +154,8 @@ def forecast(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def team_performance(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
-    report = metrics.team_performance_report(form.scope())
+    scope = form.scope()
+    report = _figures("team_performance", scope, lambda: metrics.team_performance_report(scope))
     context = {
         "report_name": "team-performance",
         "form": form,
@@ -153,7 +176,8 @@ def team_performance(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
-    report = metrics.lead_funnel_report(form.scope())
+    scope = form.scope()
+    report = _figures("lead_funnel", scope, lambda: metrics.lead_funnel_report(scope))
     totals = report["totals"]
     steps = [
         {"label": _("Leads"), "value": totals["leads"]},
@@ -178,7 +202,8 @@ def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def win_loss(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request, PeriodChoice.THIS_QUARTER)
-    report = metrics.win_loss_report(form.scope())
+    scope = form.scope()
+    report = _figures("win_loss", scope, lambda: metrics.win_loss_report(scope))
     context = {
         "report_name": "win-loss",
         "form": form,
@@ -198,7 +223,8 @@ def win_loss(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request, PeriodChoice.LAST_12_MONTHS)
-    report = velocity.velocity_report(form.scope())
+    scope = form.scope()
+    report = _figures("velocity", scope, lambda: velocity.velocity_report(scope))
     context = {
         "report_name": "velocity",
         "form": form,
@@ -217,14 +243,26 @@ def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+SLIPPED_SHOWN = 100
+
+
 @require_GET
 def slipped(request: HtmxHttpRequest) -> HttpResponse:
     form = _filters(request)
-    report = metrics.slipped_report(form.scope())
+    scope = form.scope()
+    if request.GET.get("format") == "csv":
+        report = metrics.slipped_report(scope)
+    else:
+        # The page lists the furthest pushed; an admin's month holds thousands (seconds to
+        # render), which the CSV export gives in full.
+        report = _figures(
+            "slipped", scope, lambda: metrics.slipped_report(scope, limit=SLIPPED_SHOWN)
+        )
     context = {
         "report_name": "slipped",
         "form": form,
         "report": report,
+        "shown": SLIPPED_SHOWN,
         "chart": bar_chart(report["deals"][:10], label="name", series=[("days_pushed", "", RED)]),
     }
     return _respond(

@@ -62,6 +62,14 @@ def test_search_matches_name_company_email_and_phone(rep_client, rep):
     assert names(rep_client.get(URL, {"q": "600123"})) == ["Moe"]
 
 
+def test_search_by_a_whole_email_finds_that_address_only(rep_client, rep):
+    make_lead(last_name="Ana", email="Ana@Acme.example", owner=rep)
+    make_lead(last_name="Diana", email="diana@acme.example", owner=rep)
+
+    assert names(rep_client.get(URL, {"q": " ana@acme.EXAMPLE "})) == ["Ana"]
+    assert sorted(names(rep_client.get(URL, {"q": "@acme.example"}))) == ["Ana", "Diana"]
+
+
 def test_filters_by_source_owner_and_created_range(manager_client, rep, teammate):
     fair = make_lead_source(name="Fair")
     old = make_lead(last_name="Old", owner=rep, source=fair)

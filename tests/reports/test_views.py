@@ -13,6 +13,7 @@ from django.utils import timezone
 from crm.models import Activity, ExchangeRate
 from leads.models import LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
+from opportunities.reports import views as report_views
 from opportunities.services import create_opportunity
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
@@ -274,11 +275,11 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
     ("name", "queries"),
     [
         # session, user, 3 for the filter choices (teams, reps, pipelines) in every report;
-        # dashboard: forecast, slipped summary and deals, deals without a next step (count
-        # and first five), pipeline totals, win/loss summary, lead funnel totals (leads, won
-        # deals), team performance (reps, teams, then deals, leads and activities grouped by
-        # rep and by team).
-        ("dashboard", 22),
+        # dashboard: forecast, slipped summary (the deals only for their CSV), deals without a
+        # next step (count and first five), pipeline totals, win/loss summary, lead funnel
+        # totals (leads, won deals), team performance (reps, teams, then deals, leads and
+        # activities grouped by rep and by team).
+        ("dashboard", 21),
         # the stage rows and the totals
         ("pipeline", 7),
         # one aggregate for the four periods
@@ -382,3 +383,15 @@ def test_manager_sees_the_team_table(sales, manager_client):
     html = manager_client.get(url("team_performance", **MAY)).content.decode()
 
     assert 'data-table="teams"' in html
+
+
+def test_slipped_page_lists_the_furthest_pushed_and_the_csv_all(sales, manager_client, monkeypatch):
+    monkeypatch.setattr(report_views, "SLIPPED_SHOWN", 1)
+
+    html = manager_client.get(url("slipped", **MAY)).content.decode()
+    rows = csv_rows(manager_client.get(url("slipped", format="csv", table="deals", **MAY)))
+
+    assert ">Globex<" in html
+    assert ">Acme<" not in html
+    assert "The 1 deals pushed out furthest; the CSV export lists them all." in html
+    assert len(rows) == 3  # the header, Globex and Acme

@@ -1,0 +1,52 @@
+"""On PostgreSQL the lead search and the conversion's company match can use their indexes.
+
+Each index is built on an expression that must be the very one Django compiles the lookup to,
+or the planner ignores it: these tests ask the planner (with sequential scans priced out, as
+they would be over a million rows) which index it uses.
+"""
+
+import pytest
+from django.db import connection
+
+from crm.models import Company, User
+from leads.filters import LeadFilter
+from leads.models import Lead
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own index types"
+)
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def searched(user: User, text: str):
+    """The matches, unsorted: how they are found, not how they are ordered."""
+    found = LeadFilter({"q": text, "status": "all"}, queryset=Lead.objects.all(), user=user).qs
+    return found.order_by()
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("garcia", "lead_last_name_trgm"),
+        ("garcia", "lead_first_name_trgm"),
+        ("garcia", "lead_company_name_trgm"),
+        ("garcia", "lead_email_trgm"),
+        ("700123", "lead_phone_trgm"),
+        ("ana.garcia@lead.example", "lead_email_idx"),
+    ],
+)
+def test_lead_search_reads_its_indexes(admin_user, text, index):
+    assert index in plan_of(searched(admin_user, text))
+
+
+def test_company_match_by_name_reads_its_index(db):
+    plan = plan_of(Company.objects.matching(name="Acme Corp"))
+
+    assert "company_name_upper_idx" in plan
