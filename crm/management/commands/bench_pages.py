@@ -175,22 +175,8 @@ class Command(BaseCommand):
         rep = people["rep"]
         client = Client(secure=True)
         client.force_login(rep)
-        deal = Opportunity.objects.visible_to(rep).open().order_by("pk").first()
-        move_url = self.url("opportunities:move", deal.pk) if deal else None
-        if move_url and "move" in f"board move {self.only}":
-            stages = list(deal.pipeline.stages.order_by("order"))
-            flip = {"i": 0}
-
-            def move():
-                flip["i"] += 1
-                current = Opportunity.objects.get(pk=deal.pk)
-                return client.post(
-                    move_url,
-                    {"stage": stages[flip["i"] % 2].pk, "version": current.version},
-                    headers={"HX-Request": "true"},
-                )
-
-            self.measure(client, "rep", "Board move", "write", move)
+        for role in ("rep", "manager"):
+            self.measure_move(role, people[role])
         export_url = self.url("opportunities:export")
         if export_url and "export" in f"csv export {self.only}":
             admin = Client(secure=True)
@@ -199,6 +185,38 @@ class Command(BaseCommand):
                 admin, "admin", "CSV export (all deals)", "write", lambda: admin.get(export_url)
             )
         self.measure_conversion(rep, client)
+
+    def measure_move(self, role: str, user: User):
+        """A card moved back and forth between two stages, posted as the card's form does it:
+        the board's filters in the query string (a rep's board shows their own deals), the stage
+        and ``next`` in the body, with HX-Request so the changed columns come back."""
+        if "move" not in f"board move {self.only}":
+            return
+        client = Client(secure=True)
+        client.force_login(user)
+        deal = Opportunity.objects.visible_to(user).open().filter(owner=user).order_by("pk").first()
+        deal = deal or Opportunity.objects.visible_to(user).open().order_by("pk").first()
+        if deal is None or not self.url("opportunities:move", deal.pk):
+            return
+        board_query = "" if user.is_manager or user.is_admin else f"owner={user.pk}"
+        move_url = self.url("opportunities:move", deal.pk, query=board_query)
+        board_url = self.url("opportunities:board", query=board_query)
+        stages = list(deal.pipeline.stages.order_by("order", "pk").values_list("pk", flat=True))
+        targets = iter([stages[(i + 1) % 2] for i in range(self.requests + 2)])
+        posted = []
+
+        def move():
+            posted.append(next(targets))
+            return client.post(
+                move_url,
+                {"stage": posted[-1], "next": board_url},
+                headers={"HX-Request": "true"},
+            )
+
+        self.measure(client, role, "Board move", "write", move)
+        deal.refresh_from_db(fields=["stage"])
+        if deal.stage_id != posted[-1]:
+            raise CommandError(f"The board move did not move deal {deal.pk}: check its payload.")
 
     def measure_conversion(self, rep, client):
         if "conversion" not in f"lead conversion {self.only}":
