@@ -129,8 +129,10 @@ class Command(BaseCommand):
                 opportunity and self.url("opportunities:detail", opportunity.pk),
             ),
             ("Company list", self.url("crm:company_list")),
+            ("Company search", self.url("crm:company_list", query="q=Cobalt")),
             ("Company detail", company and self.url("crm:company_detail", company.pk)),
             ("Contact list", self.url("crm:contact_list")),
+            ("Contact search", self.url("crm:contact_list", query="q=Iglesias")),
             ("Contact detail", contact and self.url("crm:contact_detail", contact.pk)),
             ("Dashboard", self.url("reports:dashboard")),
             ("Pipeline report", self.url("reports:pipeline")),
@@ -272,6 +274,20 @@ class Command(BaseCommand):
             f"≤ {QUERY_TARGET} queries; the export of every deal streams (its memory is measured "
             "by loadtest/export_memory.py, below).",
             "",
+            "To reproduce (PostgreSQL, from an empty database):",
+            "",
+            "```sh",
+            "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_perf DEBUG=1",
+            "python manage.py migrate && python manage.py seed_scale --scale 1",
+            f"{self.command_line()}",
+            "python loadtest/export_memory.py",
+            "python loadtest/run.py --users 50 --seconds 60",
+            "```",
+            "",
+            "Server time in-process through Django's test client (no network), after two "
+            "warm-up requests; the machine is shared, so its load is noted below each run.",
+            f"Load average when the table was written: {self.load_average()}.",
+            "",
             "| Page | As | Median (ms) | p95 (ms) | Queries | Target met |",
             "|---|---|---:|---:|---:|:---:|",
         ]
@@ -286,6 +302,12 @@ class Command(BaseCommand):
         tail = existing[existing.index(marker) :] if marker in existing else ""
         Path(output).write_text("\n".join(lines) + "\n\n" + tail)
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}"))
+
+    def load_average(self) -> str:
+        try:
+            return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        except OSError:
+            return "unknown"
 
     def command_line(self) -> str:
         return f"python manage.py bench_pages --requests {self.requests}"
