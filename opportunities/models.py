@@ -311,15 +311,8 @@ class Opportunity(OwnedRecord):
             models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
             models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
             models.Index(fields=["status", "expected_close_date"], name="opp_status_close_idx"),
-            # The board's column totals read only these columns of the open deals: on
-            # PostgreSQL an index-only scan of this partial covering index instead of the
-            # table (SQLite builds it without the INCLUDE).
-            models.Index(
-                fields=["pipeline", "stage"],
-                include=["amount", "probability", "currency", "owner", "team"],
-                condition=Q(status="open"),
-                name="opp_open_totals_idx",
-            ),
+            # opp_open_totals_idx, a partial covering index for the board's column totals, is
+            # created on PostgreSQL only by migration 0003 (SQLite has no INCLUDE).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opp_amount_not_negative"),
