@@ -298,7 +298,9 @@ class Command(BaseCommand):
             )
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         existing = Path(output).read_text() if Path(output).exists() else ""
-        marker = "<!-- load test -->"
+        # The sections written by the other scripts (export memory, load test, notes) start
+        # with an HTML comment marker: everything from the first one on is kept.
+        marker = "<!-- "
         tail = existing[existing.index(marker) :] if marker in existing else ""
         Path(output).write_text("\n".join(lines) + "\n\n" + tail)
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}"))
