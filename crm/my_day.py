@@ -1,13 +1,21 @@
 """A rep's day (their home page and daily digest), and a manager's: the same, by rep.
 
 Built in a constant number of queries: pending activities due up to a week ahead, open deals
-that need attention, and new leads nobody has touched (and, for a manager, the team's reps).
+that need attention (which ones, then their badges), and new leads nobody has touched (and,
+for a manager, the team's reps).
+
+Each section shows its first ``SECTION_SIZE`` items and counts the rest: at the size of a
+large sales organisation a rep has hundreds of calls due this week and hundreds of untouched
+leads, and a page listing all of them is neither readable nor fast. The database numbers the
+rows of each person's section (a window function) and returns only the first ones, with the
+section's total.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from crm.models import Activity, User
@@ -16,11 +24,19 @@ from leads.models import Lead
 from opportunities.models import Opportunity
 
 UPCOMING_DAYS = 7
+# Items shown per section of one person's day (of each rep's, on a manager's day of the
+# whole team); the section's badge counts them all.
+SECTION_SIZE = 10
+TEAM_SECTION_SIZE = 5
+SECTIONS = ("overdue", "today", "upcoming", "no_next_step", "stale", "new_leads")
 
 
 @dataclass
 class RepDay:
-    """One person's list; ``rep`` is None for unassigned records of the team."""
+    """One person's list; ``rep`` is None for unassigned records of the team.
+
+    Each section holds at most ``SECTION_SIZE`` items; ``totals[section]`` counts them all.
+    """
 
     rep: User | None
     overdue: list[Activity] = field(default_factory=list)
@@ -29,24 +45,39 @@ class RepDay:
     no_next_step: list[Opportunity] = field(default_factory=list)
     stale: list[Opportunity] = field(default_factory=list)
     new_leads: list[Lead] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
 
     @property
     def due_count(self) -> int:
         """Activities to do today, overdue ones included."""
-        return len(self.overdue) + len(self.today)
+        return self.totals["overdue"] + self.totals["today"]
+
+    @property
+    def more(self) -> dict[str, int]:
+        """How many items of each section are not shown."""
+        return {name: self.totals[name] - len(getattr(self, name)) for name in SECTIONS}
 
     @property
     def is_empty(self) -> bool:
-        return not any(
-            [
-                self.overdue,
-                self.today,
-                self.upcoming,
-                self.no_next_step,
-                self.stale,
-                self.new_leads,
-            ]
-        )
+        return not any(self.totals.values())
+
+    def add(self, section: str, item, *, partition, section_total: int, seen: set) -> None:
+        """Add an item (the database's first of its partition) and count its partition once.
+
+        A group can gather several partitions (a rep's own and their team's unowned records):
+        ``trim`` then keeps the first of them all.
+        """
+        items = getattr(self, section)
+        items.append(item)
+        key = (id(self), section, partition)
+        if key not in seen:
+            seen.add(key)
+            self.totals[section] += section_total
+
+    def trim(self, orderings: dict, size: int) -> None:
+        for section, key in orderings.items():
+            items = sorted(getattr(self, section), key=key)
+            setattr(self, section, items[:size])
 
 
 @dataclass
@@ -61,47 +92,132 @@ class Day:
         return all(group.is_empty for group in self.groups)
 
 
-def _activities_of(user: User):
-    """Whose activities appear: a rep's own; a manager's, their teams' and their own."""
-    activities = Activity.objects.all()
-    if user.is_admin:
-        return activities
-    if user.is_manager:
-        return activities.filter(Q(owner=user) | Q(owner__team__in=user.managed_teams.values("pk")))
-    return activities.filter(owner=user)
+def _by_due(activity: Activity):
+    return (activity.due_date, activity.due_time or datetime.time.min, activity.pk)
+
+
+def _by_close(deal: Opportunity):
+    return (deal.expected_close_date, deal.pk)
+
+
+def _by_arrival(lead: Lead):
+    return (lead.created_at, lead.pk)
+
+
+# How each section is sorted once a group has gathered its partitions.
+ORDERINGS = {
+    "overdue": _by_due,
+    "today": _by_due,
+    "upcoming": _by_due,
+    "no_next_step": _by_close,
+    "stale": _by_close,
+    "new_leads": _by_arrival,
+}
+
+
+def _scoped(user: User, queryset, *, activities: bool = False):
+    """The rows of ``queryset`` that belong on ``user``'s day.
+
+    - a rep's: the activities they own; the deals and leads they see (``visible_to``: their
+      own and their team's unowned ones);
+    - a manager's: the same for themselves and the members of the teams they run;
+    - an administrator's: their own only. They run the system, not a team, and a day of every
+      person in the company (hundreds of people, thousands of items) is no one's day.
+
+    A manager's rows are those ``visible_to`` gives them, found as the ids of parts joined by
+    UNION ALL: their own, their teams' members', their teams' unowned ones. ``visible_to``
+    says it as one OR across a join to the owner, which PostgreSQL answers by reading the
+    whole table (a second per section at a million activities); each part here reads an
+    index for the ten or so people of a team.
+    """
+    if user.is_admin or (activities and not user.is_manager):
+        return queryset.filter(owner=user)
+    if not user.is_manager:
+        return queryset.visible_to(user)
+    teams = user.managed_teams.values("pk")
+    parts = [
+        queryset.filter(owner=user).values("pk"),
+        queryset.filter(owner__team__in=teams).exclude(owner=user).values("pk"),
+    ]
+    if not activities:
+        parts.append(queryset.filter(owner__isnull=True, team__in=teams).values("pk"))
+    return queryset.model.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
+
+
+def _first_of_each(queryset, *, section, order_by, size: int):
+    """Only the first ``size`` rows of each (owner, section), each with ``section_total``,
+    the number of rows of its partition."""
+    partition = [F("owner_id"), section]
+    return queryset.annotate(
+        position=Window(RowNumber(), partition_by=partition, order_by=order_by),
+        section_total=Window(Count("pk"), partition_by=partition),
+    ).filter(position__lte=size)
 
 
 def build_day(user: User, *, today: datetime.date | None = None) -> Day:
     today = today or timezone.localdate()
-    by_rep = user.is_manager or user.is_admin
+    by_rep = user.is_manager
+    size = TEAM_SECTION_SIZE if by_rep else SECTION_SIZE
 
+    when = Case(
+        When(due_date__lt=today, then=Value("overdue")),
+        When(due_date=today, then=Value("today")),
+        default=Value("upcoming"),
+    )
+    # Activities in two steps: which ones (numbered per owner and section), then those few
+    # with the records they are about.
+    pending = Activity.objects.pending().filter(
+        due_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS)
+    )
+    picked_activities = {
+        row["pk"]: row
+        for row in _first_of_each(
+            _scoped(user, pending, activities=True).annotate(section=when),
+            section=F("section"),
+            order_by=[F("due_date").asc(), F("due_time").asc(), F("pk").asc()],
+            size=size,
+        ).values("pk", "section", "section_total")
+    }
     activities = (
-        _activities_of(user)
-        .pending()
-        .filter(due_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS))
+        Activity.objects.filter(pk__in=list(picked_activities))
         .with_subjects()
         .order_by("due_date", "due_time", "pk")
     )
-    deals = (
-        with_activity_badges(Opportunity.objects.visible_to(user).open(), today=today)
-        .filter(Q(needs_next_step=True) | Q(is_stale=True))
-        .select_related("owner", "stage", "company")
-        .order_by("expected_close_date", "pk")
+    # Deals in two steps: which ones (two flags per open deal, numbered per owner and
+    # section), then the badges of those few only.
+    flagged = with_activity_badges(_scoped(user, Opportunity.objects.open()), today=today).filter(
+        Q(needs_next_step=True) | Q(is_stale=True)
+    )
+    order = [F("expected_close_date").asc(), F("pk").asc()]
+    numbered = {}
+    for section, flag in (("no_next_step", "needs_next_step"), ("stale", "is_stale")):
+        partition = [F("owner_id"), F(flag)]
+        numbered |= {
+            f"{section}_position": Window(RowNumber(), partition_by=partition, order_by=order),
+            f"{section}_total": Window(Count("pk"), partition_by=partition),
+        }
+    picked_deals = (
+        flagged.annotate(**numbered)
+        .filter(
+            Q(needs_next_step=True, no_next_step_position__lte=size)
+            | Q(is_stale=True, stale_position__lte=size)
+        )
+        .values("pk", "needs_next_step", "is_stale", "no_next_step_total", "stale_total")
     )
     untouched = ~Exists(Activity.objects.filter(lead=OuterRef("pk")))
-    leads = (
-        Lead.objects.visible_to(user)
-        .filter(untouched, status=Lead.Status.NEW)
-        .select_related("owner", "source")
-        .order_by("created_at", "pk")
-    )
+    leads = _first_of_each(
+        _scoped(user, Lead.objects.filter(status=Lead.Status.NEW)).filter(untouched),
+        section=Value("new"),
+        order_by=[F("created_at").asc(), F("pk").asc()],
+        size=size,
+    ).select_related("owner", "source")
 
     groups: dict[int | None, RepDay] = {}
     if by_rep:
-        reps = User.objects.active().order_by("first_name", "last_name", "username")
-        if not user.is_admin:
-            reps = reps.filter(Q(team__in=user.managed_teams.values("pk")) | Q(pk=user.pk))
-        for rep in reps:
+        reps = User.objects.active().filter(
+            Q(team__in=user.managed_teams.values("pk")) | Q(pk=user.pk)
+        )
+        for rep in reps.order_by("first_name", "last_name", "username"):
             groups[rep.pk] = RepDay(rep=rep)
     else:
         groups[user.pk] = RepDay(rep=user)
@@ -113,22 +229,44 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
         key = owner_id if owner_id in groups else None
         return groups.setdefault(key, RepDay(rep=None))
 
+    seen: set = set()
     for activity in activities:
-        group = group_of(activity.owner_id)
-        if activity.due_date < today:
-            group.overdue.append(activity)
-        elif activity.due_date == today:
-            group.today.append(activity)
-        else:
-            group.upcoming.append(activity)
+        row = picked_activities[activity.pk]
+        group_of(activity.owner_id).add(
+            row["section"],
+            activity,
+            partition=activity.owner_id,
+            section_total=row["section_total"],
+            seen=seen,
+        )
+    picked: dict[int, list[tuple[str, int]]] = {}
+    for row in picked_deals:
+        picked[row["pk"]] = [
+            (section, row[f"{section}_total"])
+            for section, flag in (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
+            if row[flag]
+        ]
+    deals = (
+        with_activity_badges(Opportunity.objects.filter(pk__in=list(picked)), today=today)
+        .select_related("owner", "stage", "company")
+        .order_by("expected_close_date", "pk")
+    )
     for deal in deals:
-        group = group_of(deal.owner_id)
-        if deal.needs_next_step:
-            group.no_next_step.append(deal)
-        if deal.is_stale:
-            group.stale.append(deal)
+        for section, total in picked[deal.pk]:
+            group_of(deal.owner_id).add(
+                section, deal, partition=deal.owner_id, section_total=total, seen=seen
+            )
     for lead in leads:
-        group_of(lead.owner_id).new_leads.append(lead)
+        group_of(lead.owner_id).add(
+            "new_leads",
+            lead,
+            partition=lead.owner_id,
+            section_total=lead.section_total,
+            seen=seen,
+        )
+
+    for group in groups.values():
+        group.trim(ORDERINGS, size)
 
     ordered = list(groups.values())
     if by_rep:

@@ -4,7 +4,6 @@ changes, newest first, in a constant number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from crm.models import Activity, Contact, User
@@ -41,12 +40,17 @@ def _activities_for(record, user: User):
     kind = subject_field(record)
     if kind in ("lead", "opportunity"):
         return Activity.objects.about(record)
+    # One set of ids per way in, joined by UNION ALL: each part reads its own index. An OR of
+    # the three conditions instead makes PostgreSQL scan every activity (2 s at a million).
     deals = Opportunity.objects.visible_to(user).filter(**{kind: record}).values("pk")
-    about = Q(**{kind: record}) | Q(opportunity__in=deals)
+    parts = [
+        Activity.objects.filter(**{kind: record}).values("pk"),
+        Activity.objects.filter(opportunity__in=deals).values("pk"),
+    ]
     if kind == "company":
         contacts = Contact.objects.visible_to(user).filter(company=record).values("pk")
-        about |= Q(contact__in=contacts)
-    return Activity.objects.filter(about)
+        parts.append(Activity.objects.filter(contact__in=contacts).values("pk"))
+    return Activity.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
 
 def build_timeline(record, *, user: User, today: datetime.date | None = None) -> Timeline:

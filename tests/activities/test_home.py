@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models.activities import start_of_day
-from crm.my_day import build_day
+from crm.my_day import SECTION_SIZE, TEAM_SECTION_SIZE, build_day
 from opportunities.models import Opportunity
 from tests.factories import make_activity, make_lead, make_opportunity
 
@@ -136,9 +136,10 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
         make_activity(opportunity=deal, owner=rep, subject=f"Due {number}", due_date=day(-1))
         make_activity(lead=make_lead(owner=rep), owner=rep, due_date=day(1))
         make_lead(owner=rep)
-    # session, user, the user's team (menu), pending activities with their records, deals
-    # needing attention, new leads
-    with django_assert_num_queries(6):
+    # session, user, the user's team (menu), the pending activities to show (which ones),
+    # those with their records, the deals needing attention (which ones), their badges, new
+    # leads
+    with django_assert_num_queries(8):
         html = rep_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
 
@@ -152,7 +153,48 @@ def test_manager_home_query_count(
             deal = make_opportunity(owner=owner, stage=stage)
             make_activity(opportunity=deal, owner=owner, subject=f"Due {number}", due_date=day(0))
             make_lead(owner=owner)
-    # session, user, activities, deals, new leads, the team's reps (a manager has no team)
-    with django_assert_num_queries(6):
+    # session, user, the activities to show (which ones), those with their records, deals
+    # needing attention (which ones: none here, every deal has a call today, so there are no
+    # badges to read), new leads, the team's reps (a manager has no team)
+    with django_assert_num_queries(7):
         html = manager_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
+
+
+def test_a_long_section_shows_its_first_items_and_counts_the_rest(rep_client, rep, deal):
+    for number in range(SECTION_SIZE + 2):
+        make_activity(opportunity=deal, owner=rep, subject=f"Call {number:02d}", due_date=day(-1))
+
+    [group] = build_day(rep).groups
+    html = rep_client.get("/").content.decode()
+
+    assert subjects(group.overdue) == [f"Call {number:02d}" for number in range(SECTION_SIZE)]
+    assert (group.totals["overdue"], group.more["overdue"], group.due_count) == (12, 2, 12)
+    assert "and 2 more" in html
+
+
+def test_a_manager_sees_each_reps_first_items_even_with_unowned_team_work(
+    manager, rep, north, stage
+):
+    for number in range(TEAM_SECTION_SIZE + 1):
+        make_opportunity(name=f"Alice {number:02d}", owner=rep, stage=stage)
+        make_opportunity(name=f"Team {number:02d}", owner=None, team=north, stage=stage)
+
+    groups = {str(g.rep): g for g in build_day(manager).groups}
+
+    assert [d.name for d in groups["Alice Rep"].no_next_step] == [
+        f"Alice {number:02d}" for number in range(TEAM_SECTION_SIZE)
+    ]
+    assert groups["Alice Rep"].totals["no_next_step"] == TEAM_SECTION_SIZE + 1
+    assert groups["None"].totals["no_next_step"] == TEAM_SECTION_SIZE + 1
+
+
+def test_an_admins_day_is_their_own(admin_user, rep, deal):
+    make_activity(opportunity=deal, owner=rep, subject="Alice's call", due_date=day(0))
+    mine = make_opportunity(name="Admin's deal", owner=admin_user, stage=deal.stage)
+
+    result = build_day(admin_user)
+
+    assert not result.by_rep
+    [group] = result.groups
+    assert (group.today, [d.name for d in group.no_next_step]) == ([], [mine.name])

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from crm.filters import BoundedSelect
 from crm.models import Contact
 from leads.models import LeadConversion
 from tests.factories import make_company, make_contact, make_lead, make_opportunity
@@ -88,8 +89,8 @@ def test_contact_list_query_count_does_not_grow(rep_client, rep, rows, django_as
     for _ in range(rows):
         make_contact(owner=rep, company=company)
 
-    # session, user, paginator count, the user's team (menu), the filter choices (companies,
-    # owners), the page of contacts (owner and company joined).
+    # session, user, paginator count, the user's team (menu), the filter choices (the first
+    # companies, owners), the page of contacts (owner and company joined).
     with django_assert_num_queries(7):
         response = rep_client.get(LIST_URL)
 
@@ -309,3 +310,18 @@ def test_contact_detail_query_count_does_not_grow(rep_client, rep, rows, django_
         response = rep_client.get(contact.get_absolute_url())
 
     assert len(response.context["conversions"]) == rows
+
+
+def test_contact_list_company_select_offers_only_the_chosen_company_among_many(
+    rep_client, rep, monkeypatch
+):
+    monkeypatch.setattr(BoundedSelect, "max_options", 1)
+    acme = make_company(name="Acme", owner=rep)
+    make_company(name="Globex", owner=rep)
+
+    unfiltered = rep_client.get(LIST_URL).content.decode()
+    filtered = rep_client.get(LIST_URL, {"company": acme.pk}).content.decode()
+
+    assert "Globex" not in unfiltered and "Acme" not in unfiltered
+    assert f'<option value="{acme.pk}" selected>Acme</option>' in filtered
+    assert "Globex" not in filtered

@@ -1,0 +1,50 @@
+"""Schema operations that exist only on PostgreSQL (production), skipped on SQLite.
+
+Indexes of PostgreSQL's own kinds (GIN over trigrams, partial covering indexes with INCLUDE) are
+created by these migration operations rather than declared in a model's ``Meta``: SQLite, which
+runs the test suite, could not build them, and a model that declares them would make SQLite's
+migrations fail. They are left out of the migration state on purpose, so ``makemigrations``
+never tries to add or drop them; the names are fixed here and in the migration that uses them.
+"""
+
+from django.db.migrations.operations.base import Operation
+from django.db.models import OrderBy
+from django.db.models.functions import Collate
+from django.db.models.indexes import IndexExpression
+
+
+class AddPostgresIndex(Operation):
+    """``CREATE INDEX`` on PostgreSQL only; nothing on another database, nothing in the state."""
+
+    reversible = True
+
+    def __init__(self, model_name: str, index):
+        self.model_name = model_name
+        self.index = index
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        # What django.contrib.postgres does when it is installed (it is not: nothing else here
+        # needs it): an operator class in an index expression is written after the expression,
+        # not inside its parentheses.
+        from django.contrib.postgres.indexes import OpClass
+
+        IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.add_index(model, self.index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = from_state.apps.get_model(app_label, self.model_name)
+        schema_editor.remove_index(model, self.index)
+
+    def describe(self) -> str:
+        return f"Create index {self.index.name} on {self.model_name} (PostgreSQL only)"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.model_name, self.index], {})
