@@ -11,7 +11,6 @@ from crm.matching import (
     normalized_phone_expression,
 )
 from crm.models.companies import OwnedRecord
-from crm.models.people import User
 from crm.models.scoping import OwnedQuerySet
 
 
@@ -46,46 +45,7 @@ class DisqualifyReason(models.Model):
         return self.name
 
 
-class InSubquery(models.Func):
-    """``value IN (subquery)``; on PostgreSQL ``value = ANY(ARRAY(subquery))``, which runs the
-    subquery once ahead of the scan, so that the planner can read an index on ``value`` even
-    inside an OR (``IN (subquery)`` there makes it filter every row through a subplan)."""
-
-    output_field = models.BooleanField()
-    arity = 2
-
-    def _sides(self, compiler):
-        value, value_params = compiler.compile(self.source_expressions[0])
-        subquery, subquery_params = compiler.compile(self.source_expressions[1])
-        return value, subquery, (*value_params, *subquery_params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        value, subquery, params = self._sides(compiler)
-        return f"{value} IN {subquery}", params
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        value, subquery, params = self._sides(compiler)
-        return f"{value} = ANY(ARRAY{subquery})", params
-
-
 class LeadQuerySet(OwnedQuerySet):
-    def visible_to(self, user):
-        """Who sees which lead: exactly ``OwnedQuerySet.visible_to`` (read the rule there).
-
-        A manager's part is written so that PostgreSQL answers it from the owner and team
-        indexes: over a million leads the shared shape (a join to the owner and ``IN``
-        subqueries inside an OR) read the whole table, 0.2–0.8 s for the list's count.
-        """
-        if not (user.is_authenticated and user.is_active and user.is_manager) or user.is_admin:
-            return super().visible_to(user)
-        teams = models.Subquery(user.managed_teams.order_by().values("pk"))
-        members = models.Subquery(User.objects.filter(team__manager=user).order_by().values("pk"))
-        return self.filter(
-            models.Q(owner=user)
-            | models.Q(InSubquery(models.F("owner"), members))
-            | models.Q(owner__isnull=True) & models.Q(InSubquery(models.F("team"), teams))
-        )
-
     def promising(self):
         """Leads still worth a rep's time: new, being worked, or qualified but not converted."""
         return self.filter(status__in=Lead.PROMISING)
