@@ -324,6 +324,12 @@ class Opportunity(OwnedRecord):
         verbose_name_plural = _("opportunities")
         indexes = [
             models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
+            # The board's columns: open deals of a stage in close-date order, read 25 at a time.
+            models.Index(
+                fields=["stage", "expected_close_date", "id"],
+                condition=Q(status="open"),
+                name="opp_open_board_idx",
+            ),
             models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
             models.Index(fields=["status", "expected_close_date"], name="opp_status_close_idx"),
             # The deal list's default order (close date, then id): its first page is read in
