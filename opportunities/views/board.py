@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from crm.report_cache import cached_figures
 from opportunities import services
 from opportunities.filters import BoardFilter
 from opportunities.forms import LostForm, MoveForm
@@ -72,16 +73,29 @@ def _chosen_pipeline(filterset: BoardFilter, pipelines: list[Pipeline]) -> Pipel
     return next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
 
 
-def _columns(queryset, stages: list[Stage]) -> list[Column]:
+def _totals_key(request, filterset: BoardFilter) -> tuple:
+    """Who is looking (their scope) and through which filters: what the totals depend on."""
+    scope = "all" if request.user.is_admin else request.user.pk
+    return (scope, _board_query(filterset))
+
+
+def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
     """Columns with their totals over every matching deal and their first cards.
 
     Three queries whatever the number of stages: today's exchange rates, the totals (in the
     base currency) grouped by stage, and the first cards of every stage together (see
-    ``OpportunityQuerySet.first_per_stage``).
+    ``OpportunityQuerySet.first_per_stage``). The totals sum every open deal of the columns, a
+    hundred thousand for a large company's admin, so they are kept in the cache until a deal or
+    a rate changes (``crm.report_cache``), for this scope and these filters.
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))
-    for stage_id, totals in queryset.totals_by_stage(rates_to_base()).items():
+    all_totals = cached_figures(
+        "board-totals",
+        [*totals_key, *columns],
+        lambda: queryset.totals_by_stage(rates_to_base()),
+    )
+    for stage_id, totals in all_totals.items():
         column = columns[stage_id]
         column.count, column.amount, column.weighted = (
             totals["deals"],
@@ -124,7 +138,11 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     stages = list(pipeline.stages.all()) if pipeline else []
     queryset = filterset.qs.filter(pipeline=pipeline) if pipeline else filterset.qs.none()
     context = _board_context(request, filterset, stages=stages)
-    context |= {"pipeline": pipeline, "pipelines": pipelines, "columns": _columns(queryset, stages)}
+    context |= {
+        "pipeline": pipeline,
+        "pipelines": pipelines,
+        "columns": _columns(queryset, stages, totals_key=_totals_key(request, filterset)),
+    }
     template = "opportunities/board.html"
     if is_fragment(request):
         template += "#board"
@@ -150,7 +168,9 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
     context = _board_context(request, filterset, stages=stages)
     cursor = _parse_cursor(request.GET.get("after", ""))
     if cursor is None:
-        context["column"] = _columns(queryset, [stage])[0]
+        context["column"] = _columns(queryset, [stage], totals_key=_totals_key(request, filterset))[
+            0
+        ]
         template = "opportunities/board.html#column"
     else:
         cards = list(
@@ -177,7 +197,7 @@ def _render_columns(request, opportunity: Opportunity, stage_ids: list[int]) -> 
     stages = list(opportunity.pipeline.stages.all())
     changed = [stage for stage in stages if stage.pk in stage_ids]
     context = _board_context(request, filterset, stages=stages)
-    context["columns"] = _columns(filterset.qs, changed)
+    context["columns"] = _columns(filterset.qs, changed, totals_key=_totals_key(request, filterset))
     return render(request, "opportunities/board.html#changed-columns", context)
 
 
