@@ -9,9 +9,9 @@ Needs the data set of ``manage.py seed_scale`` in that database. The script
    DEBUG), as ``gunicorn -c gunicorn.conf.py``;
 3. starts ``--users`` simulated users, each a thread with its own keep-alive connection
    (``http.client``, standard library only): they log in through the login form with its CSRF
-   token like a browser, then, with a think time between clicks, reps browse the lists, open
-   deals, move cards on the board and log activities; managers open the board, their day and
-   the reports (those whose URL exists);
+   token like a browser, then, with a think time between clicks, reps browse the lists,
+   search and open leads and deals, move cards on the board and log activities; managers open
+   the board, their teams' day, the deal and lead lists and every report;
 4. stops by itself after ``--seconds`` (and at most ``--max-requests`` per user), stops
    gunicorn, and writes throughput, percentiles, errors and the workers' peak memory (RSS) into
    docs/performance.md after the ``<!-- load test -->`` marker.
@@ -52,9 +52,10 @@ def prepare_users(reps: int, managers: int) -> dict:
 
     django.setup()
     from django.contrib.auth.hashers import make_password
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from crm.models import User
+    from leads.models import Lead
     from opportunities.models import Opportunity
 
     manager_users = list(
@@ -71,28 +72,18 @@ def prepare_users(reps: int, managers: int) -> dict:
         password=make_password(PASSWORD)
     )
 
-    def url(name, *args):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            return None
-
     reports = [
-        u
-        for u in (
-            url(name)
-            for name in (
-                "reports:dashboard",
-                "reports:pipeline",
-                "reports:forecast",
-                "reports:performance",
-                "reports:funnel",
-                "reports:winloss",
-                "reports:velocity",
-                "reports:slipped",
-            )
+        reverse(name)
+        for name in (
+            "reports:dashboard",
+            "reports:pipeline",
+            "reports:forecast",
+            "reports:team_performance",
+            "reports:lead_funnel",
+            "reports:win_loss",
+            "reports:velocity",
+            "reports:slipped",
         )
-        if u
     ]
     plan = {"reps": [], "managers": [], "reports": reports}
     for rep in rep_users:
@@ -106,8 +97,15 @@ def prepare_users(reps: int, managers: int) -> dict:
         by_deal: dict[int, list[int]] = {}
         for deal, stage in deals:
             by_deal.setdefault(deal, []).append(stage)
+        leads = Lead.objects.visible_to(rep).order_by("-pk").values("pk", "last_name")[:40]
         plan["reps"].append(
-            {"username": rep.username, "pk": rep.pk, "deals": list(by_deal.items())[:40]}
+            {
+                "username": rep.username,
+                "pk": rep.pk,
+                "deals": list(by_deal.items())[:40],
+                "leads": [lead["pk"] for lead in leads],
+                "names": sorted({lead["last_name"] for lead in leads}),
+            }
         )
     for manager in manager_users:
         plan["managers"].append({"username": manager.username, "pk": manager.pk})
@@ -260,20 +258,27 @@ def rep_click(browser: Browser, rep: dict, rng: random.Random, today: str) -> No
     """One click of a rep: a list, a deal, the board, a card moved or a call logged."""
     choice = rng.random()
     deals = rep["deals"]
-    if not deals or choice < 0.10:
+    if not deals or choice < 0.08:
         browser.request("my day", "GET", "/")
-    elif choice < 0.25:
+    elif choice < 0.18:
         browser.request("opportunity list", "GET", f"/opportunities/?page={rng.randint(1, 5)}")
-    elif choice < 0.32:
+    elif choice < 0.22:
         browser.request("company list", "GET", "/companies/")
-    elif choice < 0.40:
+    elif choice < 0.26:
         browser.request("contact list", "GET", "/contacts/")
-    elif choice < 0.58:
+    elif choice < 0.32:
+        browser.request("lead list", "GET", f"/leads/?page={rng.randint(1, 5)}")
+    elif choice < 0.36 and rep["names"]:
+        query = urlencode({"q": rng.choice(rep["names"])})
+        browser.request("lead search", "GET", f"/leads/?{query}")
+    elif choice < 0.42 and rep["leads"]:
+        browser.request("lead detail", "GET", f"/leads/{rng.choice(rep['leads'])}/")
+    elif choice < 0.56:
         deal, _stages = rng.choice(deals)
         browser.request("opportunity detail", "GET", f"/opportunities/{deal}/")
-    elif choice < 0.72:
+    elif choice < 0.70:
         browser.request("board", "GET", "/opportunities/board/")
-    elif choice < 0.87:
+    elif choice < 0.86:
         # The card's own form: the board's filters in the query string, "next" beside the stage.
         deal, stages = rng.choice(deals)
         query = urlencode({"owner": rep["pk"]})
@@ -292,16 +297,19 @@ def rep_click(browser: Browser, rep: dict, rng: random.Random, today: str) -> No
 
 
 def manager_click(browser: Browser, reports: list[str], rng: random.Random) -> None:
-    """One click of a manager: the board, their teams' day, the deal list or a report."""
+    """One click of a manager: the board, their teams' day, the deal or lead list, or a report."""
     choice = rng.random()
-    if choice < 0.35:
+    if choice < 0.25:
         browser.request("board (manager)", "GET", "/opportunities/board/")
-    elif choice < 0.55:
+    elif choice < 0.40:
         browser.request("my day (manager)", "GET", "/")
-    elif choice < 0.7 or not reports:
+    elif choice < 0.50:
         browser.request("opportunity list (manager)", "GET", "/opportunities/?status=open")
+    elif choice < 0.60:
+        browser.request("lead list (manager)", "GET", "/leads/")
     else:
-        browser.request("reports", "GET", rng.choice(reports))
+        report = rng.choice(reports)
+        browser.request(f"report {report}", "GET", report)
 
 
 def simulate(user, kind, plan, port, results, logins, start, max_requests, seed, think, today):
