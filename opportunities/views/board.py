@@ -21,8 +21,11 @@ from opportunities.forms import LostForm, MoveForm
 from opportunities.models import Opportunity, Pipeline, Stage, rates_to_base
 from opportunities.views import HtmxHttpRequest, back_to, is_fragment, visible_opportunity
 
-# Cards shown per board column before "load more".
-COLUMN_SIZE = 25
+# Cards shown per board column when it is drawn, and per "load more" (which the column asks
+# for by itself when its end scrolls into view). Cards are the board's largest cost: each is a
+# few forms and a dozen links, so the first drawing holds what a screen shows and a little more.
+FIRST_CARDS = 10
+MORE_CARDS = 25
 
 
 @dataclass
@@ -105,7 +108,7 @@ def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column
     cards = (
         queryset.select_related("company", "owner")
         .with_activity_badges()
-        .first_per_stage(list(columns), COLUMN_SIZE)
+        .first_per_stage(list(columns), FIRST_CARDS)
     )
     for card in cards:
         column = columns[card.stage_id]
@@ -176,11 +179,11 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
         cards = list(
             queryset.after(cursor)
             .select_related("company", "owner")
-            .with_activity_badges()[: COLUMN_SIZE + 1]
+            .with_activity_badges()[: MORE_CARDS + 1]
         )
         for card in cards:
             card.stage = stage
-        more = Column(stage=stage, cards=cards[:COLUMN_SIZE])
+        more = Column(stage=stage, cards=cards[:MORE_CARDS])
         more.count = len(cards)
         context["column"] = more
         template = "opportunities/board.html#more-cards"

@@ -85,12 +85,28 @@ def test_load_more_brings_the_rest_of_a_long_column(page, live_server, login, re
         make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
     open_board(page, live_server, login, rep)
     cards = column(page, stages[0]).locator("[data-deal]")
-    expect(cards).to_have_count(25)
+    expect(cards).to_have_count(10)
 
     column(page, stages[0]).get_by_role("link", name="Load more").click()
 
     expect(cards).to_have_count(30)
     expect(column(page, stages[0]).get_by_role("link", name="Load more")).to_have_count(0)
+    names = cards.locator(".deal-name").all_inner_texts()
+    assert names == [f"Deal {number:02}" for number in range(30)]
+
+
+def test_a_long_column_loads_more_cards_when_its_end_scrolls_into_view(
+    page, live_server, login, rep, stages
+):
+    for number in range(30):
+        make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
+    open_board(page, live_server, login, rep)
+    cards = column(page, stages[0]).locator("[data-deal]")
+    expect(cards).to_have_count(10)
+
+    column(page, stages[0]).get_by_role("link", name="Load more").scroll_into_view_if_needed()
+
+    expect(cards).to_have_count(30)
 
 
 def test_won_takes_the_card_off_the_board(page, live_server, login, rep, stages, deals):
