@@ -24,7 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.activities import with_activity_badges
-from crm.models.companies import OwnedRecord
+from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.scoping import OwnedQuerySet
 
@@ -133,11 +133,17 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.annotate(weighted_amount_db=weighted_amount_expression())
 
     def search(self, text: str):
-        """Deals whose name or company name contains ``text``."""
+        """Deals whose name or company name contains ``text``.
+
+        The companies are matched apart (through their trigram index on PostgreSQL) rather than
+        joined: a join makes the planner guess few matches, sort every deal of the column and
+        hash every company, where reading the board's index in order stops after a few cards.
+        """
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(name__icontains=text) | Q(company__name__icontains=text))
+        companies = Company.objects.filter(name__icontains=text).values("pk")
+        return self.filter(Q(name__icontains=text) | Q(company__in=companies))
 
     def totals(self, rates: dict[str, Decimal] | None = None) -> dict:
         """``{"deals", "amount_total", "weighted_total"}`` in one query.

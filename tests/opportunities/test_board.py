@@ -110,11 +110,13 @@ def test_board_filters_by_search_and_close_dates(rep_client, rep, stages):
     )
 
     searched = rep_client.get(BOARD, {"owner": rep.pk, "q": "acme"}).content.decode()
+    by_name = rep_client.get(BOARD, {"owner": rep.pk, "q": "UPSELL"}).content.decode()
     soon = rep_client.get(
         BOARD, {"owner": rep.pk, "close_to": (today + datetime.timedelta(days=60)).isoformat()}
     ).content.decode()
 
     assert names(cards_in(searched, stages[0])) == ["Renewal"]
+    assert names(cards_in(by_name, stages[0])) == ["Upsell"]
     assert names(cards_in(soon, stages[0])) == ["Renewal"]
 
 
