@@ -57,7 +57,7 @@ def _company(name: str, owner) -> Company:
     return company
 
 
-def _spread_history(opportunity: Opportunity, *, days_ago: int) -> None:
+def _spread_history(opportunity: Opportunity, *, days_ago: int, now: datetime.datetime) -> None:
     """Space the deal's history rows a week apart, ending `days_ago` days ago.
 
     The deal is dated from its first row, so that its age and, once won, its sales cycle
@@ -68,12 +68,12 @@ def _spread_history(opportunity: Opportunity, *, days_ago: int) -> None:
     steps = [
         row for position, row in enumerate(rows) if position == 0 or row.field != "probability"
     ]
-    now = timezone.now() - datetime.timedelta(days=days_ago)
+    end = now - datetime.timedelta(days=days_ago)
     step = datetime.timedelta(days=7)
-    when = now
+    when = end
     for row in rows:
         if row in steps:
-            when = now - step * (len(steps) - 1 - steps.index(row))
+            when = end - step * (len(steps) - 1 - steps.index(row))
         row.changed_at = when
     type(rows[0]).objects.bulk_update(rows, ["changed_at"])
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=rows[0].changed_at)
@@ -86,7 +86,9 @@ def seed(people: DemoPeople) -> None:
     stages = list(pipeline.stages.order_by("order"))
     reasons = {reason.name: reason for reason in LostReason.objects.all()}
     existing = set(Opportunity.objects.filter(pipeline=pipeline).values_list("name", flat=True))
-    today = timezone.localdate()
+    # One clock for the whole seed: dates and history agree even when it runs across midnight.
+    now = timezone.now()
+    today = timezone.localdate(now)
     lost_count = 0
     for position, (name, company, rep, reached, status, amount, days) in enumerate(DEALS):
         if name in existing:
@@ -123,4 +125,4 @@ def seed(people: DemoPeople) -> None:
                 closed_date=today + datetime.timedelta(days),
             )
         # A closed deal's history ends on the day it closed.
-        _spread_history(opportunity, days_ago=-days if status != "open" else position % 5)
+        _spread_history(opportunity, days_ago=-days if status != "open" else position % 5, now=now)

@@ -158,10 +158,13 @@ class OpportunityQuerySet(OwnedQuerySet):
         return {row.pop("stage"): row for row in rows}
 
     def first_per_stage(self, stage_ids: list[int], size: int) -> list["Opportunity"]:
-        """The first ``size`` deals of each stage by close date, in one query.
+        """The first ``size`` deals of each stage by close date, in one or two queries.
 
-        On PostgreSQL: a UNION ALL of one LIMIT per stage, each part reading ``opp_board_idx``
-        in order and stopping after ``size`` rows, so the cost does not grow with the column.
+        On PostgreSQL: which deals, by a UNION ALL of one LIMIT per stage, each part reading
+        ``opp_board_idx`` in order and stopping after ``size`` rows, so the cost does not grow
+        with the column; then those deals with what this queryset annotates. Two queries, as
+        the annotations (a card's badges are eight subqueries) written once rather than once
+        per stage halve the time Django spends writing the SQL.
         Elsewhere (SQLite cannot limit the parts of a UNION): a row number per stage.
         """
         ordered = self.order_by("expected_close_date", "pk")
@@ -170,9 +173,13 @@ class OpportunityQuerySet(OwnedQuerySet):
         if len(stage_ids) == 1:
             return list(ordered.filter(stage_id=stage_ids[0])[:size])
         if connections[self.db].features.supports_slicing_ordering_in_compound:
-            parts = [ordered.filter(stage_id=pk)[:size] for pk in stage_ids]
-            rows = list(parts[0].union(*parts[1:], all=True))
-            return sorted(rows, key=lambda row: (row.expected_close_date, row.pk))
+            # A compound query's ORDER BY must name selected columns: the date comes along.
+            parts = [
+                ordered.filter(stage_id=pk).values_list("pk", "expected_close_date")[:size]
+                for pk in stage_ids
+            ]
+            picked = [pk for pk, _date in parts[0].union(*parts[1:], all=True)]
+            return list(ordered.filter(pk__in=picked))
         numbered = ordered.filter(stage_id__in=stage_ids).annotate(
             stage_row=Window(
                 RowNumber(),

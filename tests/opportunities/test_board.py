@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,9 +263,10 @@ def test_board_query_count_does_not_grow_with_deals(
             make_opportunity(owner=rep, stage=stage, company=make_company(owner=rep))
 
     # session, user, the owner filter's check, pipelines, stages of the pipeline, exchange
-    # rates, totals grouped by stage, the cards of every column, the user's team (menu),
-    # owner choices and team choices (filter form).
-    with django_assert_num_queries(11):
+    # rates, totals grouped by stage, the cards of every column (on PostgreSQL: which ones,
+    # then those), the user's team (menu), owner choices and team choices (filter form).
+    cards = 2 if connection.features.supports_slicing_ordering_in_compound else 1
+    with django_assert_num_queries(10 + cards):
         response = rep_client.get(BOARD)
 
     assert response.content.decode().count('class="deal-name') == 3 * per_column

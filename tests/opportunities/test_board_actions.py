@@ -1,6 +1,7 @@
 """Moving, winning and losing deals from their board cards."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from opportunities.models import Opportunity
@@ -237,8 +238,9 @@ def test_move_query_count_does_not_grow_with_deals(
     # session, user, the deal, the chosen stage's check, savepoint, the UPDATE with its
     # version check, the history INSERT, release; then the re-rendered columns: the owner
     # filter's check, stages of the pipeline, exchange rates, totals grouped by stage and the
-    # cards of both columns.
-    with django_assert_num_queries(13):
+    # cards of both columns (on PostgreSQL: which ones, then those).
+    cards = 2 if connection.features.supports_slicing_ordering_in_compound else 1
+    with django_assert_num_queries(12 + cards):
         response = rep_client.post(
             move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
         )
