@@ -31,6 +31,18 @@ WRITE_TARGET_MS = 100
 QUERY_TARGET = 15
 
 
+def cpu_check() -> float:
+    """Milliseconds for ten million additions in a Python loop: how fast a core is right now.
+
+    Shared machines differ from one another and from hour to hour; this figure, printed beside
+    the table, tells whether two tables were measured on comparable cores."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return (time.perf_counter() - started) * 1000
+
+
 @dataclass
 class Measurement:
     label: str
@@ -78,6 +90,7 @@ class Command(BaseCommand):
         self.requests = requests
         self.only = only.lower()
         self.results: list[Measurement] = []
+        self.cpu_checks = [cpu_check()]
         people = self.people()
         for role, user in people.items():
             client = Client(secure=True)
@@ -87,6 +100,7 @@ class Command(BaseCommand):
                     client, role, label, "page", lambda url=url, client=client: client.get(url)
                 )
         self.writes(people)
+        self.cpu_checks.append(cpu_check())
         self.report(output)
 
     # -- who ------------------------------------------------------------------------------
@@ -290,7 +304,11 @@ class Command(BaseCommand):
             "",
             "Server time in-process through Django's test client (no network), after two "
             "warm-up requests; the machine is shared, so its load is noted below each run.",
-            f"Load average when the table was written: {self.load_average()}.",
+            f"Load average when the table was written: {self.load_average()}. "
+            "The speed of the machine's cores, for comparing runs across machines: ten million "
+            "additions in a pure-Python loop took "
+            + " and ".join(f"{ms:,.0f} ms" for ms in self.cpu_checks)
+            + " (at the start and at the end of the run).",
             "",
             "| Page | As | Median (ms) | p95 (ms) | Queries | Target met |",
             "|---|---|---:|---:|---:|:---:|",
