@@ -4,12 +4,22 @@ changes, newest first, in a constant number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import timezone
 
 from crm.models import Activity, Contact, User
 from crm.models.activities import subject_field, with_activity_badges
 from leads.models import LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange
+
+# Entries of a record's history shown on its page; the rest on asking ("?history=all"). A
+# customer of ten years has thousands, and a page must not grow with them.
+HISTORY_SIZE = 50
+
+
+def history_limit(request) -> int | None:
+    """How many history entries the page shows: ``HISTORY_SIZE``, or all when asked."""
+    return None if request.GET.get("history") == "all" else HISTORY_SIZE
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Timeline:
     badges: object  # the record annotated by with_activity_badges
     pending: list[Activity] = field(default_factory=list)
     history: list[TimelineEntry] = field(default_factory=list)
+    truncated: bool = False  # older entries exist beyond ``history``
 
     @property
     def record_kind(self) -> str:
@@ -53,13 +64,23 @@ def _activities_for(record, user: User):
     return Activity.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
 
-def build_timeline(record, *, user: User, today: datetime.date | None = None) -> Timeline:
-    """Queries: the record's badges, its activities, and (deals and leads) its changes."""
+def build_timeline(
+    record, *, user: User, today: datetime.date | None = None, limit: int | None = HISTORY_SIZE
+) -> Timeline:
+    """Queries: the record's badges, its activities, and (deals and leads) its changes.
+
+    With ``limit``, the planned activities and the ``limit`` newest entries of the history
+    (``truncated`` says whether older ones exist); with None, everything.
+    """
     today = today or timezone.localdate()
     model = type(record)
     badges = with_activity_badges(model.objects.filter(pk=record.pk), today=today).get()
+    # Planned ones (not done) first, then the newest done: a slice keeps what the page shows.
+    activities = _activities_for(record, user).select_related(
+        "owner", "done_by", "opportunity", "contact"
+    )
     activities = list(
-        _activities_for(record, user).select_related("owner", "done_by", "opportunity", "contact")
+        _newest(activities.order_by(F("done_at").desc(nulls_first=True), "-pk"), limit)
     )
     pending = sorted(
         (a for a in activities if a.is_pending),
@@ -70,14 +91,30 @@ def build_timeline(record, *, user: User, today: datetime.date | None = None) ->
         for a in activities
         if a.is_done
     ]
+    truncated = limit is not None and len(activities) > limit
     kind = subject_field(record)
+    changes = None
     if kind == "opportunity":
         changes = OpportunityChange.objects.filter(opportunity=record).select_related(
             "changed_by", "from_stage", "to_stage"
         )
-        history += [TimelineEntry(at=c.changed_at, kind="deal_change", change=c) for c in changes]
+        entry_kind = "deal_change"
     elif kind == "lead":
         changes = LeadStatusChange.objects.filter(lead=record).select_related("changed_by")
-        history += [TimelineEntry(at=c.changed_at, kind="lead_change", change=c) for c in changes]
+        entry_kind = "lead_change"
+    if changes is not None:
+        changes = list(_newest(changes.order_by("-changed_at", "-pk"), limit))
+        truncated = truncated or (limit is not None and len(changes) > limit)
+        history += [TimelineEntry(at=c.changed_at, kind=entry_kind, change=c) for c in changes]
     history.sort(key=lambda entry: entry.at, reverse=True)
-    return Timeline(record=record, badges=badges, pending=pending, history=history)
+    if limit is not None:
+        truncated = truncated or len(history) > limit
+        history = history[:limit]
+    return Timeline(
+        record=record, badges=badges, pending=pending, history=history, truncated=truncated
+    )
+
+
+def _newest(queryset, limit: int | None):
+    """The first ``limit`` rows and one more (to tell whether there are more), or all."""
+    return queryset if limit is None else queryset[: limit + 1]

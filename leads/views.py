@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from crm.login_lock import client_address
 from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
-from crm.timeline import build_timeline
+from crm.timeline import build_timeline, history_limit
 from leads import importing, services
 from leads.filters import LeadFilter
 from leads.forms import (
@@ -144,6 +144,7 @@ def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
 
 def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
     user = request.user
+    limit = history_limit(request)
     conversion = (
         LeadConversion.objects.select_related("contact", "company", "opportunity")
         .filter(lead=lead)
@@ -168,12 +169,13 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
         "lead": lead,
         "object": lead,
         "conversion": conversion,
-        "history": lead.status_changes.select_related("changed_by"),
+        "history": lead.status_changes.select_related("changed_by")[: limit and limit + 1],
+        "history_size": limit,
         "duplicate_leads": duplicate_leads,
         "duplicate_contacts": duplicate_contacts,
         "duplicate_companies": duplicate_companies,
         # Built only if the page shows it (fragments of the page do not).
-        "activity_timeline": SimpleLazyObject(lambda: build_timeline(lead, user=user)),
+        "activity_timeline": SimpleLazyObject(lambda: build_timeline(lead, user=user, limit=limit)),
     }
 
 

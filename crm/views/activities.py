@@ -37,7 +37,7 @@ from crm.models import Activity
 from crm.models.activities import SUBJECT_MODELS, subject_field, with_activity_badges
 from crm.my_day import build_day
 from crm.templatetags.activities import record_url
-from crm.timeline import build_timeline
+from crm.timeline import build_timeline, history_limit
 from opportunities.models import Opportunity
 
 
@@ -102,7 +102,9 @@ def slot_context(request: HttpRequest, slot: str, record) -> dict:
     return {
         "slot": slot,
         "record": record,
-        "activity_timeline": build_timeline(record, user=request.user),
+        "activity_timeline": build_timeline(
+            record, user=request.user, limit=history_limit(request)
+        ),
     }
 
 

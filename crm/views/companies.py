@@ -11,7 +11,7 @@ from crm.forms import CompanyForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
 from crm.models import Company
 from crm.services import delete_record, protected_links
-from crm.timeline import build_timeline
+from crm.timeline import build_timeline, history_limit
 
 PER_PAGE = 25
 
@@ -59,7 +59,9 @@ def company_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "crm/company_detail.html",
         {
             "company": company,
-            "activity_timeline": build_timeline(company, user=request.user),
+            "activity_timeline": build_timeline(
+                company, user=request.user, limit=history_limit(request)
+            ),
             "contacts": contacts,
             "opportunities": opportunities,
             "conversions": conversions,

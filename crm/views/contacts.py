@@ -11,7 +11,7 @@ from crm.forms import ContactForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
 from crm.models import Company, Contact
 from crm.services import delete_record, protected_links
-from crm.timeline import build_timeline
+from crm.timeline import build_timeline, history_limit
 
 PER_PAGE = 25
 
@@ -59,7 +59,9 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "crm/contact_detail.html",
         {
             "contact": contact,
-            "activity_timeline": build_timeline(contact, user=request.user),
+            "activity_timeline": build_timeline(
+                contact, user=request.user, limit=history_limit(request)
+            ),
             "company_visible": company_visible,
             "opportunities": opportunities,
             "conversions": conversions,

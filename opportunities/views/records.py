@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from crm.timeline import build_timeline
+from crm.timeline import build_timeline, history_limit
 from opportunities import services
 from opportunities.forms import OpportunityForm, QuickEditForm
 from opportunities.models import Opportunity
@@ -20,13 +20,17 @@ from opportunities.views import HtmxHttpRequest, is_fragment
 
 
 def _detail_context(request, opportunity: Opportunity) -> dict:
+    limit = history_limit(request)
     changes = opportunity.changes.select_related("changed_by", "from_stage", "to_stage")
+    if limit is not None:
+        changes = changes[: limit + 1]  # one more: are there older ones?
     # Built only if the page shows it (fragments of the page do not).
-    timeline = SimpleLazyObject(lambda: build_timeline(opportunity, user=request.user))
+    timeline = SimpleLazyObject(lambda: build_timeline(opportunity, user=request.user, limit=limit))
     return {
         "object": opportunity,
         "opportunity": opportunity,
         "changes": changes,
+        "history_size": limit,
         "activity_timeline": timeline,
     }
 
