@@ -182,10 +182,10 @@ def test_detail_query_count_does_not_grow_with_history(
     for number in range(changes):
         move_opportunity(deal, stage=stages[1 + number % 2], by=rep)
 
-    # session, user, the deal with everything it points at, its history (with users and
+    # session, user, the deal with what it points at, its team, its history (with users and
     # stages), the user's team (menu), the activity timeline (badges, activities, changes),
     # the stage's velocity (cached afterwards).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = rep_client.get(detail_url(deal))
 
     assert response.content.decode().count('data-change="stage"') == changes
