@@ -185,6 +185,9 @@ class Command(BaseCommand):
                 measurement.times_ms.append(elapsed)
             measurement.queries = len(queries)
             measurement.status = response.status_code
+        if not measurement.answered:
+            # A redirect or an error page measures the wrong thing: stop rather than table it.
+            raise CommandError(f"{label} as {role} answered HTTP {measurement.status}.")
         self.results.append(measurement)
         self.stdout.write(
             f"{role:<8} {label:<28} median {measurement.median:7.1f} ms  "
