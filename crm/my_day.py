@@ -1,8 +1,9 @@
 """A rep's day (their home page and daily digest), and a manager's: the same, by rep.
 
-Built in a constant number of queries: pending activities due up to a week ahead, open deals
-that need attention (which ones, then their badges), and new leads nobody has touched (and,
-for a manager, the team's reps).
+Built in a constant number of queries: for a manager, the team's people; which items each
+section shows and how many it has (pending activities due up to a week ahead, open deals that
+need attention, new leads nobody has touched), kept in the cache until the next write that can
+change them; then those items with what they show (records, badges, owners).
 
 Each section shows its first ``SECTION_SIZE`` items and counts the rest: at the size of a
 large sales organisation a rep has hundreds of calls due this week and hundreds of untouched
@@ -20,6 +21,8 @@ from django.utils import timezone
 
 from crm.models import Activity, User
 from crm.models.activities import with_activity_badges
+from crm.models.scoping import InSubquery
+from crm.report_cache import cached_figures
 from leads.models import Lead
 from opportunities.models import Opportunity
 
@@ -29,6 +32,8 @@ UPCOMING_DAYS = 7
 SECTION_SIZE = 10
 TEAM_SECTION_SIZE = 5
 SECTIONS = ("overdue", "today", "upcoming", "no_next_step", "stale", "new_leads")
+# The sections of deals, and the flag (of with_activity_badges) that puts a deal in each.
+DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
 
 
 @dataclass
@@ -115,8 +120,19 @@ ORDERINGS = {
 }
 
 
-def _scoped(user: User, queryset, *, activities: bool = False):
-    """The rows of ``queryset`` that belong on ``user``'s day.
+def _people(user: User) -> list[User]:
+    """Whose work is on ``user``'s day: themselves and, for a manager, every member of the
+    teams they run (those no longer active included: their records are the team's to pick
+    up), by name."""
+    if not user.is_manager:
+        return [user]
+    people = User.objects.filter(Q(team__manager=user) | Q(pk=user.pk))
+    return list(people.order_by("first_name", "last_name", "username"))
+
+
+def _scoped(user: User, owners: list[int], queryset, *, activities: bool = False):
+    """The rows of ``queryset`` that belong on ``user``'s day, ``owners`` being the ids of
+    ``_people(user)``.
 
     - a rep's: the activities they own; the deals and leads they see (``visible_to``: their
       own and their team's unowned ones);
@@ -124,24 +140,19 @@ def _scoped(user: User, queryset, *, activities: bool = False):
     - an administrator's: their own only. They run the system, not a team, and a day of every
       person in the company (hundreds of people, thousands of items) is no one's day.
 
-    A manager's rows are those ``visible_to`` gives them, found as the ids of parts joined by
-    UNION ALL: their own, their teams' members', their teams' unowned ones. ``visible_to``
-    says it as one OR across a join to the owner, which PostgreSQL answers by reading the
-    whole table (a second per section at a million activities); each part here reads an
-    index for the ten or so people of a team.
+    The owners are named by their ids so that PostgreSQL estimates the rows of the few people
+    of a team, and reads each one's stretch of the partial indexes that match the sections.
     """
     if user.is_admin or (activities and not user.is_manager):
         return queryset.filter(owner=user)
     if not user.is_manager:
         return queryset.visible_to(user)
-    teams = user.managed_teams.values("pk")
-    parts = [
-        queryset.filter(owner=user).values("pk"),
-        queryset.filter(owner__team__in=teams).exclude(owner=user).values("pk"),
-    ]
-    if not activities:
-        parts.append(queryset.filter(owner__isnull=True, team__in=teams).values("pk"))
-    return queryset.model.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
+    if activities:
+        return queryset.filter(owner_id__in=owners)
+    teams = user.managed_teams.order_by().values("pk")
+    return queryset.filter(
+        Q(owner_id__in=owners) | Q(owner__isnull=True) & Q(InSubquery(F("team"), teams))
+    )
 
 
 def _first_of_each(queryset, *, section, order_by, size: int):
@@ -154,49 +165,40 @@ def _first_of_each(queryset, *, section, order_by, size: int):
     ).filter(position__lte=size)
 
 
-def build_day(user: User, *, today: datetime.date | None = None) -> Day:
-    today = today or timezone.localdate()
-    by_rep = user.is_manager
-    size = TEAM_SECTION_SIZE if by_rep else SECTION_SIZE
+def _picked(user: User, owners: list[int], *, today: datetime.date, size: int) -> dict:
+    """Which items each section of the day shows, and how many it has, as plain data:
+    ``activities`` {pk: (section, total)}, ``deals`` {pk: [(section, total), ...]} and
+    ``leads`` {pk: total}, the totals being those of the item owner's section.
 
+    The database numbers the rows of each owner's section (a window function) and returns
+    only the first ones, with the section's total. Every open deal is numbered, flagged or
+    not: filtering on the flags as well would have the database work them out twice.
+    """
     when = Case(
         When(due_date__lt=today, then=Value("overdue")),
         When(due_date=today, then=Value("today")),
         default=Value("upcoming"),
     )
-    # Activities in two steps: which ones (numbered per owner and section), then those few
-    # with the records they are about.
     pending = Activity.objects.pending().filter(
         due_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS)
     )
-    picked_activities = {
-        row["pk"]: row
-        for row in _first_of_each(
-            _scoped(user, pending, activities=True).annotate(section=when),
-            section=F("section"),
-            order_by=[F("due_date").asc(), F("due_time").asc(), F("pk").asc()],
-            size=size,
-        ).values("pk", "section", "section_total")
-    }
-    activities = (
-        Activity.objects.filter(pk__in=list(picked_activities))
-        .with_subjects()
-        .order_by("due_date", "due_time", "pk")
-    )
-    # Deals in two steps: which ones (two flags per open deal, numbered per owner and
-    # section), then the badges of those few only.
-    flagged = with_activity_badges(_scoped(user, Opportunity.objects.open()), today=today).filter(
-        Q(needs_next_step=True) | Q(is_stale=True)
-    )
+    activities = _first_of_each(
+        _scoped(user, owners, pending, activities=True).annotate(section=when),
+        section=F("section"),
+        order_by=[F("due_date").asc(), F("due_time").asc(), F("pk").asc()],
+        size=size,
+    ).values_list("pk", "section", "section_total")
+
+    flagged = with_activity_badges(_scoped(user, owners, Opportunity.objects.open()), today=today)
     order = [F("expected_close_date").asc(), F("pk").asc()]
     numbered = {}
-    for section, flag in (("no_next_step", "needs_next_step"), ("stale", "is_stale")):
+    for section, flag in DEAL_SECTIONS:
         partition = [F("owner_id"), F(flag)]
         numbered |= {
             f"{section}_position": Window(RowNumber(), partition_by=partition, order_by=order),
             f"{section}_total": Window(Count("pk"), partition_by=partition),
         }
-    picked_deals = (
+    deals = (
         flagged.annotate(**numbered)
         .filter(
             Q(needs_next_step=True, no_next_step_position__lte=size)
@@ -204,21 +206,59 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
         )
         .values("pk", "needs_next_step", "is_stale", "no_next_step_total", "stale_total")
     )
+
     untouched = ~Exists(Activity.objects.filter(lead=OuterRef("pk")))
     leads = _first_of_each(
-        _scoped(user, Lead.objects.filter(status=Lead.Status.NEW)).filter(untouched),
+        _scoped(user, owners, Lead.objects.filter(status=Lead.Status.NEW)).filter(untouched),
         section=Value("new"),
         order_by=[F("created_at").asc(), F("pk").asc()],
         size=size,
-    ).select_related("owner", "source")
+    ).values_list("pk", "section_total")
+
+    return {
+        "activities": {pk: (section, total) for pk, section, total in activities},
+        "deals": {
+            row["pk"]: [
+                (section, row[f"{section}_total"]) for section, flag in DEAL_SECTIONS if row[flag]
+            ]
+            for row in deals
+        },
+        "leads": dict(leads),
+    }
+
+
+def build_day(user: User, *, today: datetime.date | None = None) -> Day:
+    today = today or timezone.localdate()
+    by_rep = user.is_manager
+    size = TEAM_SECTION_SIZE if by_rep else SECTION_SIZE
+    people = _people(user)
+    owners = [person.pk for person in people]
+
+    # Which items, and how many, in two steps: working that out reads every pending
+    # activity, open deal and new lead of the people concerned (thousands on a manager's
+    # day), so it is kept in the cache until the next write that can change it (every
+    # write to an activity, a deal or a lead bumps the report version: see
+    # crm.report_cache). The items themselves are read afresh on every request.
+    scope = "admin" if user.is_admin else user.role
+    key = [user.pk, scope, user.team_id, today.isoformat(), size, *owners]
+    picked = cached_figures("my_day", key, lambda: _picked(user, owners, today=today, size=size))
+    activities = (
+        Activity.objects.filter(pk__in=list(picked["activities"]))
+        .with_subjects()
+        .order_by("due_date", "due_time", "pk")
+    )
+    deals = (
+        with_activity_badges(Opportunity.objects.filter(pk__in=list(picked["deals"])), today=today)
+        .select_related("owner", "stage", "company")
+        .order_by("expected_close_date", "pk")
+    )
+    leads = Lead.objects.filter(pk__in=list(picked["leads"])).select_related("owner", "source")
 
     groups: dict[int | None, RepDay] = {}
     if by_rep:
-        reps = User.objects.active().filter(
-            Q(team__in=user.managed_teams.values("pk")) | Q(pk=user.pk)
-        )
-        for rep in reps.order_by("first_name", "last_name", "username"):
-            groups[rep.pk] = RepDay(rep=rep)
+        for person in people:
+            if person.is_active:
+                groups[person.pk] = RepDay(rep=person)
     else:
         groups[user.pk] = RepDay(rep=user)
 
@@ -231,28 +271,12 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
 
     seen: set = set()
     for activity in activities:
-        row = picked_activities[activity.pk]
+        section, total = picked["activities"][activity.pk]
         group_of(activity.owner_id).add(
-            row["section"],
-            activity,
-            partition=activity.owner_id,
-            section_total=row["section_total"],
-            seen=seen,
+            section, activity, partition=activity.owner_id, section_total=total, seen=seen
         )
-    picked: dict[int, list[tuple[str, int]]] = {}
-    for row in picked_deals:
-        picked[row["pk"]] = [
-            (section, row[f"{section}_total"])
-            for section, flag in (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
-            if row[flag]
-        ]
-    deals = (
-        with_activity_badges(Opportunity.objects.filter(pk__in=list(picked)), today=today)
-        .select_related("owner", "stage", "company")
-        .order_by("expected_close_date", "pk")
-    )
     for deal in deals:
-        for section, total in picked[deal.pk]:
+        for section, total in picked["deals"][deal.pk]:
             group_of(deal.owner_id).add(
                 section, deal, partition=deal.owner_id, section_total=total, seen=seen
             )
@@ -261,7 +285,7 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
             "new_leads",
             lead,
             partition=lead.owner_id,
-            section_total=lead.section_total,
+            section_total=picked["leads"][lead.pk],
             seen=seen,
         )
 

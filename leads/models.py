@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,13 @@ class Lead(OwnedRecord):
             models.Index(fields=["phone_normalized"], name="lead_phone_idx"),
             models.Index(fields=["status", "-created_at"], name="lead_status_created_idx"),
             models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
+            # New leads by owner (and team, for unowned ones) in arrival order: My day counts
+            # and picks them from the index alone.
+            models.Index(
+                fields=["owner", "team", "created_at", "id"],
+                condition=Q(status="new"),
+                name="lead_new_owner_idx",
+            ),
         ]
 
     def __str__(self) -> str:

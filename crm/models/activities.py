@@ -153,6 +153,18 @@ class Activity(OwnedRecord):
             models.Index(fields=["owner", "done_at", "due_date"], name="activity_owner_due_idx"),
             models.Index(fields=["opportunity", "done_at", "due_date"], name="activity_opp_idx"),
             models.Index(fields=["lead", "created_at"], name="activity_lead_idx"),
+            # Pending activities (not done, not notes): an owner's in due order, for My day;
+            # a deal's, for its next step. Each reads only the index.
+            models.Index(
+                fields=["owner", "due_date", "due_time", "id"],
+                condition=Q(done_at__isnull=True) & ~Q(kind="note"),
+                name="activity_pending_owner_idx",
+            ),
+            models.Index(
+                fields=["opportunity", "due_date", "due_time", "id"],
+                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note"),
+                name="activity_pending_opp_idx",
+            ),
         ]
 
     def __str__(self) -> str:

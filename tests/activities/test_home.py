@@ -6,9 +6,12 @@ import re
 import pytest
 from django.utils import timezone
 
+from crm.activities import schedule_activity
 from crm.models.activities import start_of_day
 from crm.my_day import SECTION_SIZE, TEAM_SECTION_SIZE, build_day
+from leads.services import create_lead, start_working
 from opportunities.models import Opportunity
+from opportunities.services import mark_won
 from tests.factories import make_activity, make_lead, make_opportunity
 
 TODAY = timezone.localdate
@@ -20,6 +23,12 @@ def day(n: int) -> datetime.date:
 
 def subjects(activities):
     return [a.subject for a in activities]
+
+
+def same_day(html: str, other: str) -> bool:
+    """The same day on both pages (the rest of a page has tokens new on every response)."""
+    start = '<div id="my-day"'
+    return html[html.index(start) :] == other[other.index(start) :]
 
 
 @pytest.fixture
@@ -105,7 +114,7 @@ def test_home_says_how_long_ago_a_new_lead_came_in_in_plain_words(rep_client, re
     html = rep_client.get("/").content.decode()
 
     assert "0 minutes" not in html
-    assert re.search(r"(>|· )(now|\d+\xa0seconds? ago)</div>", html)
+    assert re.search(r"(>|· )(now|a second ago|\d+\xa0seconds? ago)</div>", html)
     assert "3\xa0days, 2\xa0hours ago" in html
 
 
@@ -136,12 +145,17 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
         make_activity(opportunity=deal, owner=rep, subject=f"Due {number}", due_date=day(-1))
         make_activity(lead=make_lead(owner=rep), owner=rep, due_date=day(1))
         make_lead(owner=rep)
-    # session, user, the user's team (menu), the pending activities to show (which ones),
-    # those with their records, the deals needing attention (which ones), their badges, new
-    # leads
-    with django_assert_num_queries(8):
+    # session, user, the user's team (menu), which items (activities, deals needing
+    # attention, new leads), then those activities with their records, those deals with their
+    # badges, those leads
+    with django_assert_num_queries(9):
         html = rep_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
+    # Which items is kept in the cache until the next write: the same page again reads only
+    # the items themselves.
+    with django_assert_num_queries(6):
+        again = rep_client.get("/").content.decode()
+    assert same_day(again, html)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -153,12 +167,15 @@ def test_manager_home_query_count(
             deal = make_opportunity(owner=owner, stage=stage)
             make_activity(opportunity=deal, owner=owner, subject=f"Due {number}", due_date=day(0))
             make_lead(owner=owner)
-    # session, user, the activities to show (which ones), those with their records, deals
-    # needing attention (which ones: none here, every deal has a call today, so there are no
-    # badges to read), new leads, the team's reps (a manager has no team)
-    with django_assert_num_queries(7):
+    # session, user, the team's people (a manager has no team of their own), which items
+    # (activities, deals needing attention: none here, every deal has a call today, so there
+    # are no badges to read; new leads), then those activities with their records, those leads
+    with django_assert_num_queries(8):
         html = manager_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
+    with django_assert_num_queries(5):
+        again = manager_client.get("/").content.decode()
+    assert same_day(again, html)
 
 
 def test_a_long_section_shows_its_first_items_and_counts_the_rest(rep_client, rep, deal):
@@ -198,3 +215,61 @@ def test_an_admins_day_is_their_own(admin_user, rep, deal):
     assert not result.by_rep
     [group] = result.groups
     assert (group.today, [d.name for d in group.no_next_step]) == ([], [mine.name])
+
+
+# Which items a day shows is kept in the cache until a write that can change it.
+
+
+def test_a_change_shows_on_the_next_request(
+    rep_client, rep, deal, htmx_headers, django_capture_on_commit_callbacks
+):
+    call = make_activity(opportunity=deal, owner=rep, subject="Morning call", due_date=day(0))
+    lead = make_lead(first_name="Fresh", last_name="Lead", owner=rep)
+    html = rep_client.get("/").content.decode()
+    assert "Morning call" in html and "Fresh Lead" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_client.post(
+            f"/activities/{call.pk}/complete/?slot=day",
+            {
+                "outcome": "",
+                "next_kind": "task",
+                "next_subject": "Send offer",
+                "next_due_date": day(1),
+            },
+            headers=htmx_headers,
+        )
+    html = rep_client.get("/").content.decode()
+    assert "Morning call" not in html and "Send offer" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        start_working(lead, by=rep)
+    assert "Fresh Lead" not in rep_client.get("/").content.decode()
+
+
+def test_a_managers_day_follows_the_reps_changes(
+    manager, rep, stage, django_capture_on_commit_callbacks
+):
+    deals = [make_opportunity(name=f"Alice {n}", owner=rep, stage=stage) for n in range(2)]
+    make_lead(owner=rep)
+    [alice] = [g for g in build_day(manager).groups if g.rep == rep]
+    assert (alice.totals["no_next_step"], alice.totals["new_leads"]) == (2, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_won(deals[0], by=rep)
+        schedule_activity(
+            record=deals[1], by=rep, kind="call", subject="Call back", due_date=day(2)
+        )
+        create_lead(by=rep, first_name="Second", last_name="Lead", owner=rep)
+
+    [alice] = [g for g in build_day(manager).groups if g.rep == rep]
+    assert (alice.totals["no_next_step"], alice.totals["upcoming"]) == (0, 1)
+    assert alice.totals["new_leads"] == 2
+    assert subjects(alice.upcoming) == ["Call back"]
+
+
+def test_a_new_day_is_worked_out_afresh(rep, deal):
+    make_activity(opportunity=deal, owner=rep, subject="Tomorrow's call", due_date=day(1))
+    [today] = build_day(rep).groups
+    [tomorrow] = build_day(rep, today=day(1)).groups
+    assert subjects(today.upcoming) == subjects(tomorrow.today) == ["Tomorrow's call"]
