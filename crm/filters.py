@@ -11,6 +11,7 @@ from django_filters.widgets import DateRangeWidget
 
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
+from crm.rendering import QuickSelect
 
 
 def teams_for(user):
@@ -94,12 +95,14 @@ class DateRange(django_filters.DateFromToRangeFilter):
 class CompanyFilter(django_filters.FilterSet):
     q = _search(_("Name, domain or phone"))
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner"), widget=QuickSelect
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=_teams, empty_label=_("Any team")
+        label=_("Team"), queryset=_teams, empty_label=_("Any team"), widget=QuickSelect
     )
-    industry = django_filters.ChoiceFilter(label=_("Industry"), empty_label=_("Any industry"))
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), empty_label=_("Any industry"), widget=QuickSelect
+    )
     created = DateRange(field_name="created_at", label=_("Created between"))
     sort = SortFilter(
         fields=(
@@ -141,7 +144,7 @@ class CompanyFilter(django_filters.FilterSet):
         return queryset
 
 
-class BoundedSelect(forms.Select):
+class BoundedSelect(QuickSelect):
     """A select of a model choice that lists every record only when there are few of them.
 
     With more than ``max_options``, it offers "any" and the chosen record only: listing every
@@ -179,7 +182,7 @@ class ContactFilter(django_filters.FilterSet):
         widget=BoundedSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner"), widget=QuickSelect
     )
     created = DateRange(field_name="created_at", label=_("Created between"))
     sort = SortFilter(
