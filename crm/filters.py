@@ -3,7 +3,7 @@ went through ``visible_to(request.user)``; the choices it offers are scoped the 
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import CharField, F, Func, Q, Subquery
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from django_filters.widgets import DateRangeWidget
 
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
+from crm.models.scoping import InSubquery
 from crm.rendering import QuickSelect
 
 
@@ -63,6 +64,13 @@ def _search(placeholder):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
     )
+
+
+class Unindexed(Func):
+    """``value || ''``: sorts as ``value`` does, by an expression that no index holds."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
 
 
 def _words(value: str) -> list[str]:
@@ -202,24 +210,29 @@ class ContactFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         """Every word must appear in the name, email, phone, job title or company name.
 
-        The contact's own columns and its company's name are two sets of ids joined by UNION
-        ALL: an OR across the join to the company would make PostgreSQL read every contact,
-        where each part can use its trigram indexes (crm migration 0004).
+        The companies whose name matches are found first, on their own: ``company_id =
+        ANY(ARRAY(...))`` on PostgreSQL (``InSubquery``), so that the OR over the contact's own
+        columns reads their trigram indexes (crm migration 0004) and the company index in one
+        bitmap, within the user's scope, and fetches only the matching rows. A join to the
+        company inside the OR would read every contact.
         """
         for word in _words(value):
-            own = (
+            companies = Subquery(
+                Company.objects.filter(name__icontains=word).order_by().values("pk")
+            )
+            condition = (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(email_normalized__icontains=word.lower())
                 | Q(job_title__icontains=word)
+                | Q(InSubquery(F("company"), companies))
             )
             if any(char.isdigit() for char in word):
-                own |= Q(phone_normalized__icontains=normalize_phone(word))
-            companies = Company.objects.filter(name__icontains=word).values("pk")
-            matching = (
-                Contact.objects.filter(own)
-                .values("pk")
-                .union(Contact.objects.filter(company__in=companies).values("pk"), all=True)
-            )
-            queryset = queryset.filter(pk__in=matching)
-        return queryset
+                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+            queryset = queryset.filter(condition)
+        # By name as usual, but by an expression no index holds: otherwise PostgreSQL may walk
+        # the name index, testing every contact against the words, to find the first 25
+        # matches (0.4 s over 300,000 contacts for "Iglesias", whose matches lie together far
+        # down that index), instead of sorting the few thousand the indexes find. A sort
+        # chosen in the list replaces this one.
+        return queryset.order_by(Unindexed("last_name"), "first_name", "pk")
