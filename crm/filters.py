@@ -3,6 +3,7 @@ went through ``visible_to(request.user)``; the choices it offers are scoped the 
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import CharField, F, Func, Q, Subquery
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
@@ -100,6 +101,35 @@ class DateRange(django_filters.DateFromToRangeFilter):
         super().__init__(*args, **kwargs)
 
 
+def industries_visible_to(user) -> list[str]:
+    """The industries of the companies ``user`` sees, in order, without the empty one."""
+    if not user.is_admin:
+        # From the visible companies themselves: the list's queryset carries annotations.
+        return list(
+            Company.objects.visible_to(user)
+            .exclude(industry="")
+            .order_by("industry")
+            .values_list("industry", flat=True)
+            .distinct()
+        )
+    # Every company: the few industries are read by skipping through the industry index, one
+    # probe per industry (a loose index scan), rather than reading all 100,000 companies to find
+    # seven (70 ms). MIN keeps it one statement on SQLite as well as PostgreSQL.
+    quote = connection.ops.quote_name
+    table = quote(Company._meta.db_table)
+    column = quote(Company._meta.get_field("industry").column)
+    sql = (
+        f"WITH RECURSIVE industries(name) AS ("
+        f"SELECT MIN({column}) FROM {table} WHERE {column} > '' "
+        f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > industries.name) "
+        f"FROM industries WHERE industries.name IS NOT NULL"
+        f") SELECT name FROM industries WHERE name IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [name for (name,) in cursor.fetchall()]
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = _search(_("Name, domain or phone"))
     owner = django_filters.ModelChoiceFilter(
@@ -128,15 +158,10 @@ class CompanyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # From the visible companies themselves: the list's queryset carries annotations.
-        industries = (
-            Company.objects.visible_to(self.request.user)
-            .exclude(industry="")
-            .order_by("industry")
-            .values_list("industry", flat=True)
-            .distinct()
-        )
-        self.filters["industry"].extra["choices"] = lambda: [(name, name) for name in industries]
+        user = self.request.user
+        self.filters["industry"].extra["choices"] = lambda: [
+            (name, name) for name in industries_visible_to(user)
+        ]
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, website, email domain or phone."""
