@@ -174,7 +174,9 @@ class CompanyFilter(django_filters.FilterSet):
             if any(char.isdigit() for char in word):
                 condition |= Q(phone_normalized__icontains=normalize_phone(word))
             queryset = queryset.filter(condition)
-        return queryset
+        # By name, but not along the name index: see ContactFilter.search. A chosen sort
+        # replaces this one.
+        return queryset.order_by(Unindexed("name"), "pk")
 
 
 class BoundedSelect(QuickSelect):

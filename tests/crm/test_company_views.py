@@ -463,3 +463,15 @@ def test_admin_company_list_query_count_does_not_grow(
         response = admin_client.get(LIST_URL)
 
     assert len(names_in(response)) == rows
+
+
+def test_company_search_keeps_the_name_order_and_a_chosen_sort(rep_client, rep):
+    make_company(name="Cobalt Works", owner=rep, industry="Retail")
+    make_company(name="Acme Cobalt", owner=rep, industry="Energy")
+    make_company(name="Other", owner=rep)
+
+    assert names_in(rep_client.get(LIST_URL, {"q": "cobalt"})) == ["Acme Cobalt", "Cobalt Works"]
+    assert names_in(rep_client.get(LIST_URL, {"q": "cobalt", "sort": "-industry"})) == [
+        "Cobalt Works",
+        "Acme Cobalt",
+    ]

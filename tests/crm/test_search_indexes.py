@@ -1,12 +1,13 @@
 """On PostgreSQL the contact search reads its trigram indexes and the company index in one
-bitmap, and sorts the matches rather than walking the name index (see leads' own test)."""
+bitmap, and the company and contact searches sort their matches rather than walking the name
+index (see leads' own test)."""
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from crm.filters import ContactFilter
-from crm.models import Contact
+from crm.filters import CompanyFilter, ContactFilter
+from crm.models import Company, Contact
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's own index types"
@@ -21,10 +22,10 @@ def plan_of(queryset) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def searched(user, text: str):
+def searched(user, text: str, filter_class=ContactFilter, model=Contact):
     request = RequestFactory().get("/")
     request.user = user
-    return ContactFilter({"q": text}, queryset=Contact.objects.all(), request=request).qs
+    return filter_class({"q": text}, queryset=model.objects.all(), request=request).qs
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,10 @@ def test_contact_search_sorts_its_matches_instead_of_walking_the_name_index(admi
     plan = plan_of(searched(admin_user, "iglesias")[:25])
 
     assert "contact_name_idx" not in plan
+
+
+def test_company_search_sorts_its_matches_instead_of_walking_the_name_index(admin_user):
+    plan = plan_of(searched(admin_user, "cobalt", CompanyFilter, Company)[:25])
+
+    assert "company_name_idx" not in plan
+    assert "company_name_trgm" in plan
