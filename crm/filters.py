@@ -3,7 +3,8 @@ went through ``visible_to(request.user)``; the choices it offers are scoped the 
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import CharField, F, Func, Q, Subquery
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,8 @@ from django_filters.widgets import DateRangeWidget
 
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
+from crm.models.scoping import InSubquery
+from crm.rendering import QuickSelect
 
 
 def teams_for(user):
@@ -64,6 +67,13 @@ def _search(placeholder):
     )
 
 
+class Unindexed(Func):
+    """``value || ''``: sorts as ``value`` does, by an expression that no index holds."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
 def _words(value: str) -> list[str]:
     return value.split()[:5]
 
@@ -91,15 +101,46 @@ class DateRange(django_filters.DateFromToRangeFilter):
         super().__init__(*args, **kwargs)
 
 
+def industries_visible_to(user) -> list[str]:
+    """The industries of the companies ``user`` sees, in order, without the empty one."""
+    if not user.is_admin:
+        # From the visible companies themselves: the list's queryset carries annotations.
+        return list(
+            Company.objects.visible_to(user)
+            .exclude(industry="")
+            .order_by("industry")
+            .values_list("industry", flat=True)
+            .distinct()
+        )
+    # Every company: the few industries are read by skipping through the industry index, one
+    # probe per industry (a loose index scan), rather than reading all 100,000 companies to find
+    # seven (70 ms). MIN keeps it one statement on SQLite as well as PostgreSQL.
+    quote = connection.ops.quote_name
+    table = quote(Company._meta.db_table)
+    column = quote(Company._meta.get_field("industry").column)
+    sql = (
+        f"WITH RECURSIVE industries(name) AS ("
+        f"SELECT MIN({column}) FROM {table} WHERE {column} > '' "
+        f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > industries.name) "
+        f"FROM industries WHERE industries.name IS NOT NULL"
+        f") SELECT name FROM industries WHERE name IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [name for (name,) in cursor.fetchall()]
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = _search(_("Name, domain or phone"))
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner"), widget=QuickSelect
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=_teams, empty_label=_("Any team")
+        label=_("Team"), queryset=_teams, empty_label=_("Any team"), widget=QuickSelect
     )
-    industry = django_filters.ChoiceFilter(label=_("Industry"), empty_label=_("Any industry"))
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), empty_label=_("Any industry"), widget=QuickSelect
+    )
     created = DateRange(field_name="created_at", label=_("Created between"))
     sort = SortFilter(
         fields=(
@@ -117,15 +158,10 @@ class CompanyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # From the visible companies themselves: the list's queryset carries annotations.
-        industries = (
-            Company.objects.visible_to(self.request.user)
-            .exclude(industry="")
-            .order_by("industry")
-            .values_list("industry", flat=True)
-            .distinct()
-        )
-        self.filters["industry"].extra["choices"] = lambda: [(name, name) for name in industries]
+        user = self.request.user
+        self.filters["industry"].extra["choices"] = lambda: [
+            (name, name) for name in industries_visible_to(user)
+        ]
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, website, email domain or phone."""
@@ -138,10 +174,12 @@ class CompanyFilter(django_filters.FilterSet):
             if any(char.isdigit() for char in word):
                 condition |= Q(phone_normalized__icontains=normalize_phone(word))
             queryset = queryset.filter(condition)
-        return queryset
+        # By name, but not along the name index: see ContactFilter.search. A chosen sort
+        # replaces this one.
+        return queryset.order_by(Unindexed("name"), "pk")
 
 
-class BoundedSelect(forms.Select):
+class BoundedSelect(QuickSelect):
     """A select of a model choice that lists every record only when there are few of them.
 
     With more than ``max_options``, it offers "any" and the chosen record only: listing every
@@ -179,7 +217,7 @@ class ContactFilter(django_filters.FilterSet):
         widget=BoundedSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_owners, empty_label=_("Any owner")
+        label=_("Owner"), queryset=_owners, empty_label=_("Any owner"), widget=QuickSelect
     )
     created = DateRange(field_name="created_at", label=_("Created between"))
     sort = SortFilter(
@@ -199,24 +237,29 @@ class ContactFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         """Every word must appear in the name, email, phone, job title or company name.
 
-        The contact's own columns and its company's name are two sets of ids joined by UNION
-        ALL: an OR across the join to the company would make PostgreSQL read every contact,
-        where each part can use its trigram indexes (crm migration 0004).
+        The companies whose name matches are found first, on their own: ``company_id =
+        ANY(ARRAY(...))`` on PostgreSQL (``InSubquery``), so that the OR over the contact's own
+        columns reads their trigram indexes (crm migration 0004) and the company index in one
+        bitmap, within the user's scope, and fetches only the matching rows. A join to the
+        company inside the OR would read every contact.
         """
         for word in _words(value):
-            own = (
+            companies = Subquery(
+                Company.objects.filter(name__icontains=word).order_by().values("pk")
+            )
+            condition = (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(email_normalized__icontains=word.lower())
                 | Q(job_title__icontains=word)
+                | Q(InSubquery(F("company"), companies))
             )
             if any(char.isdigit() for char in word):
-                own |= Q(phone_normalized__icontains=normalize_phone(word))
-            companies = Company.objects.filter(name__icontains=word).values("pk")
-            matching = (
-                Contact.objects.filter(own)
-                .values("pk")
-                .union(Contact.objects.filter(company__in=companies).values("pk"), all=True)
-            )
-            queryset = queryset.filter(pk__in=matching)
-        return queryset
+                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+            queryset = queryset.filter(condition)
+        # By name as usual, but by an expression no index holds: otherwise PostgreSQL may walk
+        # the name index, testing every contact against the words, to find the first 25
+        # matches (0.4 s over 300,000 contacts for "Iglesias", whose matches lie together far
+        # down that index), instead of sorting the few thousand the indexes find. A sort
+        # chosen in the list replaces this one.
+        return queryset.order_by(Unindexed("last_name"), "first_name", "pk")

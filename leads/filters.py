@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.filters import SortFilter
 from crm.matching import normalize_email, normalize_phone
 from crm.models import Team, User
+from crm.rendering import QuickSelect
 from leads.models import Lead, LeadSource
 
 PROMISING = ""
@@ -34,15 +35,19 @@ class LeadFilter(django_filters.FilterSet):
         choices=[(ALL, _("All statuses")), *Lead.Status.choices],
         empty_label=_("Promising (new, working, qualified)"),
         method="filter_status",
+        widget=QuickSelect,
     )
     source = django_filters.ModelChoiceFilter(
-        label=_("Source"), queryset=LeadSource.objects.all(), empty_label=_("Any source")
+        label=_("Source"),
+        queryset=LeadSource.objects.all(),
+        empty_label=_("Any source"),
+        widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Anyone")
+        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Anyone"), widget=QuickSelect
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team")
+        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team"), widget=QuickSelect
     )
     created_after = django_filters.DateFilter(
         label=_("Created from"),

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django_htmx.middleware import HtmxDetails
 from crm.login_lock import client_address
 from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
+from crm.pagination import CappedPaginator
 from crm.timeline import build_timeline, history_limit
 from leads import importing, services
 from leads.filters import LeadFilter
@@ -87,7 +87,7 @@ def _sort_links(request: HttpRequest) -> dict[str, str]:
 def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     leads = _visible_leads(request).select_related("owner", "team", "source")
     lead_filter = LeadFilter(request.GET, queryset=leads, user=request.user)
-    page = Paginator(lead_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(lead_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_bulk = request.user.is_manager or request.user.is_admin
     context = {
         "sort_links": _sort_links(request),

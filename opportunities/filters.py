@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
 from crm.models import Team, User
+from crm.rendering import QuickSelect
 from opportunities.models import Opportunity, Pipeline, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -34,10 +35,10 @@ class StageFilter(django_filters.ModelChoiceFilter):
 class BaseOpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=owners_for, empty_label=_("Everyone")
+        label=_("Owner"), queryset=owners_for, empty_label=_("Everyone"), widget=QuickSelect
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=teams_for, empty_label=_("All teams")
+        label=_("Team"), queryset=teams_for, empty_label=_("All teams"), widget=QuickSelect
     )
     close_from = django_filters.DateFilter(
         label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE
@@ -73,6 +74,7 @@ class OpportunityFilter(BaseOpportunityFilter):
         label=_("Stage"),
         queryset=Stage.objects.select_related("pipeline"),
         empty_label=_("All stages"),
+        widget=QuickSelect,
     )
     amount_min = django_filters.NumberFilter(
         label=_("Amount from"), field_name="amount", lookup_expr="gte"

@@ -93,6 +93,8 @@ class Company(OwnedRecord):
             models.Index(fields=["domain_normalized"], name="company_domain_idx"),
             models.Index(fields=["phone_normalized"], name="company_phone_idx"),
             models.Index(fields=["name"], name="company_name_idx"),
+            # The list's industry filter skips through it, one probe per industry.
+            models.Index(fields=["industry"], name="company_industry_idx"),
         ]
 
     def __str__(self) -> str:

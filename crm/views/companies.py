@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -10,6 +9,7 @@ from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
 from crm.models import Company
+from crm.pagination import CappedPaginator
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
 
@@ -25,7 +25,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     filters = CompanyFilter(request.GET, queryset=companies, request=request)
-    page_obj = Paginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
     template = "crm/company_list.html"
     if wants_fragment(request):

@@ -431,3 +431,47 @@ def test_company_detail_query_count_does_not_grow(rep_client, rep, rows, django_
         response = rep_client.get(company.get_absolute_url())
 
     assert len(response.context["contacts"]) == rows
+
+
+def test_industry_filter_offers_the_industries_each_user_sees(
+    admin_client, rep_client, rep, other_rep
+):
+    make_company(owner=rep, industry="Retail")
+    make_company(owner=rep, industry="Energy")
+    make_company(owner=rep, industry="Energy")
+    make_company(owner=rep, industry="")
+    make_company(owner=other_rep, industry="Aerospace")
+
+    def offered(client):
+        field = client.get(LIST_URL).context["filter"].form.fields["industry"]
+        return [name for name, _label in field.choices if name]
+
+    assert offered(admin_client) == ["Aerospace", "Energy", "Retail"]
+    assert offered(rep_client) == ["Energy", "Retail"]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_admin_company_list_query_count_does_not_grow(
+    admin_client, rep, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        make_company(name=f"Company {number}", owner=rep, industry=f"Industry {number}")
+
+    # session, user, paginator count, the filter choices (owners, teams, industries), the page
+    # of companies (an administrator has no team in the menu).
+    with django_assert_num_queries(7):
+        response = admin_client.get(LIST_URL)
+
+    assert len(names_in(response)) == rows
+
+
+def test_company_search_keeps_the_name_order_and_a_chosen_sort(rep_client, rep):
+    make_company(name="Cobalt Works", owner=rep, industry="Retail")
+    make_company(name="Acme Cobalt", owner=rep, industry="Energy")
+    make_company(name="Other", owner=rep)
+
+    assert names_in(rep_client.get(LIST_URL, {"q": "cobalt"})) == ["Acme Cobalt", "Cobalt Works"]
+    assert names_in(rep_client.get(LIST_URL, {"q": "cobalt", "sort": "-industry"})) == [
+        "Cobalt Works",
+        "Acme Cobalt",
+    ]

@@ -325,3 +325,17 @@ def test_contact_list_company_select_offers_only_the_chosen_company_among_many(
     assert "Globex" not in unfiltered and "Acme" not in unfiltered
     assert f'<option value="{acme.pk}" selected>Acme</option>' in filtered
     assert "Globex" not in filtered
+
+
+def test_contact_search_keeps_the_name_order_and_a_chosen_sort(rep_client, rep):
+    acme = make_company(name="Iglesias Hermanos", owner=rep)
+    make_contact(first_name="Bea", last_name="Iglesias", email="b@example.com", owner=rep)
+    make_contact(first_name="Ana", last_name="Iglesias", email="z@example.com", owner=rep)
+    make_contact(first_name="Carl", last_name="Alonso", company=acme, owner=rep)
+    make_contact(first_name="Dan", last_name="Other", owner=rep)
+
+    found = names_in(rep_client.get(LIST_URL, {"q": "iglesias"}))
+    by_email = names_in(rep_client.get(LIST_URL, {"q": "iglesias", "sort": "-email"}))
+
+    assert found == ["Carl Alonso", "Ana Iglesias", "Bea Iglesias"]
+    assert by_email[:2] == ["Ana Iglesias", "Bea Iglesias"]
