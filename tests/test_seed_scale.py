@@ -1,10 +1,14 @@
 """seed_scale builds data that hangs together, so that benchmarks measure believable pages."""
 
+import itertools
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery
 
+from crm.management.commands.seed_scale import Command
 from crm.models import Activity, Company, Contact, Team, User
 from leads.models import Lead, LeadConversion
 from opportunities.models import Opportunity, OpportunityChange
@@ -43,3 +47,48 @@ def test_seed_scale_tiny_builds_consistent_data(db):
     assert OpportunityChange.objects.filter(field="status").count() == closed.count()
     # Only converted leads have a conversion.
     assert LeadConversion.objects.exclude(lead__status=Lead.Status.CONVERTED).count() == 0
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes and foreign keys set aside on PostgreSQL"
+)
+
+
+def schema() -> list[tuple]:
+    """Every index and constraint of the app's tables, as PostgreSQL would recreate it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema()"
+            " UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+            " ORDER BY 1, 2, 3"
+        )
+        return cursor.fetchall()
+
+
+@postgresql_only
+def test_seed_scale_leaves_indexes_and_foreign_keys_as_they_were(db):
+    before = schema()
+    assert any("gin_trgm_ops" in definition for *_, definition in before)
+
+    call_command("seed_scale", scale=0.0002, seed=7, stdout=StringIO())
+
+    assert schema() == before
+
+
+@postgresql_only
+def test_seed_scale_restores_indexes_and_foreign_keys_when_a_load_fails(db, monkeypatch):
+    before = schema()
+    lead_rows = Command.lead_rows
+
+    def failing_rows(self, total):
+        yield from itertools.islice(lead_rows(self, total), 10)
+        raise RuntimeError("generator failed")
+
+    monkeypatch.setattr(Command, "lead_rows", failing_rows)
+
+    with pytest.raises(RuntimeError, match="generator failed"):
+        call_command("seed_scale", scale=0.0002, seed=7, stdout=StringIO())
+
+    assert schema() == before

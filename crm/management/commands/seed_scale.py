@@ -2,8 +2,10 @@
 
 At ``--scale 1``: 200 users in 20 teams, 100,000 companies, 300,000 contacts, 1,000,000 leads,
 250,000 opportunities with their stage history, and 1,000,000 activities. Smaller scales shrink
-every count in proportion (the test suite runs it tiny). Rows are written with bulk inserts in
-batches; run it on PostgreSQL for the real thing.
+every count in proportion (the test suite runs it tiny). Rows are written in batches: on
+PostgreSQL with COPY, each table's secondary indexes and foreign keys set aside while it loads
+and built again once it is full (about six minutes at ``--scale 1`` on two cores, was eighteen
+with bulk inserts); elsewhere with ``bulk_create``. Run it on PostgreSQL for the real thing.
 """
 
 import datetime
@@ -12,9 +14,10 @@ import time
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import batched
+from operator import itemgetter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from crm.models import Activity, Company, Contact, Team, User
@@ -176,6 +179,49 @@ def weighted(rng: random.Random, choices):
     return rng.choices(values, weights=weights, k=1)[0]
 
 
+# Values that the preparation of a field (``get_db_prep_save``) hands to the driver unchanged on
+# PostgreSQL, by the field's type: writing those skips it, which was most of the Python time of
+# writing a row. Anything else, and naive datetimes, go through the field. None passes everywhere.
+INTEGER_FIELDS = [
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+]
+UNCHANGED = {
+    **dict.fromkeys(INTEGER_FIELDS, int),
+    "CharField": str,
+    "TextField": str,
+    "DateField": datetime.date,
+    "DateTimeField": datetime.datetime,
+    "DecimalField": Decimal,
+}
+
+
+def value_reader(field):
+    """A function of a row (a dict of attnames) giving what Django would write for ``field``:
+    the row's value or the field's default, prepared for the database as ``bulk_create`` does."""
+    attname, default = field.attname, field.get_default
+    target = field.target_field if field.is_relation else field
+    unchanged = UNCHANGED.get(target.get_internal_type())
+    is_datetime = unchanged is datetime.datetime
+
+    def read(row: dict):
+        value = row[attname] if attname in row else default()
+        if value is None or (
+            type(value) is unchanged and not (is_datetime and value.tzinfo is None)
+        ):
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    return read
+
+
 @contextmanager
 def keep_given_timestamps(*models):
     """Let bulk inserts keep the created/updated times we generate instead of 'now'."""
@@ -240,34 +286,128 @@ class Command(BaseCommand):
 
     # -- helpers ---------------------------------------------------------------------------
 
+    @contextmanager
+    def set_aside(self, model, label: str):
+        """Load ``model``'s table without its secondary indexes and foreign keys, then create
+        them again from their own definitions (PostgreSQL's, so exactly as the migrations made
+        them), also when the load fails: building an index over the loaded table, and checking
+        a foreign key in one join, costs a fraction of doing either row by row (as pg_restore
+        does). The primary key and unique indexes stay. PostgreSQL only."""
+        if connection.vendor != "postgresql":
+            yield
+            return
+        quote_name = connection.ops.quote_name
+        table = quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                # In a transaction (a test's), foreign-key checks still pending forbid altering
+                # the tables they touch: make them run as rows are written instead.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT class.relname, pg_get_indexdef(ix.indexrelid) FROM pg_index ix"
+                " JOIN pg_class class ON class.oid = ix.indexrelid"
+                " WHERE ix.indrelid = %s::regclass AND NOT ix.indisunique"
+                " AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = ix.indexrelid)"
+                " ORDER BY class.relname",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [table],
+            )
+            foreign_keys = cursor.fetchall()
+            for name, _definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote_name(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {quote_name(name)}")
+        try:
+            yield
+        finally:
+            self.progress(
+                f"{label}: building {len(indexes)} indexes, {len(foreign_keys)} foreign keys"
+            )
+            statements = [definition for _name, definition in indexes] + [
+                f"ALTER TABLE {table} ADD CONSTRAINT {quote_name(name)} {definition}"
+                for name, definition in foreign_keys
+            ]
+            failure = None
+            with connection.cursor() as cursor:
+                # Room to sort in memory (for this connection only).
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                for statement in statements:
+                    try:
+                        cursor.execute(statement)
+                    except DatabaseError as error:
+                        failure = failure or error
+            if failure is not None:
+                raise failure
+            self.progress(f"{label}: built")
+
     def progress(self, message: str) -> None:
         elapsed = time.monotonic() - self.started
         self.stdout.write(f"[{elapsed:7.1f}s] {message}")
         self.stdout.flush()
 
     def insert(self, model, rows, label: str, total: int, keep=lambda row: row):
-        """Bulk insert ``rows`` (any iterable, usually a generator) in batches, one transaction
-        per batch, reporting progress about every tenth of ``total``. Returns ``keep(row)`` for
-        each written row (``keep=None``: nothing, when the rows are not needed afterwards).
+        """Insert ``rows`` (any iterable, usually a generator, of dicts of field attnames to
+        values) in batches, one transaction per batch, reporting progress about every tenth of
+        ``total``. Returns ``keep(row)`` for each written row, its pk filled in (``keep=None``:
+        nothing, when the rows are not needed afterwards). Fields a row leaves out get their
+        default.
 
         Rows are built and written batch by batch: progress shows from the first seconds of a
-        phase, and memory holds one batch of model instances rather than a million.
+        phase, and memory holds one batch rather than a million rows.
         """
+        write = self.copy_rows if connection.vendor == "postgresql" else self.create_rows
         created = []
         step = max(1, total // 10)
         next_report = step
         done = 0
-        for batch in batched(rows, self.batch_size):
-            with transaction.atomic():
-                written = model.objects.bulk_create(batch)
-            if keep is not None:
-                created.extend(map(keep, written))
-            done += len(batch)
-            if done >= next_report or done >= total:
-                self.progress(f"{label}: {done:,}/{total:,}")
-                while next_report <= done:
-                    next_report += step
+        with self.set_aside(model, label):
+            for batch in batched(rows, self.batch_size):
+                with transaction.atomic():
+                    write(model, batch, with_pks=keep is not None)
+                if keep is not None:
+                    created.extend(map(keep, batch))
+                done += len(batch)
+                if done >= next_report or done >= total:
+                    self.progress(f"{label}: {done:,}/{total:,}")
+                    while next_report <= done:
+                        next_report += step
         return created
+
+    def create_rows(self, model, rows, with_pks: bool) -> None:
+        """Write through the ORM (SQLite, the tests)."""
+        written = model.objects.bulk_create([model(**row) for row in rows])
+        if with_pks:
+            for row, instance in zip(rows, written, strict=True):
+                row[model._meta.pk.attname] = instance.pk
+
+    def copy_rows(self, model, rows, with_pks: bool) -> None:
+        """Write with COPY (PostgreSQL): several times faster than INSERTs, in the server and in
+        Python. The pks, when wanted, are taken from the table's sequence first."""
+        meta = model._meta
+        fields = [
+            field
+            for field in meta.concrete_fields
+            if not field.generated and (with_pks or not field.primary_key)
+        ]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if with_pks:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(rows)],
+                )
+                for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+                    row[meta.pk.attname] = pk
+            columns = ", ".join(quote(field.column) for field in fields)
+            with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                readers = [value_reader(field) for field in fields]
+                for row in rows:
+                    copy.write_row([read(row) for read in readers])
 
     def moment_between(self, start: datetime.datetime, end: datetime.datetime):
         span = max(1, int((end - start).total_seconds()))
@@ -357,7 +497,7 @@ class Command(BaseCommand):
     def seed_companies(self):
         total = self.sizes["companies"]
         self.companies = [
-            (c.pk, c.owner_id, c.team_id)
+            (c["id"], c["owner_id"], c["team_id"])
             for c in self.insert(Company, self.company_rows(total), "companies", total)
         ]
 
@@ -366,23 +506,21 @@ class Command(BaseCommand):
             owner, team = self.owner_of_team()
             name = f"{self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)} {number}"
             created = self.moment_between(self.now - datetime.timedelta(days=1500), self.now)
-            yield (
-                Company(
-                    name=name,
-                    email_domain=f"{name.lower().replace(' ', '-')}.example",
-                    phone=f"+34 9{self.rng.randrange(10**7, 10**8)}",
-                    industry=self.rng.choice(INDUSTRIES),
-                    owner_id=owner,
-                    team_id=team,
-                    created_at=created,
-                    updated_at=created,
-                )
-            )
+            yield {
+                "name": name,
+                "email_domain": f"{name.lower().replace(' ', '-')}.example",
+                "phone": f"+34 9{self.rng.randrange(10**7, 10**8)}",
+                "industry": self.rng.choice(INDUSTRIES),
+                "owner_id": owner,
+                "team_id": team,
+                "created_at": created,
+                "updated_at": created,
+            }
 
     def seed_contacts(self):
         total = self.sizes["contacts"]
         self.contacts = [
-            (c.pk, c.company_id, c.owner_id, c.team_id)
+            (c["id"], c["company_id"], c["owner_id"], c["team_id"])
             for c in self.insert(Contact, self.contact_rows(total), "contacts", total)
         ]
 
@@ -391,20 +529,18 @@ class Command(BaseCommand):
             company_id, owner, team = self.rng.choice(self.companies)
             first, last = self.person_name()
             created = self.moment_between(self.now - datetime.timedelta(days=1400), self.now)
-            yield (
-                Contact(
-                    first_name=first,
-                    last_name=last,
-                    email=f"{first}.{last}.{number}@contact.example".lower(),
-                    phone=f"+34 6{self.rng.randrange(10**7, 10**8)}",
-                    job_title=self.rng.choice(["CEO", "CFO", "Buyer", "IT manager", "Owner"]),
-                    company_id=company_id,
-                    owner_id=owner,
-                    team_id=team,
-                    created_at=created,
-                    updated_at=created,
-                )
-            )
+            yield {
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}.{number}@contact.example".lower(),
+                "phone": f"+34 6{self.rng.randrange(10**7, 10**8)}",
+                "job_title": self.rng.choice(["CEO", "CFO", "Buyer", "IT manager", "Owner"]),
+                "company_id": company_id,
+                "owner_id": owner,
+                "team_id": team,
+                "created_at": created,
+                "updated_at": created,
+            }
 
     def seed_leads(self):
         total = self.sizes["leads"]
@@ -413,7 +549,7 @@ class Command(BaseCommand):
             self.lead_rows(total),
             "leads",
             total,
-            keep=lambda lead: (lead.pk, lead.owner_id, lead.team_id, lead.created_at, lead.status),
+            keep=itemgetter("id", "owner_id", "team_id", "created_at", "status"),
         )
         self.converted_leads = [lead for lead in self.leads if lead[4] == Lead.Status.CONVERTED]
         steps = {
@@ -434,22 +570,22 @@ class Command(BaseCommand):
             first, last = self.person_name()
             status = weighted(self.rng, LEAD_STATUSES)
             created = self.moment_between(self.now - datetime.timedelta(days=1100), self.now)
-            yield Lead(
-                first_name=first,
-                last_name=last,
-                company_name=f"{self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)}",
-                email=f"{first}.{last}.{number}@lead.example".lower(),
-                phone=f"+34 7{number:08}",
-                source_id=weighted(self.rng, self.sources),
-                status=status,
-                disqualify_reason_id=self.rng.choice(self.disqualify_reasons)
+            yield {
+                "first_name": first,
+                "last_name": last,
+                "company_name": f"{self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)}",
+                "email": f"{first}.{last}.{number}@lead.example".lower(),
+                "phone": f"+34 7{number:08}",
+                "source_id": weighted(self.rng, self.sources),
+                "status": status,
+                "disqualify_reason_id": self.rng.choice(self.disqualify_reasons)
                 if status == Lead.Status.DISQUALIFIED
                 else None,
-                owner_id=owner,
-                team_id=team,
-                created_at=created,
-                updated_at=created,
-            )
+                "owner_id": owner,
+                "team_id": team,
+                "created_at": created,
+                "updated_at": created,
+            }
 
     def lead_change_rows(self):
         """new → working (→ qualified) → disqualified or converted, ending at the lead's status."""
@@ -457,43 +593,45 @@ class Command(BaseCommand):
             if status == Lead.Status.NEW:
                 continue
             at = created_at + datetime.timedelta(hours=self.rng.randrange(1, 240))
-            yield LeadStatusChange(
-                lead_id=pk,
-                from_status=Lead.Status.NEW,
-                to_status=Lead.Status.WORKING,
-                changed_by_id=owner_id,
-                changed_at=at,
-            )
+            yield {
+                "lead_id": pk,
+                "from_status": Lead.Status.NEW,
+                "to_status": Lead.Status.WORKING,
+                "changed_by_id": owner_id,
+                "changed_at": at,
+            }
             if status in {Lead.Status.QUALIFIED, Lead.Status.CONVERTED}:
-                yield LeadStatusChange(
-                    lead_id=pk,
-                    from_status=Lead.Status.WORKING,
-                    to_status=Lead.Status.QUALIFIED,
-                    changed_by_id=owner_id,
-                    changed_at=at + datetime.timedelta(days=2),
-                )
+                yield {
+                    "lead_id": pk,
+                    "from_status": Lead.Status.WORKING,
+                    "to_status": Lead.Status.QUALIFIED,
+                    "changed_by_id": owner_id,
+                    "changed_at": at + datetime.timedelta(days=2),
+                }
             if status in {Lead.Status.DISQUALIFIED, Lead.Status.CONVERTED}:
-                yield LeadStatusChange(
-                    lead_id=pk,
-                    from_status=Lead.Status.QUALIFIED
+                yield {
+                    "lead_id": pk,
+                    "from_status": Lead.Status.QUALIFIED
                     if status == Lead.Status.CONVERTED
                     else Lead.Status.WORKING,
-                    to_status=status,
-                    changed_by_id=owner_id,
-                    changed_at=at + datetime.timedelta(days=3),
-                )
+                    "to_status": status,
+                    "changed_by_id": owner_id,
+                    "changed_at": at + datetime.timedelta(days=3),
+                }
 
     def seed_opportunities(self):
         total = self.sizes["opportunities"]
         opportunities = self.insert(
             Opportunity, self.opportunity_rows(total), "opportunities", total
         )
-        self.opportunities = [(o.pk, o.owner_id, o.team_id, o.status) for o in opportunities]
+        self.opportunities = [
+            (o["id"], o["owner_id"], o["team_id"], o["status"]) for o in opportunities
+        ]
         self.contact_opportunity = {}
         history = []
         for opportunity in opportunities:
-            self.contact_opportunity.setdefault(opportunity.contact_id, opportunity.pk)
-            history.extend(self.history_for(opportunity, opportunity.seed_stage_index))
+            self.contact_opportunity.setdefault(opportunity["contact_id"], opportunity["id"])
+            history.extend(self.history_for(opportunity))
         del opportunities
         self.insert(OpportunityChange, history, "opportunity history", len(history), keep=None)
 
@@ -527,114 +665,114 @@ class Command(BaseCommand):
                 self.rng.choice([2, 5, 8, 12, 20, 35, 60, 120]) * 1000
                 + self.rng.randrange(0, 1000, 50)
             )
-            opportunity = Opportunity(
-                name=f"{self.rng.choice(DEAL_KINDS)} {self.rng.randrange(10, 999)} seats",
-                company_id=company_id,
-                contact_id=contact_id,
-                owner_id=owner,
-                team_id=team,
-                pipeline_id=self.pipeline.pk,
-                stage_id=self.stages[stage_index].pk,
-                status=status,
-                amount=amount,
-                currency=self.rng.choices(["EUR", "USD", "GBP"], weights=[80, 15, 5])[0],
-                probability=probability,
-                expected_close_date=close_date,
-                closed_date=closed,
-                lost_reason_id=self.rng.choice(self.lost_reasons)
+            yield {
+                "name": f"{self.rng.choice(DEAL_KINDS)} {self.rng.randrange(10, 999)} seats",
+                "company_id": company_id,
+                "contact_id": contact_id,
+                "owner_id": owner,
+                "team_id": team,
+                "pipeline_id": self.pipeline.pk,
+                "stage_id": self.stages[stage_index].pk,
+                "status": status,
+                "amount": amount,
+                "currency": self.rng.choices(["EUR", "USD", "GBP"], weights=[80, 15, 5])[0],
+                "probability": probability,
+                "expected_close_date": close_date,
+                "closed_date": closed,
+                "lost_reason_id": self.rng.choice(self.lost_reasons)
                 if status == Opportunity.Status.LOST
                 else None,
-                competitor=self.rng.choice(COMPETITORS)
+                "competitor": self.rng.choice(COMPETITORS)
                 if status == Opportunity.Status.LOST
                 else "",
-                created_at=created,
-                updated_at=created,
-            )
-            # Where its history must end (read back by history_for once the deal has a pk).
-            opportunity.seed_stage_index = stage_index
-            yield opportunity
+                "created_at": created,
+                "updated_at": created,
+            }
 
-    def history_for(self, opportunity: Opportunity, stage_index: int):
+    def history_for(self, opportunity: dict):
         """created → each stage in turn → won/lost; ends at the deal's current stage."""
-        at = opportunity.created_at
+        pk, owner_id, status = opportunity["id"], opportunity["owner_id"], opportunity["status"]
+        stage_index = next(
+            index for index, stage in enumerate(self.stages) if stage.pk == opportunity["stage_id"]
+        )
+        at = opportunity["created_at"]
         end = (
             timezone.make_aware(
-                datetime.datetime.combine(opportunity.closed_date, datetime.time(12))
+                datetime.datetime.combine(opportunity["closed_date"], datetime.time(12))
             )
-            if opportunity.closed_date
+            if opportunity["closed_date"]
             else self.now
         )
         end = max(end, at + datetime.timedelta(minutes=1))
-        steps = stage_index + (0 if opportunity.status == Opportunity.Status.OPEN else 1)
+        steps = stage_index + (0 if status == Opportunity.Status.OPEN else 1)
         gap = max(datetime.timedelta(hours=1), (end - at) / (steps + 1))
         rows = [
-            OpportunityChange(
-                opportunity_id=opportunity.pk,
-                field=OpportunityChange.Field.CREATED,
-                new_value=self.stages[0].name,
-                to_stage_id=self.stages[0].pk,
-                changed_by_id=opportunity.owner_id,
-                changed_at=at,
-            )
+            {
+                "opportunity_id": pk,
+                "field": OpportunityChange.Field.CREATED,
+                "new_value": self.stages[0].name,
+                "to_stage_id": self.stages[0].pk,
+                "changed_by_id": owner_id,
+                "changed_at": at,
+            }
         ]
         for index in range(1, stage_index + 1):
             at = min(end, at + gap)
             rows.append(
-                OpportunityChange(
-                    opportunity_id=opportunity.pk,
-                    field=OpportunityChange.Field.STAGE,
-                    old_value=self.stages[index - 1].name,
-                    new_value=self.stages[index].name,
-                    from_stage_id=self.stages[index - 1].pk,
-                    to_stage_id=self.stages[index].pk,
-                    changed_by_id=opportunity.owner_id,
-                    changed_at=at,
-                )
+                {
+                    "opportunity_id": pk,
+                    "field": OpportunityChange.Field.STAGE,
+                    "old_value": self.stages[index - 1].name,
+                    "new_value": self.stages[index].name,
+                    "from_stage_id": self.stages[index - 1].pk,
+                    "to_stage_id": self.stages[index].pk,
+                    "changed_by_id": owner_id,
+                    "changed_at": at,
+                }
             )
-        if opportunity.status != Opportunity.Status.OPEN:
+        if status != Opportunity.Status.OPEN:
             rows.append(
-                OpportunityChange(
-                    opportunity_id=opportunity.pk,
-                    field=OpportunityChange.Field.STATUS,
-                    old_value=Opportunity.Status.OPEN,
-                    new_value=opportunity.status,
-                    changed_by_id=opportunity.owner_id,
-                    changed_at=end,
-                )
+                {
+                    "opportunity_id": pk,
+                    "field": OpportunityChange.Field.STATUS,
+                    "old_value": Opportunity.Status.OPEN,
+                    "new_value": status,
+                    "changed_by_id": owner_id,
+                    "changed_at": end,
+                }
             )
         elif self.rng.random() < 0.15:
-            pushed = opportunity.expected_close_date
+            pushed = opportunity["expected_close_date"]
             rows.append(
-                OpportunityChange(
-                    opportunity_id=opportunity.pk,
-                    field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
-                    old_value=(
+                {
+                    "opportunity_id": pk,
+                    "field": OpportunityChange.Field.EXPECTED_CLOSE_DATE,
+                    "old_value": (
                         pushed - datetime.timedelta(days=self.rng.randrange(7, 60))
                     ).isoformat(),
-                    new_value=pushed.isoformat(),
-                    changed_by_id=opportunity.owner_id,
-                    changed_at=self.moment_between(at, self.now),
-                )
+                    "new_value": pushed.isoformat(),
+                    "changed_by_id": owner_id,
+                    "changed_at": self.moment_between(at, self.now),
+                }
             )
         return rows
 
     def seed_conversions(self):
-        rows = []
-        for lead, (contact_id, company_id, _owner, _team) in zip(
-            self.converted_leads,
-            self.rng.sample(self.contacts, min(len(self.contacts), len(self.converted_leads))),
-            strict=False,
-        ):
-            rows.append(
-                LeadConversion(
-                    lead_id=lead[0],
-                    contact_id=contact_id,
-                    company_id=company_id,
-                    opportunity_id=self.contact_opportunity.get(contact_id),
-                    converted_by_id=lead[1],
-                    converted_at=lead[3] + datetime.timedelta(days=5),
-                )
+        rows = [
+            {
+                "lead_id": lead[0],
+                "contact_id": contact_id,
+                "company_id": company_id,
+                "opportunity_id": self.contact_opportunity.get(contact_id),
+                "converted_by_id": lead[1],
+                "converted_at": lead[3] + datetime.timedelta(days=5),
+            }
+            for lead, (contact_id, company_id, _owner, _team) in zip(
+                self.converted_leads,
+                self.rng.sample(self.contacts, min(len(self.contacts), len(self.converted_leads))),
+                strict=False,
             )
+        ]
         self.insert(LeadConversion, rows, "lead conversions", len(rows), keep=None)
 
     def seed_activities(self):
@@ -668,18 +806,16 @@ class Command(BaseCommand):
             created = timezone.make_aware(
                 datetime.datetime.combine(due - datetime.timedelta(days=3), datetime.time(9))
             )
-            yield (
-                Activity(
-                    kind=self.rng.choice(kinds),
-                    subject=self.rng.choice(
-                        ["Follow-up call", "Demo", "Send proposal", "Check-in", "Contract review"]
-                    ),
-                    due_date=due,
-                    done_at=done_at,
-                    owner_id=owner,
-                    team_id=team,
-                    created_at=min(created, self.now),
-                    updated_at=min(created, self.now),
-                    **{f"{about}_id": record_id},
-                )
-            )
+            yield {
+                "kind": self.rng.choice(kinds),
+                "subject": self.rng.choice(
+                    ["Follow-up call", "Demo", "Send proposal", "Check-in", "Contract review"]
+                ),
+                "due_date": due,
+                "done_at": done_at,
+                "owner_id": owner,
+                "team_id": team,
+                "created_at": min(created, self.now),
+                "updated_at": min(created, self.now),
+                f"{about}_id": record_id,
+            }
