@@ -7,6 +7,8 @@
 import datetime
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -135,6 +137,44 @@ def performance_summary_rows(rows) -> SafeString:
     """``{% performance_summary_rows rows %}``: the dashboard's shorter rows (won, lost, win
     rate, activities, open pipeline, no next step) for the same rows."""
     return _rows(rows, _summary_cells)
+
+
+@register.simple_tag
+def slipped_rows(deals) -> SafeString:
+    """``{% slipped_rows deals %}``: a table row for each deal of ``metrics.slipped_report``
+    (up to a hundred on the page), written here rather than in a template loop."""
+    numbers = Numbers()
+    dates = {}  # each date's text, made once: many deals share their dates
+    html = []
+
+    def day(value) -> str:
+        text = dates.get(value)
+        if text is None:
+            text = dates[value] = escape(short_date(value))
+        return text
+
+    for deal in deals:
+        name = escape(deal.name)
+        try:
+            link = f'<a href="{escape(reverse("opportunities:detail", args=[deal.pk]))}">{name}</a>'
+        except NoReverseMatch:
+            link = name
+        if deal.base_amount is None:
+            amount = f"{floatformat(deal.amount, '2g')} {escape(deal.currency)} {unconverted(1)}"
+        else:
+            amount = numbers.money(deal.base_amount)
+        days_pushed = "" if deal.days_pushed is None else numbers.whole(deal.days_pushed)
+        html.append(
+            f'<tr><th scope="row">{link}</th>'
+            f"<td>{escape(deal.owner or '–')}</td>"
+            f"<td>{escape(deal.stage.name)}</td>"
+            f'<td class="text-end">{amount}</td>'
+            f"<td>{day(deal.first_date)}</td>"
+            f"<td>{day(deal.expected_close_date)}</td>"
+            f'<td class="text-end">{numbers.number(deal.pushes)}</td>'
+            f'<td class="text-end">{days_pushed}</td></tr>\n'
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every text is escaped)
 
 
 @register.inclusion_tag("reports/includes/stage_velocity.html", takes_context=True)
