@@ -8,7 +8,18 @@ the amounts and counted in the ``unconverted`` figure beside them.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -243,19 +254,27 @@ def team_performance_report(scope: ReportScope) -> dict:
         "no_next_step": Count("pk", filter=OPEN & Q(has_next_step=False)),
         "unconverted": Count("pk", filter=(won | lost | OPEN) & UNCONVERTED),
     }
-    qualified = Q(status_changes__to_status=Lead.Status.QUALIFIED) & scope.during(
-        "status_changes__changed_at"
+    # Each lead is joined to its status changes and conversion *of the period* only
+    # (FilteredRelation: the period is in the join's ON clause), not to its whole history: a
+    # join to every status change hashed millions of rows for a manager's teams.
+    leads = scope.leads().annotate(
+        qualified_change=FilteredRelation(
+            "status_changes",
+            condition=Q(status_changes__to_status=Lead.Status.QUALIFIED)
+            & scope.during("status_changes__changed_at"),
+        ),
+        period_conversion=FilteredRelation(
+            "conversion", condition=scope.during("conversion__converted_at")
+        ),
     )
+    qualified = Q(qualified_change__isnull=False)
+    converted = Q(period_conversion__isnull=False)
     lead_figures = {
         "leads_received": Count("pk", distinct=True, filter=scope.during("created_at")),
         "leads_qualified": Count("pk", distinct=True, filter=qualified),
-        "leads_converted": Count(
-            "pk", distinct=True, filter=scope.during("conversion__converted_at")
-        ),
+        "leads_converted": Count("pk", distinct=True, filter=converted),
     }
-    leads = scope.leads().filter(
-        scope.during("created_at") | qualified | scope.during("conversion__converted_at")
-    )
+    leads = leads.filter(scope.during("created_at") | qualified | converted)
     activities = scope.activities().filter(scope.during("done_at"))
     activity_figures = {"activities_done": Count("pk")}
     # Someone with nothing in the period still gets a row: counts and amounts are 0, while
