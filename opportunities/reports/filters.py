@@ -17,12 +17,10 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity, Team, User
+from crm.rendering import QuickSelect
 from leads.models import Lead
 from opportunities.models import Opportunity, OpportunityChange, Pipeline
 
@@ -180,42 +178,9 @@ def reps_visible_to(user: User):
     return User.objects.filter(pk=user.pk)
 
 
-def _attributes(attrs: dict) -> str:
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class ChoiceSelect(forms.Select):
-    """A select written out here rather than through a template for each of its options, with
-    the same markup: an administrator's rep filter offers some two hundred people, and their
-    option templates cost more than the rest of the report page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [
-            f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>'
-        ]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            html.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attributes(option['attrs'])}>{conditional_escape(localize(option['label']))}"
-                "</option>\n"  # the option template's own last line
-                for option in options
-            )
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)
-
-
 class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
-        label=_("Period"), choices=PeriodChoice.choices, required=False, widget=ChoiceSelect
+        label=_("Period"), choices=PeriodChoice.choices, required=False, widget=QuickSelect
     )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -228,21 +193,21 @@ class ReportFilterForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("All teams"),
-        widget=ChoiceSelect,
+        widget=QuickSelect,
     )
     rep = forms.ModelChoiceField(
         label=_("Rep"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Everyone"),
-        widget=ChoiceSelect,
+        widget=QuickSelect,
     )
     pipeline = forms.ModelChoiceField(
         label=_("Pipeline"),
         queryset=Pipeline.objects.all(),
         required=False,
         empty_label=_("All pipelines"),
-        widget=ChoiceSelect,
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, *, user: User, default_period: str = PeriodChoice.THIS_MONTH):
