@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from opportunities.models import Opportunity, Pipeline
+from opportunities.views.board import FIRST_CARDS
 from tests.factories import make_lost_reason, make_opportunity, make_pipeline
 
 
@@ -85,7 +86,7 @@ def test_load_more_brings_the_rest_of_a_long_column(page, live_server, login, re
         make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
     open_board(page, live_server, login, rep)
     cards = column(page, stages[0]).locator("[data-deal]")
-    expect(cards).to_have_count(10)
+    expect(cards).to_have_count(FIRST_CARDS)
 
     column(page, stages[0]).get_by_role("link", name="Load more").click()
 
@@ -102,7 +103,7 @@ def test_a_long_column_loads_more_cards_when_its_end_scrolls_into_view(
         make_opportunity(name=f"Deal {number:02}", owner=rep, stage=stages[0])
     open_board(page, live_server, login, rep)
     cards = column(page, stages[0]).locator("[data-deal]")
-    expect(cards).to_have_count(10)
+    expect(cards).to_have_count(FIRST_CARDS)
 
     column(page, stages[0]).get_by_role("link", name="Load more").scroll_into_view_if_needed()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from crm.models import ExchangeRate
 from opportunities.models import Opportunity
 from opportunities.services import mark_lost, mark_won
+from opportunities.views.board import FIRST_CARDS
 from tests.factories import make_company, make_opportunity, make_pipeline
 
 BOARD = reverse("opportunities:board")
@@ -133,7 +134,7 @@ def test_board_shows_the_chosen_pipeline(rep_client, rep, stages):
 
 
 def test_column_totals_are_computed_over_every_deal_of_the_column(rep_client, rep, stages):
-    # 30 deals in Qualification (30 %): amounts 100, 200, ... 3000; only 10 cards are shown.
+    # 30 deals in Qualification (30 %): amounts 100, 200, ... 3000; only the first are shown.
     for number in range(1, 31):
         make_opportunity(owner=rep, stage=stages[0], amount=Decimal(number * 100))
     make_opportunity(owner=rep, stage=stages[1], amount=Decimal("999.99"))
@@ -146,7 +147,7 @@ def test_column_totals_are_computed_over_every_deal_of_the_column(rep_client, re
     # 999.99 × 60 % = 599.994 and 0.01 × 15 % = 0.0015: 599.9955 rounds to 600.00.
     assert header(html, stages[1]) == ("2", "1,000.00", "600.00")
     assert header(html, stages[2]) == ("0", "0.00", "0.00")
-    assert len(cards_in(html, stages[0])) == 10
+    assert len(cards_in(html, stages[0])) == FIRST_CARDS
     assert "Load more" in html
 
 
@@ -178,7 +179,7 @@ def test_column_load_more_returns_the_next_cards_by_close_date(
             stage=stages[0],
             expected_close_date=start + datetime.timedelta(days=day),
         )
-    last_shown = Opportunity.objects.get(name="Day 09")
+    last_shown = Opportunity.objects.get(name=f"Day {FIRST_CARDS - 1:02}")
     cursor = f"{last_shown.expected_close_date.isoformat()}_{last_shown.pk}"
 
     response = rep_client.get(
@@ -189,7 +190,7 @@ def test_column_load_more_returns_the_next_cards_by_close_date(
 
     html = response.content.decode()
     shown = [part.split("</a>")[0].split(">", 1)[1] for part in html.split('class="deal-name')[1:]]
-    assert shown == [f"Day {day:02}" for day in range(10, 30)]
+    assert shown == [f"Day {day:02}" for day in range(FIRST_CARDS, 30)]
     assert "Load more" not in html
     assert "<html" not in html
 
