@@ -37,16 +37,37 @@ class CappedPaginator(Paginator):
             self.reach = max(self.cap, min(asked, _FARTHEST) * self.per_page)
         return super().validate_number(number)
 
+    # The ids of the rows within reach, in the list's order (a queryset's, see ``count``).
+    _ids: list | None = None
+
     @cached_property
     def count(self) -> int:
-        """The number of rows, or ``reach + 1`` if there are more than ``reach``."""
+        """The number of rows, or ``reach + 1`` if there are more than ``reach``.
+
+        For a queryset, one query reads the ids of the rows within reach in the list's order:
+        the count is their number and the page is read by its ids. A search (trigram indexes
+        over several columns) then finds and orders its matches once, not once to count them
+        and again for the page.
+        """
         limit = self.reach + 1
         if isinstance(self.object_list, QuerySet):
-            rows = self.object_list.order_by()
-            if not rows.query.distinct:
-                rows = rows.values("pk")  # not the annotations, which only the page shows
-            return rows[:limit].count()
+            if not self.object_list.query.distinct:
+                # Not the annotations, which only the page shows (unless the order needs one).
+                self._ids = list(self.object_list.values_list("pk", flat=True)[:limit])
+                return len(self._ids)
+            return self.object_list.order_by()[:limit].count()
         return min(len(self.object_list), limit)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if self._ids is None:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list.filter(pk__in=self._ids[bottom:top])
+        return self._get_page(rows, number, self)
 
     @property
     def more(self) -> bool:
