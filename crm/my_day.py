@@ -30,7 +30,7 @@ UPCOMING_DAYS = 7
 # Items shown per section of one person's day (of each rep's, on a manager's day of the
 # whole team); the section's badge counts them all.
 SECTION_SIZE = 10
-TEAM_SECTION_SIZE = 3
+TEAM_SECTION_SIZE = 2
 SECTIONS = ("overdue", "today", "upcoming", "no_next_step", "stale", "new_leads")
 # The sections of deals, and the flag (of with_activity_badges) that puts a deal in each.
 DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
