@@ -25,7 +25,9 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     filters = CompanyFilter(request.GET, queryset=companies, request=request)
-    page_obj = CappedPaginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(filters.qs, PER_PAGE, ids_first=True).get_page(
+        request.GET.get("page")
+    )
     context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
     template = "crm/company_list.html"
     if wants_fragment(request):

@@ -24,7 +24,9 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("last_name", "first_name", "pk")
     )
     filters = ContactFilter(request.GET, queryset=contacts, request=request)
-    page_obj = CappedPaginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(filters.qs, PER_PAGE, ids_first=True).get_page(
+        request.GET.get("page")
+    )
     context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
     template = "crm/contact_list.html"
     if wants_fragment(request):

@@ -147,3 +147,21 @@ def test_the_pagination_shows_the_cap_with_thousands_separators():
     assert "1–25 of more than 1,000" in html
     assert "Page 1 of more than 40" in html
     assert "?q=ruiz&amp;page=2" in html
+
+
+def test_ids_first_reads_the_ordered_ids_once_then_the_page_by_id(rep):
+    names = [f"Company {letter}" for letter in "EDCBA"]
+    for name in names:
+        make_company(name=name, owner=rep)
+    companies = Company.objects.with_contact_count().order_by("name", "pk")
+    paginator = CappedPaginator(companies, 2, cap=3, ids_first=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(1)
+        shown = [company.name for company in page]
+
+    assert shown == ["Company A", "Company B"]
+    assert paginator.count == 4 and paginator.more
+    ids, rows = queries.captured_queries
+    assert "LIMIT 4" in ids["sql"] and "contact_count" not in ids["sql"]
+    assert "contact_count" in rows["sql"]  # the page itself has its annotations
