@@ -4,7 +4,7 @@ changes, newest first, in a constant number of queries."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.models import Activity, Contact, User
@@ -69,19 +69,21 @@ def build_timeline(
 ) -> Timeline:
     """Queries: the record's badges, its activities, and (deals and leads) its changes.
 
-    With ``limit``, the planned activities and the ``limit`` newest entries of the history
+    With ``limit``, every planned activity and the ``limit`` newest entries of the history
     (``truncated`` says whether older ones exist); with None, everything.
     """
     today = today or timezone.localdate()
     model = type(record)
     badges = with_activity_badges(model.objects.filter(pk=record.pk), today=today).get()
-    # Planned ones (not done) first, then the newest done: a slice keeps what the page shows.
-    activities = _activities_for(record, user).select_related(
-        "owner", "done_by", "opportunity", "contact"
-    )
-    activities = list(
-        _newest(activities.order_by(F("done_at").desc(nulls_first=True), "-pk"), limit)
-    )
+    about = _activities_for(record, user)
+    if limit is not None:
+        # Every planned step, and the newest done ones (one more: are there older ones?),
+        # in one query.
+        newest_done = (
+            about.filter(done_at__isnull=False).order_by("-done_at", "-pk").values("pk")
+        )[: limit + 1]
+        about = about.filter(Q(done_at__isnull=True) | Q(pk__in=newest_done))
+    activities = list(about.select_related("owner", "done_by", "opportunity", "contact"))
     pending = sorted(
         (a for a in activities if a.is_pending),
         key=lambda a: (a.due_date or datetime.date.max, a.due_time or datetime.time.max, a.pk),
@@ -91,7 +93,7 @@ def build_timeline(
         for a in activities
         if a.is_done
     ]
-    truncated = limit is not None and len(activities) > limit
+    truncated = limit is not None and len(history) > limit
     kind = subject_field(record)
     changes = None
     if kind == "opportunity":

@@ -116,3 +116,50 @@ def test_a_lead_page_shows_the_newest_status_changes(rep_client, rep):
     assert "Show every change" in html
     assert re.search(r"Step 0\b", everything)
     assert "Show every change" not in everything
+
+
+def test_every_planned_step_and_the_newest_done_ones_are_shown(rep_client, rep):
+    deal = make_opportunity(name="Busy account", owner=rep)
+    for number in range(HISTORY_SIZE + 5):
+        make_activity(
+            opportunity=deal,
+            owner=rep,
+            subject=f"Plan {number}",
+            due_date=timezone.localdate() + datetime.timedelta(days=number + 1),
+        )
+    for number in range(HISTORY_SIZE - 5):
+        make_activity(
+            opportunity=deal,
+            owner=rep,
+            subject=f"Done {number}",
+            done_at=timezone.now() - datetime.timedelta(hours=number + 1),
+        )
+
+    html = rep_client.get(deal.get_absolute_url()).content.decode()
+
+    # Every planned step, the soonest first.
+    assert all(re.search(rf"Plan {number}\b", html) for number in range(HISTORY_SIZE + 5))
+    assert re.search(r"Plan 0\b", html).start() < re.search(r"Plan 1\b", html).start()
+    # Every done activity (fewer than the page shows) and the deal's creation, nothing hidden.
+    assert html.count('data-entry="activity"') == HISTORY_SIZE - 5
+    assert "Show the whole history" not in html
+
+
+def test_the_history_has_no_gap_between_activities_and_changes(rep_client, rep):
+    deal = make_opportunity(name="Busy account", owner=rep)
+    long_deal_history(deal, rep, HISTORY_SIZE)  # a change a day, the last one yesterday
+    for number in range(HISTORY_SIZE):
+        make_activity(
+            opportunity=deal,
+            owner=rep,
+            subject=f"Call {number}",
+            done_at=timezone.now() - datetime.timedelta(minutes=number + 1),  # after every change
+        )
+    make_activity(opportunity=deal, owner=rep, subject="Plan", due_date=timezone.localdate())
+
+    html = rep_client.get(deal.get_absolute_url()).content.decode()
+
+    # The 50 newest entries are the 50 calls of today, none left out for an older change.
+    assert html.count('data-entry="activity"') == HISTORY_SIZE
+    assert html.count('data-entry="deal_change"') == 0
+    assert "Show the whole history" in html
