@@ -13,6 +13,7 @@ section's total.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
@@ -239,20 +240,36 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
     # day), so it is kept in the cache until the next write that can change it (every
     # write to an activity, a deal or a lead bumps the report version: see
     # crm.report_cache). The items themselves are read afresh on every request.
+    # The key names who is asking and everyone whose records the day holds, hashed: a large
+    # team's ids would make a key longer than a cache accepts.
     scope = "admin" if user.is_admin else user.role
-    key = [user.pk, scope, user.team_id, today.isoformat(), size, *owners]
+    teams = sorted({person.team_id for person in people if person.pk != user.pk})
+    who = hashlib.sha256(repr((owners, teams)).encode()).hexdigest()
+    key = [user.pk, scope, user.team_id, today.isoformat(), size, who]
     picked = cached_figures("my_day", key, lambda: _picked(user, owners, today=today, size=size))
+    # The picked items are read through the same scope: one changed outside the services (the
+    # admin site does not retire the cache) and no longer the user's is left out, not shown.
     activities = (
-        Activity.objects.filter(pk__in=list(picked["activities"]))
+        _scoped(
+            user,
+            owners,
+            Activity.objects.filter(pk__in=list(picked["activities"])),
+            activities=True,
+        )
         .with_subjects()
         .order_by("due_date", "due_time", "pk")
     )
     deals = (
-        with_activity_badges(Opportunity.objects.filter(pk__in=list(picked["deals"])), today=today)
+        with_activity_badges(
+            _scoped(user, owners, Opportunity.objects.filter(pk__in=list(picked["deals"]))),
+            today=today,
+        )
         .select_related("owner", "stage", "company")
         .order_by("expected_close_date", "pk")
     )
-    leads = Lead.objects.filter(pk__in=list(picked["leads"])).select_related("owner", "source")
+    leads = _scoped(user, owners, Lead.objects.filter(pk__in=list(picked["leads"]))).select_related(
+        "owner", "source"
+    )
 
     groups: dict[int | None, RepDay] = {}
     if by_rep:

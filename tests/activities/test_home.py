@@ -274,3 +274,17 @@ def test_a_new_day_is_worked_out_afresh(rep, deal):
     [today] = build_day(rep).groups
     [tomorrow] = build_day(rep, today=day(1)).groups
     assert subjects(today.upcoming) == subjects(tomorrow.today) == ["Tomorrow's call"]
+
+
+def test_an_item_given_away_outside_the_app_leaves_the_day_at_once(
+    rep_client, rep, other_rep, stage
+):
+    deal = make_opportunity(owner=rep, stage=stage)
+    call = make_activity(opportunity=deal, owner=rep, subject="Call the buyer", due_date=day(0))
+    assert "Call the buyer" in rep_client.get("/").content.decode()  # which items: cached
+
+    # Reassigned in a shell or the admin site: no write through the services retires the
+    # cached day, yet the rep must not see another team's activity.
+    type(call).objects.filter(pk=call.pk).update(owner=other_rep, team=other_rep.team)
+
+    assert "Call the buyer" not in rep_client.get("/").content.decode()
