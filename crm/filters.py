@@ -240,8 +240,9 @@ class ContactFilter(django_filters.FilterSet):
         The companies whose name matches are found first, on their own: ``company_id =
         ANY(ARRAY(...))`` on PostgreSQL (``InSubquery``), so that the OR over the contact's own
         columns reads their trigram indexes (crm migration 0004) and the company index in one
-        bitmap, within the user's scope, and fetches only the matching rows. A join to the
-        company inside the OR would read every contact.
+        bitmap and fetches only the matching rows. The contacts stay those of the user's
+        scope; their company's name is matched as the list shows it beside each contact. A
+        join to the company inside the OR would read every contact.
         """
         for word in _words(value):
             companies = Subquery(

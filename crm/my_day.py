@@ -41,7 +41,8 @@ DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
 class RepDay:
     """One person's list; ``rep`` is None for unassigned records of the team.
 
-    Each section holds at most ``SECTION_SIZE`` items; ``totals[section]`` counts them all.
+    Each section holds at most ``SECTION_SIZE`` items (``TEAM_SECTION_SIZE`` on a manager's
+    day); ``totals[section]`` counts them all.
     """
 
     rep: User | None
