@@ -7,6 +7,7 @@ migrations fail. They are left out of the migration state on purpose, so ``makem
 never tries to add or drop them; the names are fixed here and in the migration that uses them.
 """
 
+from django.db.migrations.operations import AddIndex
 from django.db.migrations.operations.base import Operation
 from django.db.models import OrderBy
 from django.db.models.functions import Collate
@@ -48,3 +49,28 @@ class AddPostgresIndex(Operation):
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [self.model_name, self.index], {})
+
+
+class AddIndexConcurrently(AddIndex):
+    """``AddIndex`` that on PostgreSQL builds the index without blocking writes to the table
+    (``CREATE INDEX CONCURRENTLY``): a million-row table keeps taking writes during a deploy.
+    Elsewhere, a plain ``CREATE INDEX``. The migration using it must set ``atomic = False``.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(model, self.index, concurrently=True)
+        else:
+            schema_editor.add_index(model, self.index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, self.index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, self.index)

@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from crm.postgres import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The indexes are built without blocking writes on PostgreSQL (crm.postgres).
+    atomic = False
 
     dependencies = [
         ('crm', '0011_merge_search_indexes'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='company',
             index=models.Index(fields=['industry'], name='company_industry_idx'),
         ),

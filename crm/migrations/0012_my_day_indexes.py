@@ -2,19 +2,23 @@
 
 from django.db import migrations, models
 
+from crm.postgres import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The indexes are built without blocking writes on PostgreSQL (crm.postgres).
+    atomic = False
 
     dependencies = [
         ('crm', '0011_merge_search_indexes'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='activity',
             index=models.Index(condition=models.Q(('done_at__isnull', True), models.Q(('kind', 'note'), _negated=True)), fields=['owner', 'due_date', 'due_time', 'id'], name='activity_pending_owner_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='activity',
             index=models.Index(condition=models.Q(('done_at__isnull', True), ('opportunity__isnull', False), models.Q(('kind', 'note'), _negated=True)), fields=['opportunity', 'due_date', 'due_time', 'id'], name='activity_pending_opp_idx'),
         ),

@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from crm.postgres import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The indexes are built without blocking writes on PostgreSQL (crm.postgres).
+    atomic = False
 
     dependencies = [
         ('leads', '0005_search_indexes'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='lead',
             index=models.Index(condition=models.Q(('status', 'new')), fields=['owner', 'team', 'created_at', 'id'], name='lead_new_owner_idx'),
         ),
