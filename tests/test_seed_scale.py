@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery
 
@@ -12,6 +13,7 @@ from crm.management.commands.seed_scale import Command
 from crm.models import Activity, Company, Contact, Team, User
 from leads.models import Lead, LeadConversion
 from opportunities.models import Opportunity, OpportunityChange
+from tests.factories import make_company
 
 
 def test_seed_scale_tiny_builds_consistent_data(db):
@@ -92,3 +94,12 @@ def test_seed_scale_restores_indexes_and_foreign_keys_when_a_load_fails(db, monk
         call_command("seed_scale", scale=0.0002, seed=7, stdout=StringIO())
 
     assert schema() == before
+
+
+def test_seed_scale_refuses_a_database_that_holds_records(db):
+    make_company(name="A real customer")
+
+    with pytest.raises(CommandError, match="empty database"):
+        call_command("seed_scale", scale=0.0002, seed=7, stdout=StringIO())
+
+    assert Company.objects.count() == 1

@@ -253,6 +253,14 @@ class Command(BaseCommand):
             raise CommandError("--scale must be positive.")
         if User.objects.filter(username__startswith="scale-").exists():
             raise CommandError("A scale data set is already loaded in this database.")
+        # The load sets each table's indexes and foreign keys aside while it writes: never on
+        # tables that hold someone's records.
+        loaded = (Company, Contact, Lead, Opportunity, Activity)
+        if any(model.objects.exists() for model in loaded):
+            raise CommandError(
+                "seed_scale loads an empty database: this one already holds companies, "
+                "contacts, leads, deals or activities."
+            )
         self.rng = random.Random(seed)
         self.batch_size = batch_size
         self.now = timezone.now()
