@@ -10,7 +10,6 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import localize, number_format
 
-from crm.rendering import QuickSelect
 from opportunities.reports.filters import ReportFilterForm
 from opportunities.reports.formatting import Numbers
 
@@ -68,34 +67,9 @@ def test_spanish_amounts_use_spanish_separators():
         assert Numbers().money(Decimal("1234567.8")) == "1\xa0234\xa0567,80 EUR"
 
 
-class _Plain(forms.Form):
-    choice = forms.ChoiceField(
-        choices=[("", "Any"), ("a", "A & B"), ("Group", [("b", "<b>"), ("c", "C")])],
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select", "data-x": True, "hidden": False}),
-    )
-
-
 def tags(html: str) -> str:
     """The markup without the whitespace between tags (a browser ignores it in a select)."""
     return re.sub(r">\s+<", "><", html.strip())
-
-
-class _Quick(forms.Form):
-    choice = forms.ChoiceField(
-        choices=_Plain.base_fields["choice"].choices,
-        required=False,
-        widget=QuickSelect(attrs={"class": "form-select", "data-x": True, "hidden": False}),
-    )
-
-
-@pytest.mark.parametrize("data", [{}, {"choice": "b"}, {"choice": "zzz"}])
-def test_quick_select_writes_what_the_select_template_writes(data):
-    plain = str(_Plain(data)["choice"].as_widget())
-    quick = str(_Quick(data)["choice"].as_widget())
-
-    assert tags(quick) == tags(plain)
-    assert "<optgroup" in quick
 
 
 def test_filter_form_selects_read_as_before(db, manager, language):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.models import Activity, ExchangeRate
+from crm.models import Activity, Company, ExchangeRate, User
 from leads.models import LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.reports import views as report_views
@@ -395,3 +395,17 @@ def test_slipped_page_lists_the_furthest_pushed_and_the_csv_all(sales, manager_c
     assert ">Acme<" not in html
     assert "The 1 deals pushed out furthest; the CSV export lists them all." in html
     assert len(rows) == 3  # the header, Globex and Acme
+
+
+@pytest.mark.parametrize("name", ["dashboard", "team_performance", "slipped", "pipeline"])
+def test_names_in_report_rows_and_charts_are_escaped(sales, manager_client, name):
+    """Rows and charts are written in Python, not by templates: names must still be escaped."""
+    script = '<script>alert("x")</script>'
+    Opportunity.objects.update(name=script)
+    Company.objects.update(name=script)
+    User.objects.update(first_name=script)
+
+    html = manager_client.get(url(name, **MAY)).content.decode()
+
+    assert script not in html
+    assert "&lt;script&gt;" in html
