@@ -8,18 +8,11 @@ from django.test import RequestFactory
 
 from crm.filters import CompanyFilter, ContactFilter
 from crm.models import Company, Contact
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's own index types"
 )
-
-
-def plan_of(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def searched(user, text: str, filter_class=ContactFilter, model=Contact):

@@ -11,18 +11,11 @@ from django.db import connection
 from crm.models import Company, User
 from leads.filters import LeadFilter
 from leads.models import Lead
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's own index types"
 )
-
-
-def plan_of(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def searched(user: User, text: str):
