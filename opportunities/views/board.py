@@ -82,14 +82,13 @@ def _totals_key(request, filterset: BoardFilter) -> tuple:
     return (scope, _board_query(filterset))
 
 
-def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
-    """Columns with their totals over every matching deal and their first cards.
+def _column_totals(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
+    """Columns with their totals over every matching deal, in the base currency, and no cards.
 
-    Three queries whatever the number of stages: today's exchange rates, the totals (in the
-    base currency) grouped by stage, and the first cards of every stage together (see
-    ``OpportunityQuerySet.first_per_stage``). The totals sum every open deal of the columns, a
-    hundred thousand for a large company's admin, so they are kept in the cache until a deal or
-    a rate changes (``crm.report_cache``), for this scope and these filters.
+    Two queries whatever the number of stages: today's exchange rates and the totals grouped
+    by stage. They sum every open deal of the columns, a hundred thousand for a large
+    company's admin, so they are kept in the cache until a deal or a rate changes
+    (``crm.report_cache``), for this scope and these filters.
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))
@@ -105,8 +104,19 @@ def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column
             totals["amount_total"],
             totals["weighted_total"],
         )
+    return list(columns.values())
+
+
+def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
+    """Columns with their totals and their first cards: the cards of every stage come
+    together (see ``OpportunityQuerySet.first_per_stage``)."""
+    columns = {
+        column.stage.pk: column
+        for column in _column_totals(queryset, stages, totals_key=totals_key)
+    }
     cards = (
-        queryset.select_related("company", "owner")
+        queryset.filter(stage__in=list(columns))
+        .select_related("company", "owner")
         .with_activity_badges()
         .first_per_stage(list(columns), FIRST_CARDS)
     )
@@ -194,14 +204,43 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
 
 
 def _render_columns(request, opportunity: Opportunity, stage_ids: list[int]) -> HttpResponse:
-    """The columns of ``stage_ids`` in the deal's pipeline re-rendered out of band, with the
-    messages. The same number of queries however many deals the columns hold."""
+    """The columns of ``stage_ids`` in the deal's pipeline drawn afresh out of band, with the
+    messages: after a change that failed, the board shows the deal where it really is."""
     filterset = _board_filterset(request)
     stages = list(opportunity.pipeline.stages.all())
     changed = [stage for stage in stages if stage.pk in stage_ids]
     context = _board_context(request, filterset, stages=stages)
     context["columns"] = _columns(filterset.qs, changed, totals_key=_totals_key(request, filterset))
     return render(request, "opportunities/board.html#changed-columns", context)
+
+
+def _render_card_change(request, opportunity: Opportunity, stage_ids: list[int]) -> HttpResponse:
+    """After a deal moved or closed: the totals of the columns of ``stage_ids`` and the card
+    where it now belongs, out of band, with the messages.
+
+    Only the card is drawn (at the top of its new column), not the columns around it: the
+    cards already on the page, those brought by "load more" included, stay where they are, and
+    the answer costs the same however many cards the columns show. A column is drawn whole
+    only when all it holds is at hand: empty, or this card alone. The card leaves the board
+    when the deal is closed or no longer matches the board's filters.
+    """
+    filterset = _board_filterset(request)
+    stages = list(opportunity.pipeline.stages.all())
+    changed = [stage for stage in stages if stage.pk in stage_ids]
+    columns = _column_totals(filterset.qs, changed, totals_key=_totals_key(request, filterset))
+    card = (
+        filterset.qs.filter(pk=opportunity.pk, stage__in=stage_ids)
+        .select_related("company", "owner")
+        .with_activity_badges()
+        .first()
+    )
+    for column in columns:
+        if card is not None and card.stage_id == column.stage.pk:
+            card.stage = column.stage
+            column.cards = [card]
+    context = _board_context(request, filterset, stages=stages)
+    context |= {"columns": columns, "moved_pk": opportunity.pk}
+    return render(request, "opportunities/board.html#changed-card", context)
 
 
 @require_POST
@@ -229,7 +268,12 @@ def move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 _("%(name)s moved to %(stage)s.")
                 % {"name": opportunity.name, "stage": opportunity.stage.name},
             )
+            if is_fragment(request):
+                return _render_card_change(
+                    request, opportunity, [old_stage_id, opportunity.stage_id]
+                )
     if is_fragment(request):
+        # The card may have been dropped where the deal is not: both columns as they are.
         return _render_columns(request, opportunity, [old_stage_id, opportunity.stage_id])
     return redirect(back_to(request, reverse("opportunities:board")))
 
@@ -243,6 +287,8 @@ def won(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _conflict_text(error))
     else:
         messages.success(request, _("%(name)s is won. Well done!") % {"name": opportunity.name})
+        if is_fragment(request):
+            return _render_card_change(request, opportunity, [opportunity.stage_id])
     if is_fragment(request):
         return _render_columns(request, opportunity, [opportunity.stage_id])
     return redirect(back_to(request, opportunity.get_absolute_url()))
@@ -271,6 +317,8 @@ def lost(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _conflict_text(error))
         else:
             messages.info(request, _("%(name)s is marked lost.") % {"name": opportunity.name})
+            if is_fragment(request):
+                return _render_card_change(request, opportunity, [opportunity.stage_id])
         if is_fragment(request):
             return _render_columns(request, opportunity, [opportunity.stage_id])
         return redirect(back_to(request, opportunity.get_absolute_url()))

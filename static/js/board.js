@@ -49,10 +49,20 @@
     clearTargets();
     const select = dragged.querySelector("select[name=stage]");
     if (!select || select.value === column.dataset.stage) return;
-    // Show the card in its new column at once; the server's columns replace both soon after.
+    // Show the card in its new column at once; the server's answer puts it there for good.
     column.querySelector("[data-cards]").prepend(dragged);
     select.value = column.dataset.stage;
     select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  // A moved card comes first in its new column, whatever its close date. Should "load more"
+  // bring it again at its place further down, the copy at the top goes.
+  document.addEventListener("htmx:load", function (event) {
+    const card = event.target;
+    if (!(card instanceof Element) || !card.matches("[data-deal]")) return;
+    document.querySelectorAll('[data-deal="' + card.dataset.deal + '"]').forEach(function (other) {
+      if (other !== card) other.remove();
+    });
   });
 
   // "Cancel" on a form opened inside a card (the lost reason) just closes it.

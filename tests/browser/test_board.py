@@ -1,8 +1,10 @@
 """The pipeline board in a real browser: drag and drop, the stage select, lost with a reason."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from opportunities.models import Opportunity, Pipeline
@@ -108,6 +110,38 @@ def test_a_long_column_loads_more_cards_when_its_end_scrolls_into_view(
     column(page, stages[0]).get_by_role("link", name="Load more").scroll_into_view_if_needed()
 
     expect(cards).to_have_count(30)
+
+
+def test_a_moved_card_shows_once_when_its_new_column_loads_more(
+    page, live_server, login, rep, stages
+):
+    today = timezone.localdate()
+    for number in range(10):
+        make_opportunity(
+            name=f"Deal {number:02}",
+            owner=rep,
+            stage=stages[1],
+            expected_close_date=today + datetime.timedelta(days=number + 1),
+        )
+    late = make_opportunity(
+        name="Late deal",
+        owner=rep,
+        stage=stages[0],
+        expected_close_date=today + datetime.timedelta(days=60),
+    )
+    open_board(page, live_server, login, rep)
+    cards = column(page, stages[1]).locator("[data-deal]")
+
+    page.get_by_label("Stage of Late deal").select_option(label=stages[1].name)
+
+    expect(column(page, stages[1]).locator("[data-count]")).to_have_text("11")
+    expect(cards.first).to_have_attribute("data-deal", str(late.pk))
+    expect(cards).to_have_count(FIRST_CARDS + 1)
+    column(page, stages[1]).get_by_role("link", name="Load more").click()
+
+    expect(cards).to_have_count(11)
+    names = cards.locator(".deal-name").all_inner_texts()
+    assert names == [f"Deal {number:02}" for number in range(10)] + ["Late deal"]
 
 
 def test_won_takes_the_card_off_the_board(page, live_server, login, rep, stages, deals):

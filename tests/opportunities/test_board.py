@@ -26,7 +26,7 @@ def names(cards: list[str]) -> list[str]:
 
 
 def header(html: str, stage) -> tuple[str, str, str]:
-    column = html.split(f'id="column-{stage.pk}"', 1)[1].split("</header>", 1)[0]
+    column = html.split(f'id="column-header-{stage.pk}"', 1)[1].split("</header>", 1)[0]
 
     def value(marker: str) -> str:
         return column.split(marker, 1)[1].split(">", 1)[1].split("<", 1)[0]
