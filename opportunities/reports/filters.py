@@ -147,7 +147,8 @@ class ReportScope:
         return self._owned(Lead.objects.visible_to(self.user))
 
     def activities(self):
-        return self._owned(Activity.objects.visible_to(self.user))
+        """The work of the people in scope (see ``ActivityQuerySet.done_by_people_of``)."""
+        return self._owned(Activity.objects.done_by_people_of(self.user))
 
     def reps(self):
         """The people who get a row of their own: the active members of the teams in scope

@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity
-from leads.models import Lead
+from crm.models.scoping import InSubquery
+from leads.models import Lead, LeadConversion, LeadStatusChange
 from opportunities.models import ForecastCategory, Opportunity, OpportunityChange
 from opportunities.reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
 from opportunities.reports.expressions import DaysBetween, ratio
@@ -215,6 +216,24 @@ def _team_key():
     return Coalesce(F("owner__team"), F("team"))
 
 
+def _summed_by_owner_and_team(queryset, figures: dict) -> tuple[dict, dict]:
+    """``({owner: figures}, {team: figures})`` from one GROUP BY (owner, team) query.
+
+    Only for sums and counts: a row falls in exactly one (owner, team) group, so a team's
+    figures are the sums of its groups'. One query instead of one by owner and another by
+    team, each reading the same rows.
+    """
+    by_owner: dict = {}
+    by_team: dict = {}
+    rows = queryset.values(owner_key=F("owner"), team_key=_team_key()).annotate(**figures)
+    for row in rows:
+        for key, grouped in ((row["owner_key"], by_owner), (row["team_key"], by_team)):
+            sums = grouped.setdefault(key, dict.fromkeys(figures, 0))
+            for name in figures:
+                sums[name] += row[name] or 0
+    return by_owner, by_team
+
+
 def team_performance_report(scope: ReportScope) -> dict:
     """Per rep and per team, for the period.
 
@@ -227,7 +246,8 @@ def team_performance_report(scope: ReportScope) -> dict:
     - win_rate: won ÷ (won + lost) over the deals closed in the period.
     - avg_deal: the average amount of the deals won in the period.
     - avg_cycle_days: the average number of days from a won deal's creation to its closed date.
-    - activities_done: activities marked done in the period.
+    - activities_done: activities marked done in the period, counted for their owner (and
+      an unowned one for its team) whatever record they are about.
     - open_amount / open_count: the open pipeline now, amount and number of deals.
     - no_next_step: open deals with no activity still to do due today or later.
     - unconverted: deals counted above whose currency has no rate (left out of the amounts).
@@ -240,15 +260,16 @@ def team_performance_report(scope: ReportScope) -> dict:
         .filter(scope.during("created_at") | scope.on("closed_date") | OPEN)
         .annotate(has_next_step=pending_next_step(scope.today))
     )
+    # Sums and counts only, so that one query grouped by owner and team serves both tables;
+    # the rates and averages are worked out from them below.
     deal_figures = {
         "created": Count("pk", filter=scope.during("created_at")),
         "won_count": Count("pk", filter=won),
         "won_amount": money("base_amount", filter=won),
+        "won_priced": Count("base_amount", filter=won),  # won deals with a known rate
+        "cycle_days": Sum(DaysBetween(F("closed_date"), TruncDate("created_at")), filter=won),
         "lost_count": Count("pk", filter=lost),
         "lost_amount": money("base_amount", filter=lost),
-        "win_rate": ratio(Count("pk", filter=won), Count("pk", filter=won | lost)),
-        "avg_deal": Avg("base_amount", filter=won),
-        "avg_cycle_days": Avg(DaysBetween(F("closed_date"), TruncDate("created_at")), filter=won),
         "open_amount": money("base_amount", filter=OPEN),
         "open_count": Count("pk", filter=OPEN),
         "no_next_step": Count("pk", filter=OPEN & Q(has_next_step=False)),
@@ -274,34 +295,59 @@ def team_performance_report(scope: ReportScope) -> dict:
         "leads_qualified": Count("pk", distinct=True, filter=qualified),
         "leads_converted": Count("pk", distinct=True, filter=converted),
     }
-    leads = leads.filter(scope.during("created_at") | qualified | converted)
+    # Which leads count, found from the period's rows of each kind (each read by its date
+    # index) rather than by joining every lead of the teams to them and filtering after.
+    qualified_in_period = (
+        LeadStatusChange.objects.filter(scope.during("changed_at"), to_status=Lead.Status.QUALIFIED)
+        .order_by()
+        .values("lead_id")
+    )
+    converted_in_period = (
+        LeadConversion.objects.filter(scope.during("converted_at")).order_by().values("lead_id")
+    )
+    leads = leads.filter(
+        scope.during("created_at")
+        | Q(InSubquery(F("pk"), qualified_in_period))
+        | Q(InSubquery(F("pk"), converted_in_period))
+    )
     activities = scope.activities().filter(scope.during("done_at"))
     activity_figures = {"activities_done": Count("pk")}
     # Someone with nothing in the period still gets a row: counts and amounts are 0, while
     # rates and averages stay empty (there is nothing to divide).
-    averages = {"win_rate", "avg_deal", "avg_cycle_days"}
-    empty = {name: None if name in averages else 0 for name in [*deal_figures, *lead_figures]}
-    empty["activities_done"] = 0
+    empty = dict.fromkeys([*deal_figures, *lead_figures, *activity_figures], 0)
+    by_owner, by_team = {}, {}
+    for queryset, figures in (
+        (deals, deal_figures),
+        (leads, lead_figures),
+        (activities, activity_figures),
+    ):
+        owners, teams = _summed_by_owner_and_team(queryset, figures)
+        for key, sums in owners.items():
+            by_owner.setdefault(key, {}).update(sums)
+        for key, sums in teams.items():
+            by_team.setdefault(key, {}).update(sums)
 
-    def rows_for(people, key):
-        by_deal = _grouped(deals, key, deal_figures)
-        by_lead = _grouped(leads, key, lead_figures)
-        by_activity = _grouped(activities, key, activity_figures)
+    def rows_for(people, grouped):
         return [
-            {
-                "who": person,
-                **empty,
-                **by_deal.get(person.pk, {}),
-                **by_lead.get(person.pk, {}),
-                **by_activity.get(person.pk, {}),
-            }
+            _with_averages({"who": person, **empty, **grouped.get(person.pk, {})})
             for person in people
         ]
 
     return {
-        "reps": rows_for(scope.reps().select_related("team"), "owner"),
-        "teams": rows_for(scope.teams(), _team_key()),
+        "reps": rows_for(scope.reps().select_related("team"), by_owner),
+        "teams": rows_for(scope.teams(), by_team),
     }
+
+
+def _with_averages(row: dict) -> dict:
+    """A team performance row with its rates and averages, worked out from its sums. Someone
+    with nothing closed in the period has none: there is nothing to divide."""
+    won, lost, priced = row["won_count"], row["lost_count"], row.pop("won_priced")
+    cycle_days = row.pop("cycle_days")
+    row["win_rate"] = won / (won + lost) if won + lost else None
+    row["avg_deal"] = row["won_amount"] / priced if priced else None
+    row["avg_cycle_days"] = cycle_days / won if won else None
+    return row
 
 
 # --- Lead funnel ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from opportunities.reports import metrics
 from opportunities.reports.velocity import stage_velocity, velocity_report
 from tests.factories import make_user
-from tests.reports.conftest import scope_for
+from tests.reports.conftest import _activity, _deal, at, scope_for
 
 D = Decimal
 
@@ -138,6 +138,37 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
         D("20000"),
         3,
     )
+
+
+def test_team_performance_counts_a_call_for_whoever_made_it(sales, manager, rep, other_rep):
+    """Alice called about a deal since handed to Charlie in South: the call is still her work
+    in Mia's report, and it never counts for Charlie's team."""
+    south_deal = _deal(other_rep, sales.stage.q, at(4, 1), name="Handed over")
+    _activity(rep, south_deal, done_at=at(5, 8))
+
+    report = metrics.team_performance_report(scope_for(manager))
+
+    alice = next(row for row in report["reps"] if row["who"] == rep)
+    [north] = report["teams"]
+    assert (alice["activities_done"], north["activities_done"]) == (3, 4)
+
+
+def test_team_performance_averages_leave_out_a_win_with_no_rate(sales, manager, rep):
+    # Won in May in francs, which have no rate: a win, but no amount to average.
+    _deal(
+        rep, sales.stage.c, at(5, 1), name="Swiss win", amount=Decimal("9000"), currency="CHF",
+        status="won", closed_date=datetime.date(2026, 5, 11),
+    )  # fmt: skip
+
+    report = metrics.team_performance_report(scope_for(manager))
+
+    alice = next(row for row in report["reps"] if row["who"] == rep)
+    [north] = report["teams"]
+    assert (alice["won_count"], alice["won_amount"], alice["unconverted"]) == (3, D("6500"), 2)
+    assert alice["avg_deal"] == D("3250")  # 6,500 over the two wins with a rate
+    assert alice["win_rate"] == pytest.approx(3 / 4)
+    assert alice["avg_cycle_days"] == pytest.approx((98 + 10 + 10) / 3)
+    assert north["avg_deal"] == pytest.approx(D("4833.33"), abs=D("0.01"))
 
 
 def test_lead_funnel_by_source(sales, manager):

@@ -278,14 +278,14 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
         # dashboard: forecast, slipped summary (the deals only for their CSV), deals without a
         # next step (count and first five), pipeline totals, win/loss summary, lead funnel
         # totals (leads, won deals), team performance (reps, teams, then deals, leads and
-        # activities grouped by rep and by team).
-        ("dashboard", 21),
+        # activities each grouped by rep and team at once).
+        ("dashboard", 18),
         # the stage rows and the totals
         ("pipeline", 7),
         # one aggregate for the four periods
         ("forecast", 6),
-        # reps, teams; deals, leads and activities grouped by rep and by team
-        ("team_performance", 13),
+        # reps, teams; deals, leads and activities each grouped by rep and team at once
+        ("team_performance", 10),
         # leads by source, won deals by source, and the two totals
         ("lead_funnel", 9),
         # summary, reasons, competitors, stages
