@@ -277,15 +277,16 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
         # session, user, 3 for the filter choices (teams, reps, pipelines) in every report;
         # dashboard: forecast, slipped summary (the deals only for their CSV), deals without a
         # next step (count and first five), pipeline totals, win/loss summary, lead funnel
-        # totals (leads, won deals), team performance (reps, teams, then deals, leads and
-        # activities each grouped by rep and team at once).
-        ("dashboard", 18),
+        # totals (leads, won deals), team performance (reps, teams, then deals, deals without
+        # a next step, leads and activities, each grouped by rep and team at once).
+        ("dashboard", 19),
         # the stage rows and the totals
         ("pipeline", 7),
         # one aggregate for the four periods
         ("forecast", 6),
-        # reps, teams; deals, leads and activities each grouped by rep and team at once
-        ("team_performance", 10),
+        # reps, teams; deals, deals without a next step, leads and activities, each grouped
+        # by rep and team at once
+        ("team_performance", 11),
         # leads by source, won deals by source, and the two totals
         ("lead_funnel", 9),
         # summary, reasons, competitors, stages
