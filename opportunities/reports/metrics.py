@@ -164,10 +164,17 @@ def forecast_report(scope: ReportScope) -> dict:
     - unconverted: deals counted in the period whose currency has no rate (left out of the
       amounts).
     """
-    deals = with_base_amounts(scope.opportunities().exclude(LOST)).annotate(
-        category=effective_forecast_category()
-    )
     periods = forecast_periods(scope.today)
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    # Only the deals that can count somewhere: not every open deal and past win of the scope.
+    deals = (
+        with_base_amounts(scope.opportunities())
+        .filter(
+            WON & Q(closed_date__gte=first, closed_date__lte=last)
+            | OPEN & Q(expected_close_date__gte=first, expected_close_date__lte=last)
+        )
+        .annotate(category=effective_forecast_category())
+    )
     figures = {}
     for period in periods:
         won = WON & Q(closed_date__gte=period.start, closed_date__lte=period.end)
@@ -176,19 +183,18 @@ def forecast_report(scope: ReportScope) -> dict:
             & Q(expected_close_date__gte=period.start, expected_close_date__lte=period.end)
             & ~Q(category=ForecastCategory.OMITTED)
         )
-        won_sum = money("base_amount", filter=won)
-        commit_sum = money("base_amount", filter=expected & Q(category=ForecastCategory.COMMIT))
-        best_sum = money("base_amount", filter=expected & Q(category=ForecastCategory.BEST_CASE))
         figures |= {
-            f"{period.key}__won": won_sum,
-            f"{period.key}__commit": commit_sum,
-            f"{period.key}__best_case": best_sum,
+            f"{period.key}__won": money("base_amount", filter=won),
+            f"{period.key}__commit": money(
+                "base_amount", filter=expected & Q(category=ForecastCategory.COMMIT)
+            ),
+            f"{period.key}__best_case": money(
+                "base_amount", filter=expected & Q(category=ForecastCategory.BEST_CASE)
+            ),
             f"{period.key}__pipeline": money(
                 "base_amount", filter=expected & Q(category=ForecastCategory.PIPELINE)
             ),
             f"{period.key}__weighted": money("base_weighted", filter=expected),
-            f"{period.key}__expected": won_sum + commit_sum,
-            f"{period.key}__upside": won_sum + commit_sum + best_sum,
             f"{period.key}__open_deals": Count("pk", filter=expected),
             f"{period.key}__unconverted": Count("pk", filter=(won | expected) & UNCONVERTED),
         }
@@ -197,6 +203,8 @@ def forecast_report(scope: ReportScope) -> dict:
     for period in periods:
         prefix = f"{period.key}__"
         row = {key.removeprefix(prefix): v for key, v in values.items() if key.startswith(prefix)}
+        row["expected"] = row["won"] + row["commit"]
+        row["upside"] = row["expected"] + row["best_case"]
         rows.append({"period": period, **row})
     return {"rows": rows}
 
