@@ -77,11 +77,12 @@ class ActivityQuerySet(OwnedQuerySet):
             seen |= Q(**{f"{field}__in": visible})
         return self.filter(seen)
 
-    def done_by_people_of(self, user):
-        """The activities of the people ``user`` answers for, whatever record they are about:
-        an admin's, everyone's; a manager's, their own and their teams' members' (and their
-        teams' unowned ones); a rep's, their own (and their team's unowned ones). The rule of
-        ``OwnedQuerySet.visible_to``, by owner: what the reports count as each person's work.
+    def owned_by_people_of(self, user):
+        """The activities (done or not) of the people ``user`` answers for, whatever record
+        they are about: an admin's, everyone's; a manager's, their own and their teams'
+        members' (and their teams' unowned ones); a rep's, their own (and their team's unowned
+        ones). The rule of ``OwnedQuerySet.visible_to``, by owner: what the reports count as
+        each person's work.
 
         Counting them by the records one sees instead would drop a rep's calls about a
         record since handed to another team, and costs a subquery per kind of record.

@@ -1,10 +1,11 @@
 """The filters every report shares: period, team, rep and pipeline, always within what the user
 may see.
 
-Scoping is never decided here: every queryset starts from ``visible_to(user)``, so an admin's
-reports cover everyone, a manager's the teams they run (and their own records), and a rep's only
-their own numbers. The team and rep choices offered are cut to the same scope, so asking for
-another team's figures is a form error, not an empty (or leaking) report.
+Scoping is never decided here: every queryset starts from ``visible_to(user)`` (activities from
+``owned_by_people_of(user)``, the same rule by owner), so an admin's reports cover everyone, a
+manager's the teams they run (and their own records), and a rep's only their own numbers. The
+team and rep choices offered are cut to the same scope, so asking for another team's figures is
+a form error, not an empty (or leaking) report.
 
 A plain form rather than a django-filter FilterSet: the period applies to a different date in
 each report (created, closed, changed), so it is turned into a date range, not a lookup.
@@ -147,8 +148,8 @@ class ReportScope:
         return self._owned(Lead.objects.visible_to(self.user))
 
     def activities(self):
-        """The work of the people in scope (see ``ActivityQuerySet.done_by_people_of``)."""
-        return self._owned(Activity.objects.done_by_people_of(self.user))
+        """The work of the people in scope (see ``ActivityQuerySet.owned_by_people_of``)."""
+        return self._owned(Activity.objects.owned_by_people_of(self.user))
 
     def reps(self):
         """The people who get a row of their own: the active members of the teams in scope

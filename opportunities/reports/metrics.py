@@ -7,6 +7,7 @@ the amounts and counted in the ``unconverted`` figure beside them.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
@@ -35,6 +36,7 @@ OPEN = Q(status=Opportunity.Status.OPEN)
 WON = Q(status=Opportunity.Status.WON)
 LOST = Q(status=Opportunity.Status.LOST)
 ZERO = Value(0, output_field=BASE_AMOUNT)
+CENTS = Decimal("0.01")
 
 
 def money(expression, **filters):
@@ -354,7 +356,7 @@ def _with_averages(row: dict) -> dict:
     won, lost, priced = row["won_count"], row["lost_count"], row.pop("won_priced")
     cycle_days = row.pop("cycle_days")
     row["win_rate"] = won / (won + lost) if won + lost else None
-    row["avg_deal"] = row["won_amount"] / priced if priced else None
+    row["avg_deal"] = (row["won_amount"] / priced).quantize(CENTS) if priced else None
     row["avg_cycle_days"] = cycle_days / won if won else None
     return row
 

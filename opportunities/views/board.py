@@ -228,12 +228,14 @@ def _render_card_change(request, opportunity: Opportunity, stage_ids: list[int])
     stages = list(opportunity.pipeline.stages.all())
     changed = [stage for stage in stages if stage.pk in stage_ids]
     columns = _column_totals(filterset.qs, changed, totals_key=_totals_key(request, filterset))
-    card = (
-        filterset.qs.filter(pk=opportunity.pk, stage__in=stage_ids)
-        .select_related("company", "owner")
-        .with_activity_badges()
-        .first()
-    )
+    card = None
+    if opportunity.is_open:  # a closed deal leaves the board: no card to draw
+        card = (
+            filterset.qs.filter(pk=opportunity.pk, stage__in=stage_ids)
+            .select_related("company", "owner")
+            .with_activity_badges()
+            .first()
+        )
     for column in columns:
         if card is not None and card.stage_id == column.stage.pk:
             card.stage = column.stage
@@ -273,8 +275,11 @@ def move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                     request, opportunity, [old_stage_id, opportunity.stage_id]
                 )
     if is_fragment(request):
-        # The card may have been dropped where the deal is not: both columns as they are.
-        return _render_columns(request, opportunity, [old_stage_id, opportunity.stage_id])
+        # The card may have been dropped on a column where the deal is not: that column and
+        # the deal's own are drawn as they are.
+        posted = form.cleaned_data.get("stage") if form.is_valid() else None
+        stage_ids = [old_stage_id, opportunity.stage_id, *([posted.pk] if posted else [])]
+        return _render_columns(request, opportunity, stage_ids)
     return redirect(back_to(request, reverse("opportunities:board")))
 
 

@@ -44,3 +44,24 @@ def test_pending_excludes_done_activities_and_notes(rep):
     make_activity(opportunity=deal, done_at="2026-01-01T10:00:00Z")
     make_activity(opportunity=deal, kind="note", due_date=None)
     assert list(Activity.objects.pending()) == [todo]
+
+
+def test_owned_by_people_of_counts_work_by_who_did_it_not_by_the_record(
+    rep, teammate, other_rep, manager, admin_user, north
+):
+    deal_in_south = make_opportunity(owner=other_rep)
+    alice_call = make_activity(owner=rep, opportunity=deal_in_south)
+    bob_call = make_activity(owner=teammate)
+    charlie_call = make_activity(owner=other_rep)
+    north_unowned = make_activity(owner=None, team=north, opportunity=make_opportunity())
+    mia_note = make_activity(owner=manager)
+
+    def seen_by(user):
+        return set(Activity.objects.owned_by_people_of(user))
+
+    assert seen_by(rep) == {alice_call, north_unowned}
+    assert seen_by(manager) == {alice_call, bob_call, north_unowned, mia_note}
+    assert seen_by(other_rep) == {charlie_call}
+    assert seen_by(admin_user) == {alice_call, bob_call, charlie_call, north_unowned, mia_note}
+    rep.is_active = False
+    assert seen_by(rep) == set()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from opportunities import services
 from opportunities.models import Opportunity
 from tests.factories import make_opportunity, make_pipeline
 from tests.opportunities.test_board import cards_in, header, names
@@ -26,6 +27,7 @@ def test_move_with_htmx_updates_both_totals_and_puts_the_card_atop_its_new_colum
     html = response.content.decode()
     assert header(html, stages[0]) == ("0", "0.00", "0.00")
     assert header(html, stages[1]) == ("2", "2,000.00", "1,200.00")
+    assert f'id="column-header-{stages[1].pk}" hx-swap-oob="outerHTML"' in html
     # The card leaves its old place and comes first in the new column; the cards already
     # shown there stay as they are, so they are not sent again.
     assert html.index(f'<li id="deal-{deal.pk}" hx-swap-oob="delete">') < html.index(
@@ -60,6 +62,26 @@ def test_a_card_moved_to_an_empty_column_is_drawn_with_the_whole_column(
     html = response.content.decode()
     assert names(cards_in(html, stages[2])) == ["Acme renewal"]
     assert header(html, stages[2]) == ("1", "1,000.00", "900.00")
+    # Drawn once: with its column, not also put atop it.
+    assert html.count('class="deal-name') == 1
+    assert "afterbegin" not in html
+
+
+def test_a_card_dropped_on_a_column_after_the_deal_was_closed_elsewhere_goes_away(
+    rep_client, rep, deal, stages, htmx_headers
+):
+    make_opportunity(name="Already there", owner=rep, stage=stages[1])
+    services.mark_won(Opportunity.objects.get(pk=deal.pk), by=rep)  # in another tab
+
+    response = rep_client.post(
+        move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
+    )
+
+    html = response.content.decode()
+    assert "Only an open deal can change stage" in html
+    # The column it was dropped on is drawn as it is: without it.
+    assert names(cards_in(html, stages[1])) == ["Already there"]
+    assert cards_in(html, stages[0]) == []
 
 
 def test_won_takes_the_card_off_and_leaves_the_other_cards_of_its_column_alone(
@@ -69,6 +91,23 @@ def test_won_takes_the_card_off_and_leaves_the_other_cards_of_its_column_alone(
 
     response = rep_client.post(
         reverse("opportunities:won", args=[deal.pk]) + f"?owner={rep.pk}", headers=htmx_headers
+    )
+
+    html = response.content.decode()
+    assert f'<li id="deal-{deal.pk}" hx-swap-oob="delete">' in html
+    assert header(html, stages[0]) == ("1", "1,000.00", "300.00")
+    assert 'class="deal-name' not in html
+
+
+def test_lost_takes_the_card_off_and_leaves_the_other_cards_of_its_column_alone(
+    rep_client, rep, deal, price, stages, htmx_headers
+):
+    make_opportunity(name="Still open", owner=rep, stage=stages[0])
+
+    response = rep_client.post(
+        reverse("opportunities:lost", args=[deal.pk]) + f"?owner={rep.pk}",
+        {"reason": price.pk},
+        headers=htmx_headers,
     )
 
     html = response.content.decode()

@@ -140,9 +140,17 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
     )
 
 
-def test_team_performance_counts_a_call_for_whoever_made_it(sales, manager, rep, other_rep):
+def test_team_performance_counts_a_call_for_whoever_made_it(
+    sales, manager, rep, other_rep, admin_user
+):
     """Alice called about a deal since handed to Charlie in South: the call is still her work
     in Mia's report, and it never counts for Charlie's team."""
+
+    def by_team():
+        report = metrics.team_performance_report(scope_for(admin_user))
+        return {row["who"].name: row["activities_done"] for row in report["teams"]}
+
+    before = by_team()
     south_deal = _deal(other_rep, sales.stage.q, at(4, 1), name="Handed over")
     _activity(rep, south_deal, done_at=at(5, 8))
 
@@ -151,6 +159,7 @@ def test_team_performance_counts_a_call_for_whoever_made_it(sales, manager, rep,
     alice = next(row for row in report["reps"] if row["who"] == rep)
     [north] = report["teams"]
     assert (alice["activities_done"], north["activities_done"]) == (3, 4)
+    assert by_team() == {"North": before["North"] + 1, "South": before["South"]}
 
 
 def test_team_performance_averages_leave_out_a_win_with_no_rate(sales, manager, rep):
