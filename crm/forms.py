@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.matching import normalize_domain
 from crm.models import Company, Contact, User
+from crm.rendering import SearchSelect
 from crm.services import team_for_owner
 
 
@@ -102,6 +103,15 @@ class CompanyForm(OwnedRecordForm):
         )
 
 
+def company_picker() -> SearchSelect:
+    """The company field of a form: a large company has too many to list them all."""
+    return SearchSelect(
+        options_url="crm:company_options",
+        search_label=_("Search companies by name"),
+        group_label=_("Companies"),
+    )
+
+
 class ContactForm(OwnedRecordForm):
     class Meta:
         model = Contact
@@ -115,7 +125,7 @@ class ContactForm(OwnedRecordForm):
             "owner",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4}), "company": company_picker()}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -1,8 +1,11 @@
 """Bootstrap look for every form, without repeating widget classes in each form."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -73,3 +76,51 @@ class QuickSelect(forms.Select):
             mark_safe(_html_attrs(widget["attrs"])),
             mark_safe("".join(parts)),
         )
+
+
+class SearchSelect(forms.Select):
+    """A select over more records than a list can hold (every company of a large sales
+    organisation), with a search box above it.
+
+    The select holds the empty choice, the chosen record, and under a group of its own the
+    first ``limit`` others by name; typing in the box replaces that group with the matches
+    (HTMX, from ``options_url``, which answers ``<option>`` elements). Without JavaScript the
+    select still offers the chosen record and the first ones. Only the records the field's
+    queryset allows are ever accepted: the group only changes what is offered.
+    """
+
+    template_name = "includes/search_select.html"
+    limit = 50
+
+    def __init__(self, *, options_url: str, search_label: str, group_label: str, attrs=None):
+        super().__init__(attrs)
+        self.options_url = options_url
+        self.search_label = search_label
+        self.group_label = group_label
+
+    def get_context(self, name, value, attrs):
+        iterator = self.choices
+        field = iterator.field
+        chosen = [pk for pk in self.format_value(value) if str(pk).isdigit()]
+        queryset = iterator.queryset.order_by("name", "pk")
+        current = [iterator.choice(obj) for obj in queryset.filter(pk__in=chosen)]
+        first = [iterator.choice(obj) for obj in queryset.exclude(pk__in=chosen)[: self.limit]]
+        all_choices = self.choices
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        self.choices = [*empty, *current, (self.group_label, first)]
+        try:
+            context = super().get_context(name, value, attrs)
+        finally:
+            self.choices = all_choices
+        context["widget"] |= {
+            "options_url": self.options_url_for(name, chosen),
+            "search_label": self.search_label,
+        }
+        return context
+
+    def options_url_for(self, name: str, chosen: list) -> str:
+        """The search's address. It names the field (the select comes along with the search,
+        so that a record picked from the matches stays among them) and the chosen record, which
+        the select already holds above the group, so that the matches leave it out."""
+        query = urlencode({"name": name, "shown": ",".join(map(str, chosen))})
+        return f"{reverse(self.options_url)}?{query}"

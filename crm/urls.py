@@ -9,6 +9,7 @@ from crm.views import companies, contacts, home, system
 core_patterns = [
     path("companies/", companies.company_list, name="company_list"),
     path("companies/new/", companies.company_create, name="company_create"),
+    path("companies/options/", companies.company_options, name="company_options"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", companies.company_edit, name="company_edit"),
     path("companies/<int:pk>/delete/", companies.company_delete, name="company_delete"),

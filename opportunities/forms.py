@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import company_picker
 from crm.models import Company, Contact, User
 from opportunities.models import LostReason, Opportunity, Stage
 
@@ -48,6 +49,7 @@ class OpportunityForm(forms.ModelForm):
         ]
         field_classes = {"stage": StageChoiceField}
         widgets = {
+            "company": company_picker(),
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -121,6 +123,7 @@ class QuickEditForm(forms.ModelForm):
         model = Opportunity
         fields = ["stage", "amount", "probability", "expected_close_date"]
         widgets = {
+            "company": company_picker(),
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 

@@ -51,6 +51,13 @@ class CompanyQuerySet(OwnedQuerySet):
         )
         return self.annotate(contact_count=models.functions.Coalesce(models.Subquery(contacts), 0))
 
+    def named_like(self, text: str):
+        """Companies whose name holds every word of ``text`` (the first five), in any case."""
+        condition = models.Q()
+        for word in text.split()[:5]:
+            condition &= models.Q(name__icontains=word)
+        return self.filter(condition)
+
     def matching(self, *, name: str = "", domain: str = "", phone: str = ""):
         """Companies that look like the same business: same domain, phone or name."""
         query = models.Q()

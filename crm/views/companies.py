@@ -10,6 +10,7 @@ from crm.forms import CompanyForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
 from crm.models import Company
 from crm.pagination import CappedPaginator
+from crm.rendering import SearchSelect
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
 
@@ -112,3 +113,21 @@ def company_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "delete_url": request.path,
         },
     )
+
+
+@require_GET
+def company_options(request: HtmxHttpRequest) -> HttpResponse:
+    """The companies whose name matches what is typed in a company picker, as ``<option>``s
+    (see ``crm.rendering.SearchSelect``): the user's companies only. The one chosen in the
+    select comes first so that it stays chosen; the one the select holds above them
+    (``shown``) is left out."""
+    shown = {int(pk) for pk in request.GET.get("shown", "").split(",") if pk.isdigit()}
+    selected = request.GET.get(request.GET.get("name", ""), "")
+    companies = (
+        Company.objects.visible_to(request.user).exclude(pk__in=shown).order_by("name", "pk")
+    )
+    matches = list(companies.named_like(request.GET.get("q", ""))[: SearchSelect.limit])
+    if selected.isdigit() and all(match.pk != int(selected) for match in matches):
+        matches[:0] = companies.filter(pk=selected)
+    context = {"companies": matches, "selected": selected, "query": request.GET.get("q", "")}
+    return render(request, "crm/includes/company_options.html", context)

@@ -3,7 +3,9 @@
 from playwright.sync_api import expect
 
 from crm.models import Company, Contact
-from tests.factories import make_company, make_contact
+from crm.rendering import SearchSelect
+from opportunities.models import Opportunity, Pipeline
+from tests.factories import make_company, make_contact, make_pipeline
 
 
 def test_rep_creates_company_and_contact_then_finds_them(
@@ -79,3 +81,41 @@ def test_rep_creates_company_and_contact_then_finds_them(
     expect(page.locator("[data-list]")).to_have_count(1)
     page.get_by_role("link", name="Giulia Rossi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Giulia Rossi")
+
+
+def test_rep_finds_the_company_of_a_new_deal_by_typing_its_name(
+    transactional_db, page, live_server, login, rep
+):
+    Pipeline.objects.update(is_default=False)
+    pipeline = make_pipeline(name="Sales", is_default=True)
+    for number in range(SearchSelect.limit + 5):
+        make_company(name=f"Company {number:03}", owner=rep)
+    zephyr = make_company(name="Zephyr Wind", owner=rep)
+    make_contact(first_name="Ana", last_name="Vento", company=zephyr, owner=rep)
+    login(rep)
+    page.goto(f"{live_server.url}/opportunities/new/")
+    company = page.get_by_label("Company", exact=True)
+    # Only the first companies by name are listed: Zephyr is found by typing.
+    expect(company.locator(f'option[value="{zephyr.pk}"]')).to_have_count(0)
+
+    search = page.get_by_label("Search companies by name")
+    search.fill("zeph")
+    search.press("Enter")  # searches at once; the deal is not sent half filled
+
+    expect(company.locator(f'option[value="{zephyr.pk}"]')).to_have_count(1)
+    company.select_option(str(zephyr.pk))
+    # Its people come with it.
+    expect(
+        page.get_by_label("Primary contact").locator("option", has_text="Ana Vento")
+    ).to_have_count(1)
+    page.get_by_label("Primary contact").select_option(label="Ana Vento")
+    page.locator("#id_name").fill("Zephyr turbines")
+    page.locator("#id_pipeline").select_option(str(pipeline.pk))
+    page.locator("#id_stage").select_option(str(pipeline.stages.order_by("order").first().pk))
+    page.locator("#id_amount").fill("12000")
+    page.locator("#id_expected_close_date").fill("2027-03-31")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zephyr turbines")
+    deal = Opportunity.objects.get(name="Zephyr turbines")
+    assert (deal.company, deal.contact.last_name) == (zephyr, "Vento")

@@ -1,0 +1,113 @@
+"""The company field of the deal and contact forms: a search box over the select, because a
+large sales organisation has more companies than a list can hold."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from crm.rendering import SearchSelect
+from tests.factories import make_company, make_opportunity
+
+OPTIONS_URL = reverse("crm:company_options")
+NEW_DEAL = reverse("opportunities:create")
+NEW_CONTACT = reverse("crm:contact_create")
+
+
+def option_names(html: str) -> list[str]:
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', html)
+
+
+def search(client, q: str, **params) -> str:
+    return client.get(OPTIONS_URL, {"q": q, "name": "company", **params}).content.decode()
+
+
+def test_typing_a_name_offers_the_matching_companies_by_name(rep_client, rep):
+    make_company(name="Globex Iberia", owner=rep)
+    make_company(name="Acme Iberia", owner=rep)
+    make_company(name="Acme Nordics", owner=rep)
+
+    assert option_names(search(rep_client, "iberia")) == ["Acme Iberia", "Globex Iberia"]
+    assert option_names(search(rep_client, "acme IBERIA")) == ["Acme Iberia"]
+
+
+def test_the_search_offers_only_the_companies_the_user_may_see(rep_client, rep, other_rep):
+    make_company(name="Acme Iberia", owner=rep)
+    hidden = make_company(name="Acme South", owner=other_rep)
+
+    html = search(rep_client, "acme", company=hidden.pk)
+
+    assert option_names(html) == ["Acme Iberia"]
+    assert "South" not in html
+
+
+def test_a_company_picked_from_the_matches_stays_chosen_whatever_is_typed_next(rep_client, rep):
+    picked = make_company(name="Acme Iberia", owner=rep)
+    make_company(name="Globex", owner=rep)
+
+    html = search(rep_client, "globex", company=picked.pk)
+
+    assert option_names(html) == ["Acme Iberia", "Globex"]
+    assert f'<option value="{picked.pk}" selected>' in html
+
+
+def test_the_company_the_select_already_holds_is_not_offered_twice(rep_client, rep):
+    held = make_company(name="Acme Iberia", owner=rep)
+    make_company(name="Acme Nordics", owner=rep)
+
+    html = search(rep_client, "acme", shown=str(held.pk), company=held.pk)
+
+    assert option_names(html) == ["Acme Nordics"]
+
+
+def test_no_match_says_so_and_names_are_escaped(rep_client, rep):
+    make_company(name="<b>Acme</b>", owner=rep)
+
+    assert option_names(search(rep_client, "acme")) == ["&lt;b&gt;Acme&lt;/b&gt;"]
+    assert "No company matches “<i>”." not in search(rep_client, "<i>")
+    assert "No company matches “&lt;i&gt;”." in search(rep_client, "<i>")
+
+
+@pytest.mark.parametrize("companies", [3, 60])
+def test_the_search_costs_the_same_and_offers_at_most_a_screenful(
+    rep_client, rep, companies, django_assert_num_queries
+):
+    for number in range(companies):
+        make_company(name=f"Acme {number:02}", owner=rep)
+
+    # session, user, the matches
+    with django_assert_num_queries(3):
+        html = search(rep_client, "acme")
+
+    assert len(option_names(html)) == min(companies, SearchSelect.limit)
+
+
+def test_the_search_needs_a_login_and_refuses_posts(client, rep_client):
+    assert client.get(OPTIONS_URL).url.startswith("/accounts/login/")
+    assert rep_client.post(OPTIONS_URL).status_code == 405
+
+
+@pytest.mark.parametrize("url", [NEW_DEAL, NEW_CONTACT])
+def test_a_form_lists_the_first_companies_by_name_not_all_of_them(rep_client, rep, url):
+    for number in range(SearchSelect.limit + 10):
+        make_company(name=f"Company {number:03}", owner=rep)
+
+    html = rep_client.get(url).content.decode()
+
+    select = html.split('<select name="company"', 1)[1].split("</select>", 1)[0]
+    assert option_names(select) == [f"Company {n:03}" for n in range(SearchSelect.limit)]
+    assert 'aria-label="Search companies by name"' in html
+
+
+def test_the_deal_form_holds_its_company_above_the_first_ones(rep_client, rep):
+    for number in range(SearchSelect.limit + 5):
+        make_company(name=f"Company {number:03}", owner=rep)
+    zulu = make_company(name="Zulu", owner=rep)
+    deal = make_opportunity(owner=rep, company=zulu)
+
+    html = rep_client.get(reverse("opportunities:edit", args=[deal.pk])).content.decode()
+
+    select = html.split('<select name="company"', 1)[1].split("</select>", 1)[0]
+    assert option_names(select)[0] == "Zulu"
+    assert f'<option value="{zulu.pk}" selected>' in select
+    assert f"shown={zulu.pk}" in html
