@@ -3,6 +3,7 @@ changes, newest first, in a constant number of queries."""
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from django.db.models import Q
 from django.utils import timezone
@@ -18,8 +19,16 @@ HISTORY_SIZE = 50
 
 
 def history_limit(request) -> int | None:
-    """How many history entries the page shows: ``HISTORY_SIZE``, or all when asked."""
-    return None if request.GET.get("history") == "all" else HISTORY_SIZE
+    """How many history entries the page shows: ``HISTORY_SIZE``, or all when asked.
+
+    An HTMX request that draws a record's panel again (after a note or a call is saved in it)
+    keeps the choice of the page it comes from, which its address (HX-Current-URL) holds.
+    """
+    asked = request.GET.get("history")
+    htmx = getattr(request, "htmx", None)
+    if asked is None and htmx and htmx.current_url:
+        asked = parse_qs(urlsplit(htmx.current_url).query).get("history", [None])[0]
+    return None if asked == "all" else HISTORY_SIZE
 
 
 @dataclass(frozen=True)

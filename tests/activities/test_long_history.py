@@ -163,3 +163,36 @@ def test_the_history_has_no_gap_between_activities_and_changes(rep_client, rep):
     assert html.count('data-entry="activity"') == HISTORY_SIZE
     assert html.count('data-entry="deal_change"') == 0
     assert "Show the whole history" in html
+
+
+def test_a_note_added_to_the_whole_history_keeps_it_whole(rep_client, rep, htmx_headers):
+    deal = make_opportunity(name="Big account", owner=rep)
+    long_deal_history(deal, rep, HISTORY_SIZE + 10)
+    page = f"http://testserver{deal.get_absolute_url()}?history=all"
+
+    response = rep_client.post(
+        f"/activities/note/?opportunity={deal.pk}&slot=timeline",
+        {"text": "Called the CFO"},
+        headers=htmx_headers | {"HX-Current-URL": page},
+    )
+
+    html = response.content.decode()
+    total = OpportunityChange.objects.filter(opportunity=deal).count()
+    assert "Called the CFO" in html
+    assert html.count('data-entry="deal_change"') == total
+    assert "Show the whole history" not in html
+
+
+def test_a_note_added_to_the_newest_history_keeps_it_short(rep_client, rep, htmx_headers):
+    deal = make_opportunity(name="Big account", owner=rep)
+    long_deal_history(deal, rep, HISTORY_SIZE + 10)
+
+    response = rep_client.post(
+        f"/activities/note/?opportunity={deal.pk}&slot=timeline",
+        {"text": "Called the CFO"},
+        headers=htmx_headers | {"HX-Current-URL": f"http://testserver{deal.get_absolute_url()}"},
+    )
+
+    html = response.content.decode()
+    assert html.count('data-entry="deal_change"') == HISTORY_SIZE - 1  # the note is newest
+    assert "Show the whole history" in html
