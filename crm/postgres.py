@@ -15,13 +15,18 @@ from django.db.models.indexes import IndexExpression
 
 
 class AddPostgresIndex(Operation):
-    """``CREATE INDEX`` on PostgreSQL only; nothing on another database, nothing in the state."""
+    """``CREATE INDEX`` on PostgreSQL only; nothing on another database, nothing in the state.
+
+    With ``concurrently``, built and dropped without blocking writes (the migration must set
+    ``atomic = False``), as for an index added to a table that already holds a million rows.
+    """
 
     reversible = True
 
-    def __init__(self, model_name: str, index):
+    def __init__(self, model_name: str, index, *, concurrently: bool = False):
         self.model_name = model_name
         self.index = index
+        self.concurrently = concurrently
 
     def state_forwards(self, app_label, state):
         pass
@@ -36,19 +41,20 @@ class AddPostgresIndex(Operation):
 
         IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
         model = to_state.apps.get_model(app_label, self.model_name)
-        schema_editor.add_index(model, self.index)
+        schema_editor.add_index(model, self.index, concurrently=self.concurrently)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
         model = from_state.apps.get_model(app_label, self.model_name)
-        schema_editor.remove_index(model, self.index)
+        schema_editor.remove_index(model, self.index, concurrently=self.concurrently)
 
     def describe(self) -> str:
         return f"Create index {self.index.name} on {self.model_name} (PostgreSQL only)"
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [self.model_name, self.index], {})
+        options = {"concurrently": True} if self.concurrently else {}
+        return (self.__class__.__qualname__, [self.model_name, self.index], options)
 
 
 class AddIndexConcurrently(AddIndex):

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.db.migrations.state import ProjectState
 
-from crm.postgres import AddIndexConcurrently
+from crm.postgres import AddIndexConcurrently, AddPostgresIndex
 
 
 def collected_sql(operation, *, backwards=False) -> str:
@@ -27,3 +27,18 @@ def operation():
 def test_on_postgresql_the_index_is_built_and_dropped_concurrently(db):
     assert "CREATE INDEX CONCURRENTLY" in collected_sql(operation())
     assert "DROP INDEX CONCURRENTLY" in collected_sql(operation(), backwards=True)
+
+
+def postgres_only(**options):
+    index = models.Index(fields=["industry"], include=["name"], name="test_idx")
+    return AddPostgresIndex("company", index, **options)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own statement")
+def test_a_postgresql_only_index_can_be_built_and_dropped_concurrently(db):
+    assert "CREATE INDEX CONCURRENTLY" in collected_sql(postgres_only(concurrently=True))
+    assert "DROP INDEX CONCURRENTLY" in collected_sql(
+        postgres_only(concurrently=True), backwards=True
+    )
+    assert "CONCURRENTLY" not in collected_sql(postgres_only())
+
