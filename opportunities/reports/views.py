@@ -44,9 +44,12 @@ def _figures(name: str, scope: ReportScope, compute):
 
 
 def _dashboard_figures(scope: ReportScope) -> dict:
+    """The dashboard's own figures. Those it shares with a report page (the forecast, team
+    performance) are kept under that report's name, so that opening one after the other
+    computes them once."""
     without_next_step = metrics.deals_without_next_step(scope)
     return {
-        "forecast": metrics.forecast_report(scope)["rows"][0],
+        "forecast": _figures("forecast", scope, lambda: metrics.forecast_report(scope))["rows"][0],
         # The headline only: the deals themselves (thousands for an admin) are read for the
         # CSV export alone, not kept.
         "slipped": {"summary": metrics.slipped_summary(scope)},
@@ -55,7 +58,9 @@ def _dashboard_figures(scope: ReportScope) -> dict:
         "pipeline": metrics.pipeline_totals(scope),
         "win_loss": metrics.win_loss_summary(scope),
         "funnel": metrics.lead_funnel_totals(scope),
-        "performance": metrics.team_performance_report(scope),
+        "performance": _figures(
+            "team_performance", scope, lambda: metrics.team_performance_report(scope)
+        ),
     }
 
 

@@ -44,6 +44,20 @@ def test_second_view_of_a_report_reads_its_figures_from_the_cache(
     assert response.context["report"]["totals"]["amount"] == Decimal("1000.00")
 
 
+@pytest.mark.parametrize("report", ["reports:team_performance", "reports:forecast"])
+def test_a_report_the_dashboard_has_computed_opens_from_the_cache(
+    sales_pipeline, rep, manager_client, django_assert_num_queries, report
+):
+    open_deal(rep, sales_pipeline.stages.first())
+    manager_client.get(reverse("reports:dashboard"))
+
+    # session, user, and the filter's choices (teams, reps, pipelines): no figure is computed
+    with django_assert_num_queries(5):
+        response = manager_client.get(reverse(report))
+
+    assert response.status_code == 200
+
+
 def test_a_won_deal_leaves_the_open_pipeline_at_once(
     sales_pipeline, rep, manager_client, django_capture_on_commit_callbacks
 ):
