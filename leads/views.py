@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    HttpResponseClientRefresh,
+    reswap,
+    retarget,
+)
 from django_htmx.middleware import HtmxDetails
 
 from crm.login_lock import client_address
@@ -232,7 +238,11 @@ STATUS_ACTIONS = {
 
 
 def _after_status_change(request: HtmxHttpRequest, lead: Lead) -> HttpResponse:
-    """The updated list row or detail status card, whichever the request came from."""
+    """The updated list row or detail status card, whichever the request came from; from the
+    disqualify form's own page (opened from the list), the lead's page with its message."""
+    own_page = reverse("leads:disqualify", args=[lead.pk])
+    if request.htmx and urlsplit(request.htmx.current_url or "").path == own_page:
+        return HttpResponseClientRedirect(lead.get_absolute_url())
     if request.htmx and request.htmx.target in (
         "lead-status",
         "lead-status-actions",

@@ -156,6 +156,24 @@ def test_disqualify_form_in_the_detail_card_with_htmx(rep_client, lead, no_budge
     assert "New → Disqualified" in done.content.decode()
 
 
+def test_disqualify_from_its_own_page_goes_to_the_lead_with_its_message(
+    rep_client, lead, no_budget, htmx_headers
+):
+    url = reverse("leads:disqualify", args=[lead.pk])
+    headers = {
+        **htmx_headers,
+        "HX-Target": "disqualify-form",
+        "HX-Current-URL": f"http://testserver{url}",
+    }
+
+    done = rep_client.post(url, {"reason": no_budget.pk}, headers=headers)
+
+    assert done["HX-Redirect"] == detail(lead)
+    lead.refresh_from_db()
+    assert lead.status == "disqualified"
+    assert "was disqualified" in rep_client.get(detail(lead)).content.decode()
+
+
 # --- create and edit ----------------------------------------------------------------------
 
 
