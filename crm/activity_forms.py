@@ -6,13 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.activities import NextStep
 from crm.models import Activity
+from crm.rendering import DatePicker
 
 # Calls, meetings, emails and tasks: what can be logged or scheduled (a note has its own form).
 ACTION_KINDS = [choice for choice in Activity.Kind.choices if choice[0] != Activity.Kind.NOTE]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeInput(forms.TimeInput):
@@ -22,7 +19,7 @@ class TimeInput(forms.TimeInput):
 class LogActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput, initial=timezone.localdate)
+    done_on = forms.DateField(label=_("Done on"), widget=DatePicker, initial=timezone.localdate)
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -38,7 +35,7 @@ class LogActivityForm(forms.Form):
 class ScheduleActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    due_date = forms.DateField(label=_("Due on"), widget=DateInput)
+    due_date = forms.DateField(label=_("Due on"), widget=DatePicker)
     due_time = forms.TimeField(label=_("At"), widget=TimeInput, required=False)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -66,7 +63,7 @@ class CompleteActivityForm(forms.Form):
         label=_("Next step: kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL
     )
     next_subject = forms.CharField(label=_("Next step: subject"), max_length=200, required=False)
-    next_due_date = forms.DateField(label=_("Next step: due on"), widget=DateInput, required=False)
+    next_due_date = forms.DateField(label=_("Next step: due on"), widget=DatePicker, required=False)
     next_due_time = forms.TimeField(label=_("Next step: at"), widget=TimeInput, required=False)
 
     def __init__(self, *args, activity: Activity, **kwargs):

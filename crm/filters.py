@@ -83,6 +83,8 @@ class DatePickers(DateRangeWidget):
 
     def __init__(self):
         super().__init__(attrs={"type": "date"})
+        for widget in self.widgets:  # ISO whatever the language (see DatePicker)
+            widget.format = "%Y-%m-%d"
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

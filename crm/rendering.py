@@ -46,6 +46,16 @@ def _html_attrs(attrs: dict) -> str:
     )
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker. Its value is written in ISO (2026-11-27) whatever the
+    language: the browser shows an empty field for any other form, "27/11/2026" included."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class QuickSelect(forms.Select):
     """A select written in Python: the same HTML as Django's select template.
 

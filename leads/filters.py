@@ -2,14 +2,13 @@ import datetime
 import re
 
 import django_filters
-from django import forms
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
 from crm.matching import normalize_email, normalize_phone
 from crm.models import Team, User
-from crm.rendering import QuickSelect
+from crm.rendering import DatePicker, QuickSelect
 from leads.models import Lead, LeadSource
 
 PROMISING = ""
@@ -53,13 +52,13 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Created from"),
         field_name="created_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     created_before = django_filters.DateFilter(
         label=_("Created until"),
         field_name="created_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     sort = SortFilter(
         label=_("Sort"),

@@ -1,13 +1,12 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
 from crm.models import Team, User
-from crm.rendering import QuickSelect
+from crm.rendering import DatePicker, QuickSelect
 from opportunities.models import Opportunity, Pipeline, Stage
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 def owners_for(request):

@@ -1,8 +1,9 @@
 """English and Spanish: the browser picks the language unless the user's profile says otherwise."""
 
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import make_user
+from tests.factories import make_opportunity, make_user
 
 
 def test_login_page_is_in_spanish_for_a_spanish_browser(db):
@@ -72,3 +73,20 @@ def test_the_login_lock_is_explained_in_spanish(db, settings):
         "Demasiados intentos fallidos de iniciar sesión en esta cuenta desde su dirección. "
         "Inténtelo de nuevo dentro de 1 minuto."
     ) in response.content.decode()
+
+
+def test_date_pickers_hold_iso_dates_in_spanish(rep):
+    """A browser date picker shows nothing for "27/11/2026": in Spanish too, its value is ISO."""
+    rep.language = "es"
+    rep.save(update_fields=["language"])
+    client = Client()
+    client.force_login(rep)
+    today = timezone.localdate().isoformat()
+    deal = make_opportunity(owner=rep)
+
+    log_form = client.get(f"/activities/log/?opportunity={deal.pk}").content.decode()
+    report = client.get("/reports/?period=custom&start=2026-01-05&end=2026-02-05").content.decode()
+
+    assert 'lang="es"' in log_form
+    assert f'type="date" name="done_on" value="{today}"' in log_form
+    assert 'value="2026-01-05"' in report

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity, Team, User
-from crm.rendering import QuickSelect
+from crm.rendering import DatePicker, QuickSelect
 from leads.models import Lead
 from opportunities.models import Opportunity, OpportunityChange, Pipeline
 
@@ -184,12 +184,8 @@ class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodChoice.choices, required=False, widget=QuickSelect
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DatePicker())
+    end = forms.DateField(label=_("To"), required=False, widget=DatePicker())
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.none(),
