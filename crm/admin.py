@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
 from crm.filters import teams_for
 from crm.models import Company, Contact, Team, User
@@ -29,7 +30,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RetiresFigures, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active", "is_staff", "language"]
     list_select_related = ["team"]
@@ -110,7 +111,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = ["name", "manager", "member_count"]
     list_select_related = ["manager"]
     search_fields = ["name"]

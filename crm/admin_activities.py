@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
 from crm.models import Activity
 from crm.models.activities import SUBJECT_FIELDS
@@ -47,7 +48,7 @@ class AboutFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = ["subject", "kind", "about", "owner", "due_date", "due_time", "done_at"]
     list_filter = [StateFilter, "kind", AboutFilter, "team", "due_date"]
     search_fields = ["subject", "notes", "outcome", "owner__username", "owner__last_name"]

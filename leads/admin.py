@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
 from leads.models import (
     DisqualifyReason,
@@ -12,7 +13,7 @@ from leads.models import (
 
 
 @admin.register(LeadSource)
-class LeadSourceAdmin(admin.ModelAdmin):
+class LeadSourceAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = ["name", "code", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
@@ -50,7 +51,7 @@ class LeadStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = [
         "__str__",
         "company_name",

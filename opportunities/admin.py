@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
@@ -13,7 +14,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Pipeline)
-class PipelineAdmin(admin.ModelAdmin):
+class PipelineAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = ["name", "is_default", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -21,7 +22,7 @@ class PipelineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = [
         "name",
         "pipeline",
@@ -37,7 +38,7 @@ class StageAdmin(admin.ModelAdmin):
 
 
 @admin.register(LostReason)
-class LostReasonAdmin(admin.ModelAdmin):
+class LostReasonAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = ["name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -58,7 +59,7 @@ class OpportunityChangeInline(admin.TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(RetiresFigures, admin.ModelAdmin):
     list_display = [
         "name",
         "company",

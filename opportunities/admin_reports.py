@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_figures import RetiresFigures
 from crm.models import ExchangeRate
-from crm.report_cache import figures_changed
 
 
 class ExchangeRateForm(ModelForm):
@@ -35,22 +35,11 @@ class ExchangeRateForm(ModelForm):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(RetiresFigures, admin.ModelAdmin):
+    """Every amount in the reports is converted at these rates."""
+
     form = ExchangeRateForm
     list_display = ["currency", "rate", "valid_from"]
     list_filter = ["currency"]
     date_hierarchy = "valid_from"
     ordering = ["currency", "-valid_from"]
-
-    # Every amount in the reports is converted at these rates.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        figures_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        figures_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        figures_changed()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from crm.activities import log_activity
 from crm.models import Activity, ExchangeRate
 from leads.models import Lead
 from leads.services import create_lead, qualify
+from opportunities.models import Opportunity
 from opportunities.services import create_opportunity, mark_won, move_opportunity
 from tests.factories import make_pipeline
 
@@ -169,3 +171,19 @@ def test_each_scope_keeps_its_own_figures(
     assert as_alice.context["report"]["totals"]["amount"] == Decimal("1000.00")
     assert as_bob.context["report"]["totals"]["amount"] == Decimal("3000.00")
     assert as_mia.context["report"]["totals"]["amount"] == Decimal("4000.00")
+
+
+def test_a_deal_changed_in_the_admin_shows_on_the_reports_at_once(
+    sales_pipeline, rep, admin_user, manager_client, rf, django_capture_on_commit_callbacks
+):
+    deal = open_deal(rep, sales_pipeline.stages.first())
+    before = manager_client.get(reverse("reports:pipeline")).context["report"]["totals"]
+    request = rf.post("/")
+    request.user = admin_user
+
+    deal.amount = Decimal("5000")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.site._registry[Opportunity].save_model(request, deal, form=None, change=True)
+    after = manager_client.get(reverse("reports:pipeline")).context["report"]["totals"]
+
+    assert (before["amount"], after["amount"]) == (Decimal("1000.00"), Decimal("5000.00"))
