@@ -153,10 +153,15 @@ class ReportScope:
 
     def reps(self):
         """The people who get a row of their own: the active members of the teams in scope
-        (a rep: only themselves)."""
+        and, over every team, those teams' managers, whose own deals and leads count too
+        (a manager need not belong to a team); a rep: only themselves."""
         if self.rep is not None:
             return User.objects.filter(pk=self.rep.pk)
-        return User.objects.filter(is_active=True, team__in=self.teams().values("pk"))
+        teams = self.teams().values("pk")
+        people = Q(team__in=teams)
+        if self.team is None:
+            people |= Q(managed_teams__in=teams)
+        return User.objects.filter(people, is_active=True).distinct()
 
     def teams(self):
         teams = teams_visible_to(self.user)

@@ -94,7 +94,7 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
     report = metrics.team_performance_report(scope_for(manager))
 
     rows = {row["who"]: row for row in report["reps"]}
-    assert set(rows) == {rep, teammate, newcomer}
+    assert set(rows) == {rep, teammate, newcomer, manager}  # Mia may own deals too
     alice = rows[rep]
     assert (alice["leads_received"], alice["leads_qualified"], alice["leads_converted"]) == (
         3,
@@ -160,6 +160,24 @@ def test_team_performance_counts_a_call_for_whoever_made_it(
     [north] = report["teams"]
     assert (alice["activities_done"], north["activities_done"]) == (3, 4)
     assert by_team() == {"North": before["North"] + 1, "South": before["South"]}
+
+
+def test_team_performance_rows_add_up_to_the_scope_with_the_managers_own_deals(sales, manager):
+    # Mia belongs to no team; a deal she won herself counts on her dashboard, so it must
+    # count in a row of her team performance too.
+    _deal(
+        manager, sales.stage.c, at(5, 1), name="Mia's own", amount=Decimal("700"),
+        status="won", closed_date=datetime.date(2026, 5, 12),
+    )  # fmt: skip
+    scope = scope_for(manager)
+
+    report = metrics.team_performance_report(scope)
+
+    mia = next(row for row in report["reps"] if row["who"] == manager)
+    assert (mia["won_count"], mia["won_amount"]) == (1, D("700"))
+    summary = metrics.win_loss_summary(scope)
+    assert sum(row["won_amount"] for row in report["reps"]) == summary["won_amount"]
+    assert sum(row["lost_count"] for row in report["reps"]) == summary["lost_count"]
 
 
 def test_team_performance_averages_leave_out_a_win_with_no_rate(sales, manager, rep):
