@@ -90,3 +90,15 @@ def test_date_pickers_hold_iso_dates_in_spanish(rep):
     assert 'lang="es"' in log_form
     assert f'type="date" name="done_on" value="{today}"' in log_form
     assert 'value="2026-01-05"' in report
+
+
+def test_the_empty_choice_of_a_select_is_in_spanish(rep):
+    rep.language = "es"
+    rep.save(update_fields=["language"])
+    client = Client()
+    client.force_login(rep)
+
+    html = client.get("/contacts/new/").content.decode()
+
+    assert "- Seleccione una opción -" in html
+    assert "Select an option" not in html
