@@ -41,4 +41,3 @@ def test_a_postgresql_only_index_can_be_built_and_dropped_concurrently(db):
         postgres_only(concurrently=True), backwards=True
     )
     assert "CONCURRENTLY" not in collected_sql(postgres_only())
-
