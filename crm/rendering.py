@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
-
 # Django's own label for the empty choice of a select (django.db.models.fields), which its
 # Spanish catalogue does not translate yet: named here so that ours carries it.
 gettext_noop("- Select an option -")
