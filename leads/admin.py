@@ -102,7 +102,7 @@ class LeadStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["lead", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status", "changed_at"]
     list_select_related = ["lead", "changed_by"]
-    search_fields = ["lead__last_name", "lead__email", "note"]
+    search_fields = ["lead__first_name", "lead__last_name", "lead__email", "note"]
     # Newest first by the primary key (rows are written in time order), and no count of
     # every row: a million of them (see OpportunityChangeAdmin).
     ordering = ["-pk"]

@@ -196,7 +196,8 @@ class LeadStatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lead_id}: {self.from_status} → {self.to_status}"
+        before = self.get_from_status_display() or "–"
+        return f"{self.lead_id}: {before} → {self.get_to_status_display()}"
 
 
 class LeadConversion(models.Model):

@@ -129,5 +129,10 @@ def company_options(request: HtmxHttpRequest) -> HttpResponse:
     matches = list(companies.named_like(request.GET.get("q", ""))[: SearchSelect.limit])
     if selected.isdigit() and all(match.pk != int(selected) for match in matches):
         matches[:0] = companies.filter(pk=selected)
-    context = {"companies": matches, "selected": selected, "query": request.GET.get("q", "")}
+    context = {
+        "companies": matches,
+        "selected": selected,
+        "query": request.GET.get("q", ""),
+        "others": bool(shown),  # the chosen company, above, may match: say "no other"
+    }
     return render(request, "crm/includes/company_options.html", context)

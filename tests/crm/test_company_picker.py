@@ -56,8 +56,11 @@ def test_the_company_the_select_already_holds_is_not_offered_twice(rep_client, r
     make_company(name="Acme Nordics", owner=rep)
 
     html = search(rep_client, "acme", shown=str(held.pk), company=held.pk)
+    alone = search(rep_client, "iberia", shown=str(held.pk), company=held.pk)
 
     assert option_names(html) == ["Acme Nordics"]
+    assert option_names(alone) == []
+    assert "No other company matches “iberia”." in alone
 
 
 def test_no_match_says_so_and_names_are_escaped(rep_client, rep):
