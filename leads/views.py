@@ -255,7 +255,9 @@ def _after_status_change(request: HtmxHttpRequest, lead: Lead) -> HttpResponse:
     if request.htmx:
         can_bulk = request.user.is_manager or request.user.is_admin
         return render(
-            request, "leads/lead_list.html#lead-row", {"lead": lead, "can_bulk": can_bulk}
+            request,
+            "leads/lead_list.html#lead-row-changed",
+            {"lead": lead, "can_bulk": can_bulk},
         )
     return redirect(lead)
 

@@ -33,6 +33,7 @@ def test_rep_filters_sorts_and_works_leads_in_place(
 
     rows.first.get_by_role("button", name="Reopen").click()
     expect(rows.first.locator(".lead-status")).to_have_text("New")
+    expect(page.locator("#messages")).to_contain_text("is now new.")
     assert page.evaluate("window.stillTheSamePage") is True
     expect(page.locator("[data-list]")).to_have_count(1)
     assert Lead.objects.get(pk=lost.pk).status == Lead.Status.NEW
