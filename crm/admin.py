@@ -16,9 +16,10 @@ from crm.models import Company, Contact, Team, User
 PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(RetiresFigures, admin.ModelAdmin):
     """Owned records in the admin follow the same rule as the app: a staff manager sees only
-    their teams' records (``visible_to``), and may only hand them to their own people."""
+    their teams' records (``visible_to``), and may only hand them to their own people. Deleting
+    one deletes its activities, which the reports count: the cached figures are retired."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

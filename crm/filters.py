@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from crm.ids import parse_id
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
 from crm.models.scoping import InSubquery
@@ -199,7 +200,7 @@ class BoundedSelect(QuickSelect):
         chosen = next((str(v) for v in value if v), "")
         if len(records) > self.max_options:
             records = [r for r in records if str(r.pk) == chosen]
-            if chosen.isdigit() and not records:
+            if parse_id(chosen) is not None and not records:
                 records = list(iterator.queryset.filter(pk=chosen)[:1])
         options = [self.create_option(name, "", iterator.field.empty_label, not chosen, 0)]
         for index, record in enumerate(records, start=1):

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
+from crm.ids import parse_id
+
 # Django's own label for the empty choice of a select (django.db.models.fields), which its
 # Spanish catalogue does not translate yet: named here so that ours carries it.
 gettext_noop("- Select an option -")
@@ -116,7 +118,7 @@ class SearchSelect(forms.Select):
     def get_context(self, name, value, attrs):
         iterator = self.choices
         field = iterator.field
-        chosen = [pk for pk in self.format_value(value) if str(pk).isdigit()]
+        chosen = [pk for pk in map(parse_id, self.format_value(value)) if pk is not None]
         queryset = iterator.queryset.order_by("name", "pk")
         current = [iterator.choice(obj) for obj in queryset.filter(pk__in=chosen)]
         first = [iterator.choice(obj) for obj in queryset.exclude(pk__in=chosen)[: self.limit]]
@@ -127,15 +129,19 @@ class SearchSelect(forms.Select):
             context = super().get_context(name, value, attrs)
         finally:
             self.choices = all_choices
+        # The search box, the group and the status line are named after the select's id: a
+        # form without ids (auto_id=False) gets one from the field's name.
+        select_id = context["widget"]["attrs"].setdefault("id", f"id_{name}")
         context["widget"] |= {
-            "options_url": self.options_url_for(name, chosen),
+            "options_url": self.options_url_for(name, chosen, status=f"{select_id}-status"),
             "search_label": self.search_label,
         }
         return context
 
-    def options_url_for(self, name: str, chosen: list) -> str:
+    def options_url_for(self, name: str, chosen: list, *, status: str) -> str:
         """The search's address. It names the field (the select comes along with the search,
-        so that a record picked from the matches stays among them) and the chosen record, which
-        the select already holds above the group, so that the matches leave it out."""
-        query = urlencode({"name": name, "shown": ",".join(map(str, chosen))})
+        so that a record picked from the matches stays among them), the chosen record, which
+        the select already holds above the group, so that the matches leave it out, and the
+        status line that says how many were found (read out by screen readers)."""
+        query = urlencode({"name": name, "shown": ",".join(map(str, chosen)), "status": status})
         return f"{reverse(self.options_url)}?{query}"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import company_picker
+from crm.ids import parse_id
 from crm.models import Company, Contact, User
 from opportunities.models import LostReason, Opportunity, Stage
 
@@ -71,7 +72,7 @@ class OpportunityForm(forms.ModelForm):
         company_id = self["company"].value()
         self.fields["contact"].queryset = (
             contacts.filter(company_id=company_id)
-            if str(company_id or "").isdigit()
+            if parse_id(company_id) is not None
             else contacts.none()
         )
         self.fields["contact"].help_text = _("One of the company's contacts.")
@@ -123,7 +124,6 @@ class QuickEditForm(forms.ModelForm):
         model = Opportunity
         fields = ["stage", "amount", "probability", "expected_close_date"]
         widgets = {
-            "company": company_picker(),
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 

@@ -33,6 +33,7 @@ from crm.activity_forms import (
     NoteForm,
     ScheduleActivityForm,
 )
+from crm.ids import parse_id
 from crm.models import Activity
 from crm.models.activities import SUBJECT_MODELS, subject_field, with_activity_badges
 from crm.my_day import build_day
@@ -53,8 +54,8 @@ def _record(request: HttpRequest):
     for kind, label in SUBJECT_MODELS.items():
         if kind in request.GET:
             model = apps.get_model(label)
-            pk = request.GET[kind]
-            if not pk.isdigit():
+            pk = parse_id(request.GET[kind])
+            if pk is None:
                 raise Http404
             return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
     raise Http404

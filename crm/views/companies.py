@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
+from crm.ids import parse_id
 from crm.models import Company
 from crm.pagination import CappedPaginator
 from crm.rendering import SearchSelect
@@ -121,18 +122,22 @@ def company_options(request: HtmxHttpRequest) -> HttpResponse:
     (see ``crm.rendering.SearchSelect``): the user's companies only. The one chosen in the
     select comes first so that it stays chosen; the one the select holds above them
     (``shown``) is left out."""
-    shown = {int(pk) for pk in request.GET.get("shown", "").split(",") if pk.isdigit()}
-    selected = request.GET.get(request.GET.get("name", ""), "")
+    shown = {pk for pk in map(parse_id, request.GET.get("shown", "").split(",")) if pk}
+    selected = parse_id(request.GET.get(request.GET.get("name", "")))
     companies = (
         Company.objects.visible_to(request.user).exclude(pk__in=shown).order_by("name", "pk")
     )
     matches = list(companies.named_like(request.GET.get("q", ""))[: SearchSelect.limit])
-    if selected.isdigit() and all(match.pk != int(selected) for match in matches):
+    if selected and all(match.pk != selected for match in matches):
         matches[:0] = companies.filter(pk=selected)
     context = {
         "companies": matches,
-        "selected": selected,
+        "selected": str(selected or ""),
         "query": request.GET.get("q", ""),
         "others": bool(shown),  # the chosen company, above, may match: say "no other"
+        # The picker's status line, told how many were found (an id: letters, digits, - and _).
+        "status": "".join(
+            c for c in request.GET.get("status", "") if c.isascii() and (c.isalnum() or c in "-_")
+        ),
     }
     return render(request, "crm/includes/company_options.html", context)

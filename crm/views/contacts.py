@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from crm.filters import ContactFilter
 from crm.forms import ContactForm
 from crm.htmx import HtmxHttpRequest, wants_fragment
+from crm.ids import parse_id
 from crm.models import Company, Contact
 from crm.pagination import CappedPaginator
 from crm.services import delete_record, protected_links
@@ -75,7 +76,7 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: HtmxHttpRequest) -> HttpResponse:
     initial = {}
     # "Add contact" on a company's page preselects that company.
-    if (company_id := request.GET.get("company", "")).isdigit():
+    if parse_id(company_id := request.GET.get("company")) is not None:
         initial["company"] = company_id
     form = ContactForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@
   // form: Enter there searches at once rather than sending the form half filled.
   document.addEventListener("keydown", function (event) {
     const box = event.target instanceof Element ? event.target.closest("[data-search-select]") : null;
-    if (!box || event.key !== "Enter") return;
+    if (!box || event.key !== "Enter" || event.isComposing) return;
     event.preventDefault();
     box.dispatchEvent(new Event("search"));
   });

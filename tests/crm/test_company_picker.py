@@ -114,3 +114,51 @@ def test_the_deal_form_holds_its_company_above_the_first_ones(rep_client, rep):
     assert option_names(select)[0] == "Zulu"
     assert f'<option value="{zulu.pk}" selected>' in select
     assert f"shown={zulu.pk}" in html
+
+
+@pytest.mark.parametrize("odd", ["²", "１２", "99999999999999999999", "-3", "1e3"])
+def test_an_id_that_is_not_one_is_ignored_never_an_error(rep_client, rep, odd):
+    make_company(name="Acme Iberia", owner=rep)
+
+    search_html = search(rep_client, "acme", shown=odd, company=odd)
+    contact_form = rep_client.post(NEW_CONTACT, {"last_name": "Ruiz", "company": odd})
+    deal_form = rep_client.post(NEW_DEAL, {"name": "Deal", "company": odd})
+
+    assert option_names(search_html) == ["Acme Iberia"]
+    assert (contact_form.status_code, deal_form.status_code) == (200, 200)
+    assert "Select a valid choice" in contact_form.content.decode()
+
+
+def test_the_search_says_how_many_it_found_for_screen_readers(rep_client, rep):
+    make_company(name="Acme Iberia", owner=rep)
+    make_company(name="Acme Nordics", owner=rep)
+
+    html = search(rep_client, "acme", status="id_company-status")
+    form = rep_client.get(NEW_CONTACT).content.decode()
+
+    assert 'id="id_company-status" role="status" aria-live="polite" hx-swap-oob="true"' in html
+    assert "2 companies found." in html
+    assert 'id="id_company-status" role="status"' in form
+    assert "status=id_company-status" in form
+
+
+def test_a_picker_without_ids_names_its_parts_after_the_field(rep):
+    from crm.forms import ContactForm
+
+    html = str(ContactForm(user=rep, auto_id=False)["company"])
+
+    assert 'id="id_company-search"' in html and 'hx-target="#id_company-matches"' in html
+    select = html.split("<select", 1)[1].split(">", 1)[0]
+    assert 'name="company"' in select and 'id="id_company"' in select
+
+
+def test_a_disabled_picker_has_a_disabled_search_box(rep):
+    from crm.forms import ContactForm
+
+    form = ContactForm(user=rep)
+    form.fields["company"].disabled = True
+
+    html = str(form["company"])
+
+    assert "data-search-select" in html
+    assert html.split("<select", 1)[0].count(" disabled") == 1

@@ -187,3 +187,28 @@ def test_a_deal_changed_in_the_admin_shows_on_the_reports_at_once(
     after = manager_client.get(reverse("reports:pipeline")).context["report"]["totals"]
 
     assert (before["amount"], after["amount"]) == (Decimal("1000.00"), Decimal("5000.00"))
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "crm.Company",
+        "crm.Contact",
+        "crm.Activity",
+        "crm.User",
+        "crm.Team",
+        "crm.ExchangeRate",
+        "leads.Lead",
+        "leads.LeadSource",
+        "opportunities.Opportunity",
+        "opportunities.Pipeline",
+        "opportunities.Stage",
+        "opportunities.LostReason",
+    ],
+)
+def test_every_admin_of_what_the_reports_count_retires_their_figures(model):
+    from django.apps import apps
+
+    from crm.admin_figures import RetiresFigures
+
+    assert isinstance(admin.site._registry[apps.get_model(model)], RetiresFigures)
