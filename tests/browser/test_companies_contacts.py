@@ -117,5 +117,7 @@ def test_rep_finds_the_company_of_a_new_deal_by_typing_its_name(
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Zephyr turbines")
+    # The deal's page loads its panels after it shows: let them finish before the test ends.
+    page.wait_for_load_state("networkidle")
     deal = Opportunity.objects.get(name="Zephyr turbines")
     assert (deal.company, deal.contact.last_name) == (zephyr, "Vento")
