@@ -65,8 +65,7 @@ def log_activity(
         raise ValidationError({"kind": _("Use a note for a plain remark.")})
     # Today's activity is done now; an earlier one at noon that day (the hour is not asked).
     done_at = now if done_on == today else start_of_day(done_on) + datetime.timedelta(hours=12)
-    figures_changed()
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         kind=kind,
         subject=subject,
         due_date=done_on,
@@ -78,6 +77,8 @@ def log_activity(
         team=_team_for(by, record),
         **{subject_field(record): record},
     )
+    figures_changed(activity, record)
+    return activity
 
 
 @transaction.atomic
@@ -99,8 +100,7 @@ def schedule_activity(
     if kind == Activity.Kind.NOTE:
         raise ValidationError({"kind": _("A note cannot be scheduled.")})
     owner = owner or record.owner or by
-    figures_changed()
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         kind=kind,
         subject=subject,
         due_date=due_date,
@@ -110,6 +110,8 @@ def schedule_activity(
         team=_team_for(owner, record),
         **{subject_field(record): record},
     )
+    figures_changed(activity, record)
+    return activity
 
 
 @transaction.atomic
@@ -135,7 +137,7 @@ def complete_activity(
     activity.done_by = by
     activity.outcome = outcome
     activity.save(update_fields=["done_at", "done_by", "outcome", "updated_at"])
-    figures_changed()
+    figures_changed(activity, activity.opportunity)  # a deal's next step counts on its owner's
     next_activity = None
     if next_step is not None:
         next_activity = schedule_activity(
@@ -156,8 +158,7 @@ def add_note(*, record, by: User, text: str) -> Activity:
     if not text:
         raise ValidationError({"text": _("Write something.")})
     first_line = text.splitlines()[0]
-    figures_changed()
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         kind=Activity.Kind.NOTE,
         subject=Truncator(first_line).chars(200),
         notes=text,
@@ -167,3 +168,5 @@ def add_note(*, record, by: User, text: str) -> Activity:
         team=_team_for(by, record),
         **{subject_field(record): record},
     )
+    figures_changed(activity, record)
+    return activity

@@ -5,8 +5,9 @@ from crm.report_cache import figures_changed
 
 class RetiresFigures:
     """For the admin of a model that the reports, the board totals or My day count (or that
-    decides who sees what): saving, deleting one or deleting many retires every cached figure
-    once the change commits (see ``crm.report_cache``), so that the next page shows it."""
+    decides who sees what): saving, deleting one or deleting many retires everyone's cached
+    figures once the change commits (see ``crm.report_cache``), so that the next page shows it:
+    an edit here may move a record between teams or change who runs one."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -238,8 +238,8 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
 
     # Which items, and how many, in two steps: working that out reads every pending
     # activity, open deal and new lead of the people concerned (thousands on a manager's
-    # day), so it is kept in the cache until the next write that can change it (every
-    # write to an activity, a deal or a lead bumps the report version: see
+    # day), so it is kept in the cache until the next write that can change it (a write to
+    # an activity, a deal or a lead retires the figures of those who see it: see
     # crm.report_cache). The items themselves are read afresh on every request.
     # The key names who is asking and everyone whose records the day holds, hashed: a large
     # team's ids would make a key longer than a cache accepts.
@@ -247,7 +247,9 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
     teams = sorted({person.team_id for person in people if person.pk != user.pk})
     who = hashlib.sha256(repr((owners, teams)).encode()).hexdigest()
     key = [user.pk, scope, user.team_id, today.isoformat(), size, who]
-    picked = cached_figures("my_day", key, lambda: _picked(user, owners, today=today, size=size))
+    picked = cached_figures(
+        "my_day", key, lambda: _picked(user, owners, today=today, size=size), user=user
+    )
     # The picked items are read through the same scope: one changed outside the services (the
     # admin site does not retire the cache) and no longer the user's is left out, not shown.
     activities = (

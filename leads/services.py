@@ -39,7 +39,7 @@ def source_for(code: str) -> LeadSource:
 
 
 def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") -> LeadStatusChange:
-    figures_changed()  # every write to a lead records a row here
+    figures_changed(lead)  # every write to a lead records a row here
     return LeadStatusChange.objects.create(
         lead=lead, from_status=from_status, to_status=lead.status, note=note, changed_by=by
     )
@@ -78,13 +78,14 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     _lock(lead)
     if lead.is_converted:
         raise LeadError(_("A converted lead cannot be changed."))
+    figures_changed(lead)  # those it leaves, should it change hands
     for name, value in fields.items():
         setattr(lead, name, value)
     if "owner" in fields and fields["owner"] is not None:
         lead.team = fields["owner"].team or lead.team
         fields["team"] = lead.team
     lead.save(update_fields=[*fields, "updated_at"])
-    figures_changed()  # its source or owner counts in the lead reports
+    figures_changed(lead)  # its source or owner counts in the lead reports
     return lead
 
 
@@ -137,6 +138,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
     for lead in leads:
         if lead.is_converted or lead.owner_id == owner.pk:
             continue
+        figures_changed(lead)  # the figures it leaves
         lead.owner = owner
         lead.team = owner.team or lead.team
         lead.save(update_fields=["owner", "team", "updated_at"])

@@ -6,7 +6,7 @@ Needs the data set of ``manage.py seed_scale`` in that database. The script
 
 1. gives a known password to the users who will log in (one hash, written with one UPDATE);
 2. collects the static files and starts gunicorn on 127.0.0.1 with production settings (no
-   DEBUG), as ``gunicorn -c gunicorn.conf.py``;
+   DEBUG, the cache in Redis: ``--redis``), as ``gunicorn -c gunicorn.conf.py``;
 3. starts ``--users`` simulated users, each a thread with its own keep-alive connection
    (``http.client``, standard library only): they log in through the login form with its CSRF
    token like a browser, then, with a think time between clicks, reps browse the lists,
@@ -112,9 +112,12 @@ def prepare_users(reps: int, managers: int) -> dict:
     return plan
 
 
-def start_gunicorn(port: int, workers: int, log_path: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, redis_url: str, log_path: Path) -> subprocess.Popen:
     env = os.environ | {
         "DEBUG": "0",
+        # As in production: the workers share one cache, so a write retires cached figures
+        # in all of them (each worker's own in-process cache would serve stale ones).
+        "REDIS_URL": redis_url,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-only-not-a-secret-" + "x" * 40),
         "ALLOWED_HOSTS": HOST,
         # Plain HTTP on the loopback: no TLS in front of gunicorn here.
@@ -345,7 +348,8 @@ def report(args, results, logins, elapsed: float, peak_rss: dict[int, float], wo
         "## Load test",
         "",
         f"`DATABASE_URL=... python loadtest/run.py --users {args.users} --seconds {args.seconds}`:"
-        f" gunicorn with {workers} sync workers on 127.0.0.1, PostgreSQL, {args.users} simulated"
+        f" gunicorn with {workers} sync workers on 127.0.0.1, PostgreSQL, Redis as the shared"
+        f" cache, {args.users} simulated"
         f" users ({args.managers} managers, the rest reps) for {elapsed:.0f} s, each waiting"
         f" {args.think[0]}–{args.think[1]} s between clicks; every response read to the end.",
         "",
@@ -396,6 +400,7 @@ def main():
     parser.add_argument("--max-requests", type=int, default=1000, help="per user")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--port", type=int, default=8171)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/1", help="the shared cache")
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0))
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "performance.md"))
     args = parser.parse_args()
@@ -408,7 +413,7 @@ def main():
 
     today = timezone.localdate().isoformat()
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "crm-loadtest-gunicorn.log"
-    server = start_gunicorn(args.port, args.workers, log_path)
+    server = start_gunicorn(args.port, args.workers, args.redis, log_path)
     results, logins = Results(), Results()
     peak_rss: dict[int, float] = {}
     start = {"ready": threading.Event(), "stop_at": float("inf")}

@@ -113,7 +113,7 @@ def _save(
             row.from_stage, row.to_stage = before, after
         rows.append(row)
     OpportunityChange.objects.bulk_create(rows)
-    figures_changed()
+    figures_changed(opportunity)
     return opportunity
 
 
@@ -136,7 +136,7 @@ def create_opportunity(*, by: User | None, stage: Stage, **fields) -> Opportunit
         to_stage=stage,
         changed_by=by,
     )
-    figures_changed()
+    figures_changed(opportunity)
     return opportunity
 
 
@@ -275,6 +275,7 @@ def update_opportunity(
         changes["team"] = changes["owner"].team if changes["owner"] else opportunity.team
     changes["pipeline"] = stage.pipeline
 
+    figures_changed(opportunity)  # those it leaves, should it change hands
     old = _snapshot(opportunity)
     fields = []
     for name, value in changes.items():

@@ -40,7 +40,7 @@ def _figures(name: str, scope: ReportScope, compute):
     key = scope.cache_key()
     if key is None:
         return compute()
-    return cached_figures(name, key, compute)
+    return cached_figures(name, key, compute, user=scope.user)
 
 
 def _dashboard_figures(scope: ReportScope) -> dict:

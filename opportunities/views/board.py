@@ -78,8 +78,7 @@ def _chosen_pipeline(filterset: BoardFilter, pipelines: list[Pipeline]) -> Pipel
 
 def _totals_key(request, filterset: BoardFilter) -> tuple:
     """Who is looking (their scope) and through which filters: what the totals depend on."""
-    scope = "all" if request.user.is_admin else request.user.pk
-    return (scope, _board_query(filterset))
+    return (request.user, _board_query(filterset))
 
 
 def _column_totals(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
@@ -92,10 +91,12 @@ def _column_totals(queryset, stages: list[Stage], *, totals_key: tuple) -> list[
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))
+    user, query = totals_key
     all_totals = cached_figures(
         "board-totals",
-        [*totals_key, *columns],
+        [query, *columns],
         lambda: queryset.totals_by_stage(rates_to_base()),
+        user=user,
     )
     for stage_id, totals in all_totals.items():
         column = columns[stage_id]
