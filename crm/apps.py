@@ -9,4 +9,4 @@ class CrmConfig(AppConfig):
     def ready(self):
         # Connects the session clock to every login, including ones made before the first
         # request is handled (tests' force_login, the admin's "log in as").
-        from crm import middleware  # noqa: F401
+        from crm import checks, middleware  # noqa: F401
