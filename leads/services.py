@@ -46,10 +46,16 @@ def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") ->
 
 
 def _lock(lead: Lead) -> Lead:
-    """Lock the lead's row and take its current status, so that two changes at the same moment
-    (a rep in the list, a manager's bulk action) apply one after the other, each checked
-    against the status the other left."""
-    lead.status = Lead.objects.select_for_update().values_list("status", flat=True).get(pk=lead.pk)
+    """Lock the lead's row and take its current status, owner and team, so that two changes at
+    the same moment (a rep in the list, a manager's bulk action) apply one after the other,
+    each checked against what the other left. The figures counting the lead as it stands (its
+    owner's, its team's) are retired: the change moves it out of them."""
+    lead.status, lead.owner_id, lead.team_id = (
+        Lead.objects.select_for_update()
+        .values_list("status", "owner_id", "team_id")
+        .get(pk=lead.pk)
+    )
+    figures_changed(lead)
     return lead
 
 
@@ -78,7 +84,6 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     _lock(lead)
     if lead.is_converted:
         raise LeadError(_("A converted lead cannot be changed."))
-    figures_changed(lead)  # those it leaves, should it change hands
     for name, value in fields.items():
         setattr(lead, name, value)
     if "owner" in fields and fields["owner"] is not None:

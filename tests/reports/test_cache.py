@@ -10,10 +10,10 @@ from django.utils import timezone
 from crm.activities import log_activity
 from crm.models import Activity, ExchangeRate
 from leads.models import Lead
-from leads.services import create_lead, qualify
+from leads.services import assign, create_lead, qualify
 from opportunities.models import Opportunity
 from opportunities.services import create_opportunity, mark_won, move_opportunity
-from tests.factories import make_pipeline
+from tests.factories import make_lead, make_pipeline
 
 
 @pytest.fixture
@@ -212,3 +212,40 @@ def test_every_admin_of_what_the_reports_count_retires_their_figures(model):
     from crm.admin_figures import RetiresFigures
 
     assert isinstance(admin.site._registry[apps.get_model(model)], RetiresFigures)
+
+
+def funnel_totals(client):
+    return client.get(reverse("reports:lead_funnel")).context["report"]["totals"]
+
+
+def test_a_lead_handed_over_from_its_page_leaves_the_old_owners_funnel_at_once(
+    rep, other_rep, north, admin_client, other_client, django_capture_on_commit_callbacks
+):
+    # Charlie (South) still holds a lead filed under North, the team he came from.
+    lead = make_lead(owner=other_rep, team=north, last_name="Garcia")
+    assert funnel_totals(other_client)["leads"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("leads:edit", args=[lead.pk]),
+            {"last_name": "Garcia", "owner": rep.pk},
+        )
+
+    assert response.status_code == 302
+    assert Lead.objects.get(pk=lead.pk).owner == rep
+    assert funnel_totals(other_client)["leads"] == 0
+
+
+def test_a_lead_handed_over_while_its_old_owner_qualifies_it_counts_for_the_new_one(
+    rep, other_rep, admin_user, rep_client, django_capture_on_commit_callbacks
+):
+    lead = make_lead(owner=other_rep)
+    as_charlie_loaded_it = Lead.objects.get(pk=lead.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assign([Lead.objects.get(pk=lead.pk)], owner=rep, by=admin_user)
+    assert funnel_totals(rep_client)["qualified"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        qualify(as_charlie_loaded_it, by=other_rep)
+
+    assert funnel_totals(rep_client)["qualified"] == 1
