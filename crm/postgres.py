@@ -80,3 +80,17 @@ class AddIndexConcurrently(AddIndex):
             schema_editor.remove_index(model, self.index, concurrently=True)
         else:
             schema_editor.remove_index(model, self.index)
+
+
+class RemovePostgresIndex(AddPostgresIndex):
+    """``DROP INDEX`` of an index made by ``AddPostgresIndex`` (given alike), rebuilt when the
+    migration is unapplied."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, to_state, from_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, to_state, from_state)
+
+    def describe(self) -> str:
+        return f"Drop index {self.index.name} on {self.model_name} (PostgreSQL only)"

@@ -390,6 +390,9 @@ class OpportunityChange(models.Model):
 
     Written only by the transition functions in ``opportunities.services``. Stage changes also
     carry the stages as foreign keys, so that time-in-stage and lost-at-stage can be reported.
+
+    A row that enters a stage ("created" or "stage") begins a *stay* there, which the deal's
+    next stage or status change ends: that change writes ``left_at`` and ``moved_on`` on it.
     """
 
     class Field(models.TextChoices):
@@ -419,6 +422,13 @@ class OpportunityChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # On a row entering a stage: when the stay ended, and whether the deal then moved on (to
+    # another stage, or won) rather than being lost. Empty while the stay goes on.
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True, editable=False)
+    moved_on = models.BooleanField(_("moved on"), null=True, blank=True, editable=False)
+
+    ENTERS_STAGE = (Field.CREATED, Field.STAGE)
+    ENDS_STAY = (Field.STAGE, Field.STATUS)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -431,6 +441,13 @@ class OpportunityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.field}: {self.old_value} → {self.new_value}"
+
+    @property
+    def moves_on(self) -> bool:
+        """Whether this change, ending a stay, takes the deal on (another stage, a win)."""
+        return self.field == self.Field.STAGE or (
+            self.field == self.Field.STATUS and self.new_value == Opportunity.Status.WON
+        )
 
     @property
     def old_display(self) -> str:

@@ -112,9 +112,27 @@ def _save(
         if name == "stage":
             row.from_stage, row.to_stage = before, after
         rows.append(row)
+    end_stays(opportunity, rows)
     OpportunityChange.objects.bulk_create(rows)
     figures_changed(opportunity)
     return opportunity
+
+
+def end_stays(opportunity: Opportunity, rows: list[OpportunityChange]) -> None:
+    """Record, on the row that began it, the end of each stay that a change among ``rows``
+    (not yet saved, in order) ends: the stay on record, or one begun among ``rows``."""
+    begun = None
+    for row in rows:
+        if row.field in OpportunityChange.ENDS_STAY:
+            if begun is not None:
+                begun.left_at, begun.moved_on = row.changed_at, row.moves_on
+            else:
+                opportunity.changes.filter(
+                    field__in=OpportunityChange.ENTERS_STAGE, left_at__isnull=True
+                ).update(left_at=row.changed_at, moved_on=row.moves_on)
+            begun = None
+        if row.field in OpportunityChange.ENTERS_STAGE:
+            begun = row
 
 
 def _snapshot(opportunity: Opportunity) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """seed_scale builds data that hangs together, so that benchmarks measure believable pages."""
 
+import importlib
 import itertools
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -47,6 +49,19 @@ def test_seed_scale_tiny_builds_consistent_data(db):
     closed = Opportunity.objects.exclude(status=Opportunity.Status.OPEN)
     assert closed.filter(closed_date__isnull=True).count() == 0
     assert OpportunityChange.objects.filter(field="status").count() == closed.count()
+    # Each stay in a stage ends where the history says (as the migration works it out), and
+    # no closed deal is still in one.
+    ends = list(OpportunityChange.objects.order_by("pk").values_list("pk", "left_at", "moved_on"))
+    OpportunityChange.objects.update(left_at=None, moved_on=None)
+    importlib.import_module("opportunities.migrations.0007_stay_ends").record_stay_ends(apps, None)
+    assert (
+        list(OpportunityChange.objects.order_by("pk").values_list("pk", "left_at", "moved_on"))
+        == ends
+    )
+    assert any(moved_on is False for _pk, _left_at, moved_on in ends)
+    assert not OpportunityChange.objects.filter(
+        opportunity__in=closed, field__in=OpportunityChange.ENTERS_STAGE, left_at=None
+    ).exists()
     # Only converted leads have a conversion.
     assert LeadConversion.objects.exclude(lead__status=Lead.Status.CONVERTED).count() == 0
 

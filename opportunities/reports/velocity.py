@@ -1,13 +1,14 @@
 """How deals move through the stages, read from their history (``OpportunityChange``).
 
 A *stay* is one entry of a deal into a stage: its "created" row or a stage-change row. It ends at
-the deal's next stage change or status change (won or lost); a stay that has not ended yet is
-still going on. Time a reopened deal spends after being reopened, until its next stage change,
-is not counted as a stay: the history has no row entering a stage then.
+the deal's next stage change or status change (won or lost), which records the end on the row
+(``left_at``, ``moved_on``); a stay that has not ended yet is still going on. Time a reopened
+deal spends after being reopened, until its next stage change, is not counted as a stay: the
+history has no row entering a stage then.
 """
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 
 from crm.models import User
@@ -15,28 +16,8 @@ from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.reports.expressions import DaysBetween, ratio
 from opportunities.reports.filters import ReportScope
 
-ENTERS_STAGE = [OpportunityChange.Field.CREATED, OpportunityChange.Field.STAGE]
-ENDS_STAY = [OpportunityChange.Field.STAGE, OpportunityChange.Field.STATUS]
 WON_DEAL = Q(opportunity__status=Opportunity.Status.WON)
 CLOSED_DEAL = Q(opportunity__status__in=[Opportunity.Status.WON, Opportunity.Status.LOST])
-
-
-def stays(changes):
-    """Stage entries among ``changes``, annotated with how and when each stay ended:
-    ``left_at`` (NULL while it goes on), ``next_field`` and ``next_value`` of the ending row."""
-    following = (
-        OpportunityChange.objects.filter(opportunity=OuterRef("opportunity"), field__in=ENDS_STAY)
-        .filter(
-            Q(changed_at__gt=OuterRef("changed_at"))
-            | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
-        )
-        .order_by("changed_at", "pk")
-    )
-    return changes.filter(field__in=ENTERS_STAGE, to_stage__isnull=False).annotate(
-        left_at=Subquery(following.values("changed_at")[:1]),
-        next_field=Subquery(following.values("field")[:1]),
-        next_value=Subquery(following.values("new_value")[:1]),
-    )
 
 
 def _outcome_figures() -> dict:
@@ -65,18 +46,21 @@ def velocity_report(scope: ReportScope) -> dict:
       the closed date.
     """
     ended = Q(left_at__isnull=False)
-    moved_on = Q(next_field=OpportunityChange.Field.STAGE) | Q(
-        next_field=OpportunityChange.Field.STATUS, next_value=Opportunity.Status.WON
+    stays = scope.changes().filter(
+        scope.during("changed_at"),
+        field__in=OpportunityChange.ENTERS_STAGE,
+        to_stage__isnull=False,
     )
     by_stage = {
         row.pop("to_stage"): row
-        for row in stays(scope.changes().filter(scope.during("changed_at")))
-        .values("to_stage")
+        for row in stays.values("to_stage")
         .annotate(
             entries=Count("pk"),
             ended=Count("pk", filter=ended),
             avg_days=Avg(DaysBetween(F("left_at"), F("changed_at")), filter=ended),
-            move_on_rate=ratio(Count("pk", filter=ended & moved_on), Count("pk", filter=ended)),
+            move_on_rate=ratio(
+                Count("pk", filter=ended & Q(moved_on=True)), Count("pk", filter=ended)
+            ),
             **_outcome_figures(),
         )
         .order_by()
@@ -96,7 +80,7 @@ def stage_velocity(stage: Stage, *, user: User) -> dict:
     (``win_chance``) and how many closed deals that rests on (``closed_deals``)."""
     changes = OpportunityChange.objects.filter(
         opportunity__in=Opportunity.objects.visible_to(user).values("pk"),
-        field__in=ENTERS_STAGE,
+        field__in=OpportunityChange.ENTERS_STAGE,
         to_stage=stage,
     )
     return changes.aggregate(**_outcome_figures())

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.db.migrations.state import ProjectState
 
-from crm.postgres import AddIndexConcurrently, AddPostgresIndex
+from crm.postgres import AddIndexConcurrently, AddPostgresIndex, RemovePostgresIndex
 
 
 def collected_sql(operation, *, backwards=False) -> str:
@@ -41,3 +41,12 @@ def test_a_postgresql_only_index_can_be_built_and_dropped_concurrently(db):
         postgres_only(concurrently=True), backwards=True
     )
     assert "CONCURRENTLY" not in collected_sql(postgres_only())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own statement")
+def test_an_index_no_longer_read_is_dropped_and_comes_back_when_unapplied(db):
+    index = models.Index(fields=["industry"], include=["name"], name="test_idx")
+    removal = RemovePostgresIndex("company", index, concurrently=True)
+
+    assert "DROP INDEX CONCURRENTLY" in collected_sql(removal)
+    assert "CREATE INDEX CONCURRENTLY" in collected_sql(removal, backwards=True)

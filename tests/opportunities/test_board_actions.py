@@ -323,9 +323,10 @@ def test_move_query_count_does_not_grow_with_deals(
             make_opportunity(owner=rep, stage=stage)
 
     # session, user, the deal, the chosen stage's check, savepoint, the UPDATE with its
-    # version check, the history INSERT, release; then the owner filter's check, stages of
-    # the pipeline, exchange rates, totals grouped by stage and the moved card.
-    with django_assert_num_queries(13):
+    # version check, the end of the stay in the old stage, the history INSERT, release; then
+    # the owner filter's check, stages of the pipeline, exchange rates, totals grouped by
+    # stage and the moved card.
+    with django_assert_num_queries(14):
         response = rep_client.post(
             move_url(deal, f"?owner={rep.pk}"), {"stage": stages[1].pk}, headers=htmx_headers
         )

@@ -50,6 +50,7 @@ from opportunities.models import (
     Stage,
 )
 from opportunities.reports.filters import ReportScope
+from opportunities.services import end_stays
 from tests.factories import (
     make_contact,
     make_lead,
@@ -80,6 +81,7 @@ def scope_for(user, **fields) -> ReportScope:
 def _history(deal, *events):
     """Record ``(when, field, stage or value)`` rows; stage rows go from the previous stage."""
     previous = None
+    changes = []
     for when, kind, value in events:
         change = OpportunityChange(opportunity=deal, field=kind, changed_at=when)
         if kind in ("created", "stage"):
@@ -91,6 +93,9 @@ def _history(deal, *events):
             change.old_value, change.new_value = value
         else:
             change.old_value, change.new_value = (d.isoformat() for d in value)
+        changes.append(change)
+    end_stays(deal, changes)
+    for change in changes:
         change.save()
 
 

@@ -222,6 +222,19 @@ def value_reader(field):
     return read
 
 
+def end_stays(rows: list[dict]) -> None:
+    """Record each stay's end on the row that began it, as the services do when a stage or
+    status change is saved; ``rows`` are one deal's history, in order."""
+    begun = None
+    for row in rows:
+        if row["field"] in OpportunityChange.ENDS_STAY and begun is not None:
+            begun["left_at"] = row["changed_at"]
+            begun["moved_on"] = OpportunityChange(**row).moves_on
+            begun = None
+        if row["field"] in OpportunityChange.ENTERS_STAGE:
+            begun = row
+
+
 @contextmanager
 def keep_given_timestamps(*models):
     """Let bulk inserts keep the created/updated times we generate instead of 'now'."""
@@ -763,6 +776,7 @@ class Command(BaseCommand):
                     "changed_at": self.moment_between(at, self.now),
                 }
             )
+        end_stays(rows)
         return rows
 
     def seed_conversions(self):
