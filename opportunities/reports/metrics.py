@@ -367,16 +367,18 @@ def _with_averages(row: dict) -> dict:
 def _funnel(scope: ReportScope):
     """Leads created in the period, the won deals that came from them, and their figures."""
     leads = scope.leads().filter(scope.during("created_at"))
-    reached_qualified = (
-        Q(status_changes__to_status=Lead.Status.QUALIFIED)
-        | Q(status__in=[Lead.Status.QUALIFIED, Lead.Status.CONVERTED])
-        | Q(conversion__isnull=False)
+    # Semi-joins, not joins: a join to the status changes would repeat each lead per change
+    # and read the whole history table to count each lead once again.
+    was_qualified = Exists(
+        LeadStatusChange.objects.filter(lead=OuterRef("pk"), to_status=Lead.Status.QUALIFIED)
     )
-    converted = Q(conversion__isnull=False) | Q(status=Lead.Status.CONVERTED)
+    was_converted = Exists(LeadConversion.objects.filter(lead=OuterRef("pk")))
+    converted = Q(status=Lead.Status.CONVERTED) | Q(was_converted)
+    reached_qualified = Q(status=Lead.Status.QUALIFIED) | converted | Q(was_qualified)
     lead_figures = {
-        "leads": Count("pk", distinct=True),
-        "qualified": Count("pk", distinct=True, filter=reached_qualified),
-        "converted": Count("pk", distinct=True, filter=converted),
+        "leads": Count("pk"),
+        "qualified": Count("pk", filter=reached_qualified),
+        "converted": Count("pk", filter=converted),
     }
     won = with_base_amounts(scope.opportunities().won().filter(lead__in=leads.values("pk")))
     won_figures = {
