@@ -128,7 +128,9 @@ class ReportScope:
     def _owned(self, queryset):
         if self.team is not None:
             queryset = queryset.filter(
-                Q(owner__team=self.team) | Q(owner__isnull=True, team=self.team)
+                # The owner's team; for records of no one, or of someone in no team (a
+                # manager who runs the team), the record's own: as the team rows count them.
+                Q(owner__team=self.team) | Q(owner__team__isnull=True, team=self.team)
             )
         if self.rep is not None:
             queryset = queryset.filter(owner=self.rep)

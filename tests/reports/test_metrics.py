@@ -180,6 +180,22 @@ def test_team_performance_rows_add_up_to_the_scope_with_the_managers_own_deals(s
     assert sum(row["lost_count"] for row in report["reps"]) == summary["lost_count"]
 
 
+def test_the_team_filter_keeps_what_its_teamless_manager_filed_under_the_team(
+    sales, manager, north
+):
+    # Mia belongs to no team: her own deals are filed under North, the team she runs.
+    _deal(
+        manager, sales.stage.c, at(5, 1), name="Mia's own", amount=Decimal("700"), team=north,
+        status="won", closed_date=datetime.date(2026, 5, 12),
+    )  # fmt: skip
+
+    everything = metrics.win_loss_summary(scope_for(manager))
+    north_only = metrics.win_loss_summary(scope_for(manager, team=north))
+    [north_row] = metrics.team_performance_report(scope_for(manager, team=north))["teams"]
+
+    assert north_only["won_amount"] == everything["won_amount"] == north_row["won_amount"]
+
+
 def test_team_performance_averages_leave_out_a_win_with_no_rate(sales, manager, rep):
     # Won in May in francs, which have no rate: a win, but no amount to average.
     _deal(
