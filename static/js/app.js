@@ -10,4 +10,14 @@
     event.preventDefault();
     box.dispatchEvent(new Event("search"));
   });
+
+  // A search sent twice (Enter, then the search a keystroke had scheduled) answers with the
+  // address already shown: that replaces the history entry rather than adding it again, so
+  // Back leaves the search at once.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    const update = event.detail.history;
+    if (update.type === "push" && new URL(update.path, location.href).href === location.href) {
+      update.type = "replace";
+    }
+  });
 })();

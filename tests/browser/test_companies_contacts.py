@@ -121,3 +121,27 @@ def test_rep_finds_the_company_of_a_new_deal_by_typing_its_name(
     page.wait_for_load_state("networkidle")
     deal = Opportunity.objects.get(name="Zephyr turbines")
     assert (deal.company, deal.contact.last_name) == (zephyr, "Vento")
+
+
+def test_enter_after_the_search_has_answered_adds_no_second_history_entry(
+    transactional_db, page, live_server, login, rep
+):
+    make_company(name="Verde Energia", owner=rep)
+    make_company(name="Atelier Lumière", owner=rep)
+    login(rep)
+    page.goto(f"{live_server.url}/companies/")
+    entries = page.evaluate("history.length")
+    rows = page.locator("#company-list tbody tr")
+    page.get_by_label("Search").press_sequentially("verde")
+    expect(page).to_have_url(f"{live_server.url}/companies/?q=verde")
+    expect(rows).to_have_count(1)
+
+    # Enter out of habit: the same search again, answered with the same address.
+    with page.expect_response(lambda response: "q=verde" in response.url):
+        page.get_by_label("Search").press("Enter")
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling')")
+
+    expect(rows).to_have_count(1)
+    assert page.evaluate("history.length") == entries + 1
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/companies/")
