@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -187,12 +188,18 @@ def reps_visible_to(user: User):
     return User.objects.filter(pk=user.pk)
 
 
+LAST_DAY = MaxValueValidator(datetime.date.max - datetime.timedelta(days=1))
+
+
 class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodChoice.choices, required=False, widget=QuickSelect
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DatePicker())
-    end = forms.DateField(label=_("To"), required=False, widget=DatePicker())
+    # The day after the last one bounds the period: the calendar's very last day has none.
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DatePicker(), validators=[LAST_DAY]
+    )
+    end = forms.DateField(label=_("To"), required=False, widget=DatePicker(), validators=[LAST_DAY])
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.none(),
