@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from crm.matching import email_domain
 from crm.models import Company, Contact, Team, User
 from crm.report_cache import figures_changed
+from crm.services import team_for_owner
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
 from opportunities.services import create_opportunity as create_deal
@@ -72,7 +73,7 @@ def create_lead(*, by: User | None, **fields) -> Lead:
     """A new lead; its team follows its owner unless given."""
     owner = fields.get("owner")
     if owner is not None and not fields.get("team"):
-        fields["team"] = owner.team
+        fields["team"] = team_for_owner(owner)
     lead = Lead.objects.create(status=Lead.Status.NEW, **fields)
     _record(lead, from_status="", by=by)
     return lead
@@ -87,7 +88,7 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     for name, value in fields.items():
         setattr(lead, name, value)
     if "owner" in fields and fields["owner"] is not None:
-        lead.team = fields["owner"].team or lead.team
+        lead.team = team_for_owner(fields["owner"]) or lead.team
         fields["team"] = lead.team
     lead.save(update_fields=[*fields, "updated_at"])
     figures_changed(lead)  # its source or owner counts in the lead reports
@@ -145,7 +146,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
             continue
         figures_changed(lead)  # the figures it leaves
         lead.owner = owner
-        lead.team = owner.team or lead.team
+        lead.team = team_for_owner(owner) or lead.team
         lead.save(update_fields=["owner", "team", "updated_at"])
         _record(
             lead,

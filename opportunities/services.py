@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
 from crm.report_cache import figures_changed
+from crm.services import team_for_owner
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
 # Fields whose every change is kept in the history, in the order they are recorded.
@@ -145,7 +146,7 @@ def create_opportunity(*, by: User | None, stage: Stage, **fields) -> Opportunit
     fields.setdefault("probability", stage.probability)
     fields.setdefault("owner", by)
     if fields.get("owner") is not None:
-        fields.setdefault("team", fields["owner"].team)
+        fields.setdefault("team", team_for_owner(fields["owner"]))
     opportunity = Opportunity.objects.create(pipeline=stage.pipeline, stage=stage, **fields)
     OpportunityChange.objects.create(
         opportunity=opportunity,
@@ -290,7 +291,8 @@ def update_opportunity(
     elif "probability" in changes:
         del changes["probability"]
     if "owner" in changes:
-        changes["team"] = changes["owner"].team if changes["owner"] else opportunity.team
+        owner = changes["owner"]
+        changes["team"] = team_for_owner(owner) if owner else opportunity.team
     changes["pipeline"] = stage.pipeline
 
     figures_changed(opportunity)  # those it leaves, should it change hands

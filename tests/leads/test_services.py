@@ -226,3 +226,14 @@ def test_suggested_opportunity_name_uses_company_and_lead(lead):
     assert services.suggested_opportunity_name(lead, make_company(name="Acme Ltd")) == (
         "Acme Ltd – Jane Doe"
     )
+
+
+def test_a_lead_a_manager_keeps_is_filed_under_the_team_they_run(manager, rep, north):
+    # Mia runs North without being one of its members.
+    own = services.create_lead(by=manager, last_name="Garcia", owner=manager)
+    taken_over = services.create_lead(by=rep, last_name="Lopez", owner=rep)
+    taken_over.team = None
+    taken_over.save(update_fields=["team"])
+    services.assign([taken_over], owner=manager, by=manager)
+
+    assert (own.team, Lead.objects.get(pk=taken_over.pk).team) == (north, north)

@@ -183,6 +183,19 @@ def test_update_records_amount_probability_and_close_date(deal, rep):
     ]
 
 
+def test_a_managers_own_deal_is_filed_under_the_team_they_run(manager, rep, north, stages):
+    # Mia runs North without being one of its members.
+    opportunity = create_opportunity(
+        by=manager, stage=stages[0], name="Mia's own", expected_close_date=datetime.date(2030, 1, 1)
+    )
+    handed_over = create_opportunity(
+        by=rep, stage=stages[0], name="Alice's", expected_close_date=datetime.date(2030, 1, 1)
+    )
+    update_opportunity(handed_over, by=manager, version=handed_over.version, owner=manager)
+
+    assert (opportunity.team, Opportunity.objects.get(pk=handed_over.pk).team) == (north, north)
+
+
 def test_update_team_follows_the_owner(deal, rep, other_rep):
     update_opportunity(deal, by=rep, version=1, owner=other_rep)
 
