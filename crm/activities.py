@@ -44,6 +44,19 @@ def _team_for(owner: User | None, record):
     return record.team
 
 
+def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
+    """``record`` has changed hands: the steps still to do that its previous owner held go with
+    it to the new owner (someone else's stay theirs), so that they land on the new owner's day
+    rather than on the day of someone who may no longer see the record. Returns how many."""
+    if record.owner_id is None or previous_owner_id in (None, record.owner_id):
+        return 0
+    return (
+        record.activities.pending()
+        .filter(owner_id=previous_owner_id)
+        .update(owner_id=record.owner_id, team_id=record.team_id, updated_at=timezone.now())
+    )
+
+
 @transaction.atomic
 def log_activity(
     *,

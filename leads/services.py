@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.activities import hand_over_pending
 from crm.matching import email_domain
 from crm.models import Company, Contact, Team, User
 from crm.report_cache import figures_changed
@@ -85,12 +86,14 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     _lock(lead)
     if lead.is_converted:
         raise LeadError(_("A converted lead cannot be changed."))
+    previous_owner_id = lead.owner_id
     for name, value in fields.items():
         setattr(lead, name, value)
     if "owner" in fields and fields["owner"] is not None:
         lead.team = team_for_owner(fields["owner"]) or lead.team
         fields["team"] = lead.team
     lead.save(update_fields=[*fields, "updated_at"])
+    hand_over_pending(lead, previous_owner_id=previous_owner_id)
     figures_changed(lead)  # its source or owner counts in the lead reports
     return lead
 
@@ -145,9 +148,11 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
         if lead.is_converted or lead.owner_id == owner.pk:
             continue
         figures_changed(lead)  # the figures it leaves
+        previous_owner_id = lead.owner_id
         lead.owner = owner
         lead.team = team_for_owner(owner) or lead.team
         lead.save(update_fields=["owner", "team", "updated_at"])
+        hand_over_pending(lead, previous_owner_id=previous_owner_id)
         _record(
             lead,
             from_status=lead.status,

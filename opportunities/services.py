@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.activities import hand_over_pending
 from crm.models import User
 from crm.report_cache import figures_changed
 from crm.services import team_for_owner
@@ -296,6 +297,7 @@ def update_opportunity(
     changes["pipeline"] = stage.pipeline
 
     figures_changed(opportunity)  # those it leaves, should it change hands
+    previous_owner_id = opportunity.owner_id
     old = _snapshot(opportunity)
     fields = []
     for name, value in changes.items():
@@ -314,4 +316,6 @@ def update_opportunity(
         if not Opportunity.objects.filter(pk=opportunity.pk, version=version).exists():
             raise ConcurrentEditError(Opportunity.objects.get(pk=opportunity.pk))
         return opportunity
-    return _save(opportunity, by=by, version=version, old=old, fields=fields)
+    _save(opportunity, by=by, version=version, old=old, fields=fields)
+    hand_over_pending(opportunity, previous_owner_id=previous_owner_id)
+    return opportunity
