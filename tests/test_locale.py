@@ -1,7 +1,8 @@
 """English and Spanish: the browser picks the language unless the user's profile says otherwise."""
 
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from tests.factories import make_opportunity, make_user
 
@@ -102,3 +103,26 @@ def test_the_empty_choice_of_a_select_is_in_spanish(rep):
 
     assert "- Seleccione una opción -" in html
     assert "Select an option" not in html
+
+
+def test_my_day_names_the_day_as_each_language_writes_it(db):
+    client = Client()
+    client.force_login(make_user(language="es"))
+    today = timezone.localdate()
+
+    page = client.get("/").content.decode()
+
+    with translation.override("es"):
+        expected = f"{date_format(today, 'l')}, {date_format(today, 'DATE_FORMAT')}"
+    assert expected in page
+    assert " de " in expected  # "viernes, 27 de noviembre de 2026"
+
+
+def test_dashboard_counts_read_right_whatever_the_number(db):
+    client = Client()
+    client.force_login(make_user(language="es", role="manager"))
+
+    page = client.get("/reports/").content.decode()
+
+    assert "ganadas: 0 (" in page
+    assert "cualificados: 0, convertidos: 0, ganadas: 0" in page

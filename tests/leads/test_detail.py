@@ -262,3 +262,11 @@ def test_detail_query_count_does_not_grow(rep_client, lead, rep, rows, django_as
     with django_assert_num_queries(12):
         response = rep_client.get(detail(lead))
     assert len(response.context["duplicate_leads"]) == rows
+
+
+def test_the_phone_link_keeps_the_country_code(rep_client, rep):
+    lead = make_lead(owner=rep, phone="+34 944 000 111")
+
+    html = rep_client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+
+    assert 'href="tel:+34944000111"' in html
