@@ -10,6 +10,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -66,6 +67,29 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """A signed-in user's pages are never stored by the browser (``Cache-Control: no-store``).
+
+    Pages change in place (a lead started from its row, a card moved on the board); a stored
+    copy would come back on Back as it was first served, showing buttons for actions already
+    done. Not storing them also keeps customer data off shared computers' disks. A response
+    that says how to cache itself (a download, a static file) is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.user.is_authenticated
+            and "Cache-Control" not in response.headers
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -342,3 +342,12 @@ def test_an_expired_htmx_request_is_sent_to_the_login_page(db, settings, htmx_he
 
 def test_session_timeouts_have_the_documented_defaults():
     assert (settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT) == (7200, 43200)
+
+
+def test_a_signed_in_users_pages_are_not_stored_by_the_browser(rep_client):
+    page = rep_client.get("/leads/")
+    download = rep_client.get("/opportunities/export/")
+
+    assert "no-store" in page["Cache-Control"]
+    assert "private" in page["Cache-Control"]
+    assert "no-store" not in download.get("Cache-Control", "")

@@ -37,3 +37,23 @@ def test_rep_filters_sorts_and_works_leads_in_place(
     assert page.evaluate("window.stillTheSamePage") is True
     expect(page.locator("[data-list]")).to_have_count(1)
     assert Lead.objects.get(pk=lost.pk).status == Lead.Status.NEW
+
+
+def test_back_after_working_a_lead_shows_the_list_as_it_is_now(
+    transactional_db, page, live_server, login, rep
+):
+    lead = make_lead(first_name="Ana", last_name="Zapata", owner=rep)
+    login(rep)
+    page.goto(f"{live_server.url}/leads/")
+    row = page.locator(f"#lead-row-{lead.pk}")
+
+    row.get_by_role("button", name="Start working").click()
+    expect(row.locator(".lead-status")).to_have_text("Working")
+    row.get_by_role("link", name="Ana Zapata").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ana Zapata")
+    page.go_back()
+
+    expect(page.locator(f"#lead-row-{lead.pk} .lead-status")).to_have_text("Working")
+    expect(
+        page.locator(f"#lead-row-{lead.pk}").get_by_role("button", name="Start working")
+    ).to_have_count(0)
