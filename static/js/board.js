@@ -1,5 +1,5 @@
 // The pipeline board: drag a card onto another column to move the deal there.
-// The drop only sets the card's stage <select> and fires "change": the select's own HTMX form
+// The drop only sets the card's stage <select> and fires "dropped": the select's own HTMX form
 // posts the move, so dragging, the keyboard and the no-JS button share one path.
 (function () {
   "use strict";
@@ -52,7 +52,7 @@
     // Show the card in its new column at once; the server's answer puts it there for good.
     column.querySelector("[data-cards]").prepend(dragged);
     select.value = column.dataset.stage;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    select.dispatchEvent(new Event("dropped", { bubbles: true }));
   });
 
   // A moved card comes first in its new column, whatever its close date. Should "load more"

@@ -67,6 +67,23 @@ def test_move_a_card_with_its_stage_select(page, live_server, login, rep, stages
     assert Opportunity.objects.get(pk=deals[0].pk).stage == stages[2]
 
 
+def test_arrow_keys_step_through_stages_and_move_the_card_once(
+    page, live_server, login, rep, stages, deals
+):
+    open_board(page, live_server, login, rep)
+    moves = []
+    page.on("request", lambda request: "/move/" in request.url and moves.append(request.url))
+
+    page.get_by_label("Stage of Acme renewal").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+
+    expect(column(page, stages[2]).locator(f"#deal-{deals[0].pk}")).to_be_visible()
+    expect(page.get_by_text("Acme renewal moved to Negotiation.")).to_be_visible()
+    assert len(moves) == 1
+    assert Opportunity.objects.get(pk=deals[0].pk).changes.filter(field="stage").count() == 1
+
+
 def test_mark_a_deal_lost_with_a_reason(page, live_server, login, rep, stages, deals):
     reason = make_lost_reason(name="Too expensive")
     open_board(page, live_server, login, rep)
