@@ -18,6 +18,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -245,6 +246,22 @@ class ReportFilterForm(forms.Form):
             if start and end and end < start:
                 self.add_error("end", _("The period cannot end before it starts."))
         return cleaned
+
+    def query(self) -> str:
+        """The filters in force, as a query string for links to the other reports: they open
+        on the same period (this one's default spelled out, since theirs may differ), team,
+        rep and pipeline."""
+        data = {}
+        if self.is_bound and self.is_valid():
+            data = self.cleaned_data
+        query = QueryDict(mutable=True)
+        query["period"] = data.get("period") or self.default_period
+        if query["period"] == PeriodChoice.CUSTOM:
+            query["start"], query["end"] = data["start"].isoformat(), data["end"].isoformat()
+        for name in ("team", "rep", "pipeline"):
+            if data.get(name) is not None:
+                query[name] = data[name].pk
+        return query.urlencode()
 
     def scope(self, *, today: datetime.date | None = None) -> ReportScope:
         """The scope asked for; a field with an error falls back to its default, so a bad value

@@ -4,6 +4,7 @@ answers with the full page, the ``#report`` region for an htmx request, or a tab
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -74,8 +75,13 @@ def _respond(request: HtmxHttpRequest, template: str, context: dict, tables: dic
         return exports.csv_response(f"{context['report_name']}-{name}", columns, rows)
     context["tables"] = tables
     if request.htmx and not request.htmx.boosted:
-        template += "#report"
-    response = render(request, template, context)
+        response = render(request, template + "#report", context)
+        # The tabs too, out of band: their links carry the filters just chosen.
+        response.content += render_to_string(
+            "reports/includes/nav.html", {**context, "nav_oob": True}, request
+        ).encode()
+    else:
+        response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
 

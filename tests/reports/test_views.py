@@ -411,3 +411,24 @@ def test_names_in_report_rows_and_charts_are_escaped(sales, manager_client, name
 
     assert script not in html
     assert "&lt;script&gt;" in html
+
+
+def test_the_report_tabs_and_the_dashboard_cards_keep_the_period_in_view(manager_client, north):
+    dashboard = manager_client.get(url("dashboard")).content.decode()
+    chosen = manager_client.get(
+        url("dashboard"), {"period": "last_quarter", "team": north.pk}
+    ).content.decode()
+
+    # The dashboard's own default, spelled out: the win/loss report's default differs.
+    assert f'href="{url("win_loss")}?period=this_month"' in dashboard
+    assert f'href="{url("team_performance")}?period=last_quarter&amp;team={north.pk}"' in chosen
+    assert chosen.count("period=last_quarter") >= 8 + 4  # every tab, every card
+
+
+def test_a_filter_changed_in_place_brings_tabs_that_carry_it(manager_client, htmx_headers):
+    response = manager_client.get(url("win_loss"), {"period": "last_year"}, headers=htmx_headers)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="report"')
+    assert 'id="report-nav" hx-swap-oob="true"' in html
+    assert f'href="{url("velocity")}?period=last_year"' in html
