@@ -11,6 +11,20 @@
     box.dispatchEvent(new Event("search"));
   });
 
+  // A list whose search box searches as one types: leaving the box must not search again
+  // through the form's "change" trigger, or that search races the link clicked to leave it
+  // (a column's sort) and may land last, without the sort.
+  document.addEventListener(
+    "change",
+    function (event) {
+      const box = event.target;
+      if (box instanceof HTMLInputElement && box.type === "search" && box.form?.hasAttribute("data-live-search")) {
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
+
   // A search sent twice (Enter, then the search a keystroke had scheduled) answers with the
   // address already shown: that replaces the history entry rather than adding it again, so
   // Back leaves the search at once.

@@ -145,3 +145,24 @@ def test_enter_after_the_search_has_answered_adds_no_second_history_entry(
     assert page.evaluate("history.length") == entries + 1
     page.go_back()
     expect(page).to_have_url(f"{live_server.url}/companies/")
+
+
+def test_a_column_clicked_straight_after_typing_a_search_sorts_the_results(
+    transactional_db, page, live_server, login, rep
+):
+    make_company(name="Hotel Miramar", owner=rep)
+    make_company(name="Hotel Alba", owner=rep)
+    make_company(name="Verde Energia", owner=rep)
+    login(rep)
+    page.goto(f"{live_server.url}/companies/")
+    rows = page.locator("#company-list tbody tr")
+
+    # Typing, then the column at once: leaving the box must not search again over the sort.
+    page.get_by_label("Search").press_sequentially("hotel")
+    page.locator("#company-list thead").get_by_role("link", name="Name").click()
+
+    expect(page).to_have_url(f"{live_server.url}/companies/?q=hotel&sort=name")
+    page.wait_for_timeout(800)  # any search still scheduled has landed by now
+    expect(page).to_have_url(f"{live_server.url}/companies/?q=hotel&sort=name")
+    expect(rows).to_have_count(2)
+    assert rows.locator("td:first-child").all_inner_texts() == ["Hotel Alba", "Hotel Miramar"]
