@@ -78,7 +78,18 @@ class OpportunityAdmin(RetiresFigures, admin.ModelAdmin):
     search_fields = ["name", "company__name"]
     raw_id_fields = ["company", "contact", "owner", "lead"]
     date_hierarchy = "expected_close_date"
-    readonly_fields = ["version", "created_at", "updated_at"]
+    # Won, lost and reopened only through the app, which closes a deal whole (status, close
+    # date, probability, reason) and records it: a status set here alone left a "won" deal
+    # without a close date, which no report counted.
+    readonly_fields = [
+        "status",
+        "closed_date",
+        "lost_reason",
+        "competitor",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [OpportunityChangeInline]
     show_full_result_count = False
 

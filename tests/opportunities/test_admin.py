@@ -63,3 +63,11 @@ def test_admin_pages_render_for_every_model(admin_client, deal):
 
     assert [response.status_code for response in responses] == [200] * len(pages)
     assert "Acme renewal" in responses[0].content.decode()
+
+
+def test_admin_leaves_closing_a_deal_to_the_app(admin_client, deal):
+    response = admin_client.get(reverse("admin:opportunities_opportunity_change", args=[deal.pk]))
+
+    editable = response.context["adminform"].form.fields
+    assert {"status", "closed_date", "lost_reason", "competitor"}.isdisjoint(editable)
+    assert {"name", "stage", "amount", "owner"} <= set(editable)
