@@ -47,6 +47,10 @@ def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") ->
     )
 
 
+def _assigned_to(owner: User) -> str:
+    return _("Assigned to %(owner)s") % {"owner": owner}
+
+
 def _lock(lead: Lead) -> Lead:
     """Lock the lead's row and take its current status, owner and team, so that two changes at
     the same moment (a rep in the list, a manager's bulk action) apply one after the other,
@@ -95,6 +99,8 @@ def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
     lead.save(update_fields=[*fields, "updated_at"])
     hand_over_pending(lead, previous_owner_id=previous_owner_id)
     figures_changed(lead)  # its source or owner counts in the lead reports
+    if lead.owner_id != previous_owner_id and lead.owner is not None:
+        _record(lead, from_status=lead.status, by=by, note=_assigned_to(lead.owner))
     return lead
 
 
@@ -153,12 +159,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
         lead.team = team_for_owner(owner) or lead.team
         lead.save(update_fields=["owner", "team", "updated_at"])
         hand_over_pending(lead, previous_owner_id=previous_owner_id)
-        _record(
-            lead,
-            from_status=lead.status,
-            by=by,
-            note=_("Assigned to %(owner)s") % {"owner": owner},
-        )
+        _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
         changed += 1
     return changed
 

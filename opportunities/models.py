@@ -386,7 +386,8 @@ class Opportunity(OwnedRecord):
 
 
 class OpportunityChange(models.Model):
-    """History of a deal: one row per change of stage, status, amount, probability or close date.
+    """History of a deal: one row per change of stage, status, amount, probability, close date or
+    owner.
 
     Written only by the transition functions in ``opportunities.services``. Stage changes also
     carry the stages as foreign keys, so that time-in-stage and lost-at-stage can be reported.
@@ -402,6 +403,7 @@ class OpportunityChange(models.Model):
         AMOUNT = "amount", _("Amount")
         PROBABILITY = "probability", _("Probability")
         EXPECTED_CLOSE_DATE = "expected_close_date", _("Expected close date")
+        OWNER = "owner", _("Owner")
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(_("field"), max_length=30, choices=Field.choices)

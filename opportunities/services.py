@@ -296,8 +296,12 @@ def update_opportunity(
         changes["team"] = team_for_owner(owner) if owner else opportunity.team
     changes["pipeline"] = stage.pipeline
 
-    figures_changed(opportunity)  # those it leaves, should it change hands
     previous_owner_id = opportunity.owner_id
+    new_owner = changes.get("owner")
+    handed_over = "owner" in changes and getattr(new_owner, "pk", None) != previous_owner_id
+    if handed_over:
+        previous_owner = opportunity.owner
+        figures_changed(opportunity)  # those it leaves
     old = _snapshot(opportunity)
     fields = []
     for name, value in changes.items():
@@ -317,5 +321,14 @@ def update_opportunity(
             raise ConcurrentEditError(Opportunity.objects.get(pk=opportunity.pk))
         return opportunity
     _save(opportunity, by=by, version=version, old=old, fields=fields)
-    hand_over_pending(opportunity, previous_owner_id=previous_owner_id)
+    if handed_over:
+        OpportunityChange.objects.create(
+            opportunity=opportunity,
+            field=OpportunityChange.Field.OWNER,
+            old_value=_as_text(previous_owner),
+            new_value=_as_text(new_owner),
+            changed_by=by,
+            changed_at=opportunity.updated_at,
+        )
+        hand_over_pending(opportunity, previous_owner_id=previous_owner_id)
     return opportunity

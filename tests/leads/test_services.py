@@ -237,3 +237,13 @@ def test_a_lead_a_manager_keeps_is_filed_under_the_team_they_run(manager, rep, n
     services.assign([taken_over], owner=manager, by=manager)
 
     assert (own.team, Lead.objects.get(pk=taken_over.pk).team) == (north, north)
+
+
+def test_a_lead_handed_over_from_its_form_says_so_in_its_history(rep, teammate, manager):
+    lead = services.create_lead(by=rep, last_name="Garcia", owner=rep)
+
+    services.update_lead(lead, by=manager, owner=teammate)
+    services.update_lead(lead, by=manager, company_name="Garcia SL")
+
+    notes = list(lead.status_changes.order_by("pk").values_list("note", flat=True))
+    assert notes == ["", "Assigned to Bob Rep"]

@@ -257,3 +257,9 @@ def test_update_refuses_fields_that_have_their_own_transition(deal, rep):
 def test_update_refuses_a_stage_outside_the_pipeline(deal, rep, stages):
     with pytest.raises(InvalidTransition):
         update_opportunity(deal, by=rep, version=1, pipeline=make_pipeline(), stage=stages[1])
+
+
+def test_a_deal_handed_over_says_so_in_its_history(deal, rep, teammate, manager):
+    update_opportunity(deal, by=manager, version=deal.version, owner=teammate)
+
+    assert history(deal)[-1] == ("owner", "Alice Rep", "Bob Rep", "mia")
