@@ -27,6 +27,7 @@ from crm.login_lock import client_address
 from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
 from crm.pagination import CappedPaginator
+from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
 from leads import importing, services
 from leads.filters import LeadFilter
@@ -462,7 +463,7 @@ def import_map(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     owner = form.cleaned_data["owner"]
     lead_import.mapping = form.mapping()
     lead_import.owner = owner
-    lead_import.team = owner.team or request.user.managed_teams.first() or request.user.team
+    lead_import.team = team_for_owner(owner) or team_for_owner(request.user)
     lead_import.skip_duplicates = form.cleaned_data["skip_duplicates"]
     lead_import.save(update_fields=["mapping", "owner", "team", "skip_duplicates"])
     if "start" in request.POST:

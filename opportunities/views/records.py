@@ -125,7 +125,6 @@ def create(request: HtmxHttpRequest) -> HttpResponse:
             values.pop("probability")
         else:
             values["probability_is_manual"] = values["probability"] != stage.probability
-        values["team"] = values["owner"].team
         opportunity = services.create_opportunity(by=request.user, stage=stage, **values)
         messages.success(request, _("%(name)s was created.") % {"name": opportunity.name})
         return redirect(opportunity)

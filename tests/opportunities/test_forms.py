@@ -50,6 +50,14 @@ def test_create_takes_the_team_from_the_owner_never_from_the_post(
     assert Opportunity.objects.get().team == north
 
 
+def test_a_manager_creating_their_own_deal_files_it_under_the_team_they_run(
+    manager_client, manager, north, stages
+):
+    manager_client.post(CREATE, form_data(stages[0], owner=manager.pk))
+
+    assert Opportunity.objects.get().team == north
+
+
 def test_create_with_a_probability_set_by_hand_keeps_it(rep_client, rep, stages):
     rep_client.post(CREATE, form_data(stages[0], owner=rep.pk, probability="45"))
 
