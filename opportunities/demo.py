@@ -12,7 +12,7 @@ from django.utils import timezone
 from crm.demo import DemoPeople
 from crm.models import Company
 from opportunities import services
-from opportunities.models import LostReason, Opportunity
+from opportunities.models import LostReason, Opportunity, ended_stays
 
 # name, company, rep (index), stage reached (index), status, amount, close in days
 DEALS = [
@@ -75,7 +75,9 @@ def _spread_history(opportunity: Opportunity, *, days_ago: int, now: datetime.da
         if row in steps:
             when = end - step * (len(steps) - 1 - steps.index(row))
         row.changed_at = when
-    type(rows[0]).objects.bulk_update(rows, ["changed_at"])
+    for begun, ending in ended_stays(rows):  # the stays end at the new dates too
+        begun.left_at = ending.changed_at
+    type(rows[0]).objects.bulk_update(rows, ["changed_at", "left_at"])
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=rows[0].changed_at)
 
 

@@ -1,5 +1,7 @@
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -447,9 +449,7 @@ class OpportunityChange(models.Model):
     @property
     def moves_on(self) -> bool:
         """Whether this change, ending a stay, takes the deal on (another stage, a win)."""
-        return self.field == self.Field.STAGE or (
-            self.field == self.Field.STATUS and self.new_value == Opportunity.Status.WON
-        )
+        return moves_on(self.field, self.new_value)
 
     @property
     def old_display(self) -> str:
@@ -475,3 +475,24 @@ class OpportunityChange(models.Model):
         except (ValueError, ArithmeticError):
             pass  # A value written by hand in the admin: shown as it is.
         return value
+
+
+def moves_on(field: str, new_value: str) -> bool:
+    """Whether a change ending a stay takes the deal on (another stage, a win), not lost."""
+    return field == OpportunityChange.Field.STAGE or (
+        field == OpportunityChange.Field.STATUS and new_value == Opportunity.Status.WON
+    )
+
+
+def ended_stays(rows: Iterable, *, field=attrgetter("field")) -> list[tuple]:
+    """``(row that began a stay, row that ended it)`` in one deal's history ``rows``, in order
+    (model instances, or anything ``field`` reads the field of). A stay still going on at the
+    end of ``rows`` has no pair."""
+    pairs, begun = [], None
+    for row in rows:
+        if field(row) in OpportunityChange.ENDS_STAY and begun is not None:
+            pairs.append((begun, row))
+            begun = None
+        if field(row) in OpportunityChange.ENTERS_STAGE:
+            begun = row
+    return pairs

@@ -17,7 +17,14 @@ from crm.activities import hand_over_pending
 from crm.models import User
 from crm.report_cache import figures_changed
 from crm.services import team_for_owner
-from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
+from opportunities.models import (
+    LostReason,
+    Opportunity,
+    OpportunityChange,
+    Pipeline,
+    Stage,
+    ended_stays,
+)
 
 # Fields whose every change is kept in the history, in the order they are recorded.
 TRACKED_FIELDS = ("stage", "status", "amount", "probability", "expected_close_date")
@@ -122,19 +129,22 @@ def _save(
 
 def end_stays(opportunity: Opportunity, rows: list[OpportunityChange]) -> None:
     """Record, on the row that began it, the end of each stay that a change among ``rows``
-    (not yet saved, in order) ends: the stay on record, or one begun among ``rows``."""
-    begun = None
-    for row in rows:
-        if row.field in OpportunityChange.ENDS_STAY:
-            if begun is not None:
-                begun.left_at, begun.moved_on = row.changed_at, row.moves_on
-            else:
-                opportunity.changes.filter(
-                    field__in=OpportunityChange.ENTERS_STAGE, left_at__isnull=True
-                ).update(left_at=row.changed_at, moved_on=row.moves_on)
-            begun = None
-        if row.field in OpportunityChange.ENTERS_STAGE:
-            begun = row
+    (not yet saved, in order) ends: one begun among ``rows``, or the deal's latest stay on
+    record, which the first stage or status change among them ends."""
+    pairs = ended_stays(rows)
+    for begun, ending in pairs:
+        begun.left_at, begun.moved_on = ending.changed_at, ending.moves_on
+    first = next((row for row in rows if row.field in OpportunityChange.ENDS_STAY), None)
+    if first is None or any(ending is first for _begun, ending in pairs):
+        return
+    latest = (
+        opportunity.changes.filter(field__in=OpportunityChange.ENTERS_STAGE)
+        .order_by("-changed_at", "-pk")
+        .values("pk")[:1]
+    )
+    OpportunityChange.objects.filter(pk__in=latest, left_at__isnull=True).update(
+        left_at=first.changed_at, moved_on=first.moves_on
+    )
 
 
 def _snapshot(opportunity: Opportunity) -> dict[str, Any]:

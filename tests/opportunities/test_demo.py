@@ -1,5 +1,7 @@
 import datetime
+import importlib
 
+from django.apps import apps
 from django.utils import timezone
 
 from crm import demo as core_demo
@@ -91,3 +93,15 @@ def test_demo_history_dates_a_change_of_probability_with_the_move_that_made_it(d
     )
     assert status.changed_at == probability.changed_at
     assert timezone.localdate(status.changed_at) == lost.closed_date
+
+
+def test_demo_history_ends_each_stay_when_its_dated_history_says(db):
+    demo.seed(core_demo.seed_people())
+    recorded = list(OpportunityChange.objects.order_by("pk").values_list("pk", "left_at"))
+
+    OpportunityChange.objects.update(left_at=None, moved_on=None)
+    migration = importlib.import_module("opportunities.migrations.0007_stay_ends")
+    migration.record_stay_ends(apps, schema_editor=None)
+
+    assert list(OpportunityChange.objects.order_by("pk").values_list("pk", "left_at")) == recorded
+    assert any(left_at is not None for _pk, left_at in recorded)

@@ -28,6 +28,8 @@ from opportunities.models import (
     OpportunityChange,
     Pipeline,
     Stage,
+    ended_stays,
+    moves_on,
 )
 
 FULL_SIZE = {
@@ -225,14 +227,9 @@ def value_reader(field):
 def end_stays(rows: list[dict]) -> None:
     """Record each stay's end on the row that began it, as the services do when a stage or
     status change is saved; ``rows`` are one deal's history, in order."""
-    begun = None
-    for row in rows:
-        if row["field"] in OpportunityChange.ENDS_STAY and begun is not None:
-            begun["left_at"] = row["changed_at"]
-            begun["moved_on"] = OpportunityChange(**row).moves_on
-            begun = None
-        if row["field"] in OpportunityChange.ENTERS_STAGE:
-            begun = row
+    for begun, ending in ended_stays(rows, field=itemgetter("field")):
+        begun["left_at"] = ending["changed_at"]
+        begun["moved_on"] = moves_on(ending["field"], ending["new_value"])
 
 
 @contextmanager
