@@ -75,8 +75,9 @@ class NoStoreMiddleware:
 
     Pages change in place (a lead started from its row, a card moved on the board); a stored
     copy would come back on Back as it was first served, showing buttons for actions already
-    done. Not storing them also keeps customer data off shared computers' disks. A response
-    that says how to cache itself (a download, a static file) is left alone.
+    done. Not storing them also keeps customer data off shared computers' disks. Only HTML is
+    concerned, and only when the view set no caching of its own: downloads (CSV) and static
+    files keep their headers.
     """
 
     def __init__(self, get_response):

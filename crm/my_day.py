@@ -250,8 +250,8 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
     picked = cached_figures(
         "my_day", key, lambda: _picked(user, owners, today=today, size=size), user=user
     )
-    # The picked items are read through the same scope: one changed outside the services (the
-    # admin site does not retire the cache) and no longer the user's is left out, not shown.
+    # The picked items are read through the same scope: one changed where nothing retires the
+    # cache (a shell, SQL) and no longer the user's is left out, not shown.
     activities = (
         _scoped(
             user,

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import redis
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 MARKER = "<!-- load test -->"
 PASSWORD = "load-test-password-2026"
@@ -400,7 +402,9 @@ def main():
     parser.add_argument("--max-requests", type=int, default=1000, help="per user")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--port", type=int, default=8171)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/1", help="the shared cache")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/1", help="the shared cache (flushed first)"
+    )
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0))
     parser.add_argument("--output", default=str(BASE_DIR / "docs" / "performance.md"))
     args = parser.parse_args()
@@ -413,6 +417,8 @@ def main():
 
     today = timezone.localdate().isoformat()
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / "crm-loadtest-gunicorn.log"
+    # A clean cache: figures, sessions and login counts of an earlier run must not carry over.
+    redis.Redis.from_url(args.redis).flushdb()
     server = start_gunicorn(args.port, args.workers, args.redis, log_path)
     results, logins = Results(), Results()
     peak_rss: dict[int, float] = {}

@@ -189,7 +189,10 @@ def reps_visible_to(user: User):
     return User.objects.filter(pk=user.pk)
 
 
-LAST_DAY = MaxValueValidator(datetime.date.max - datetime.timedelta(days=1))
+LAST_DAY = MaxValueValidator(
+    datetime.date.max - datetime.timedelta(days=1),
+    message=_("Choose a day before the last one of the calendar."),
+)
 
 
 class ReportFilterForm(forms.Form):
