@@ -150,13 +150,14 @@ def reopen(lead: Lead, *, by: User | None) -> Lead:
 def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
     """Hand leads to ``owner`` (and their team). Converted leads keep their owner."""
     changed = 0
+    team = team_for_owner(owner)
     for lead in leads:
         if lead.is_converted or lead.owner_id == owner.pk:
             continue
         figures_changed(lead)  # the figures it leaves
         previous_owner_id = lead.owner_id
         lead.owner = owner
-        lead.team = team_for_owner(owner) or lead.team
+        lead.team = team or lead.team
         lead.save(update_fields=["owner", "team", "updated_at"])
         hand_over_pending(lead, previous_owner_id=previous_owner_id)
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
