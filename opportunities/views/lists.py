@@ -3,6 +3,8 @@
 import csv
 
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,7 +66,7 @@ EXPORT_COLUMNS = [
     ("probability", gettext_lazy("Probability")),
     ("expected_close_date", gettext_lazy("Expected close date")),
     ("closed_date", gettext_lazy("Closed on")),
-    ("owner__username", gettext_lazy("Owner")),
+    ("owner_name", gettext_lazy("Owner")),
     ("team__name", gettext_lazy("Team")),
     ("lost_reason__name", gettext_lazy("Lost reason")),
     ("competitor", gettext_lazy("Competitor")),
@@ -75,17 +77,24 @@ EXPORT_COLUMNS = [
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """The filtered deals as CSV, streamed in chunks: memory stays flat whatever the size."""
     filterset = _list_filterset(request)
+    # People and statuses as the app shows them, not as stored ("Alice Rep", "Open").
+    full_name = Trim(Concat("owner__first_name", Value(" "), "owner__last_name"))
     rows = (
         filterset.qs.order_by("pk")
+        .annotate(owner_name=Coalesce(NullIf(full_name, Value("")), "owner__username"))
         .values_list(*(name for name, _label in EXPORT_COLUMNS))
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
+    status = [name for name, _label in EXPORT_COLUMNS].index("status")
+    labels = {value: str(label) for value, label in Opportunity.Status.choices}
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
         for row in rows:
-            yield writer.writerow([spreadsheet_safe(value) for value in row])
+            values = list(row)
+            values[status] = labels.get(values[status], values[status])
+            yield writer.writerow([spreadsheet_safe(value) for value in values])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"opportunities-{timezone.localdate().isoformat()}.csv"

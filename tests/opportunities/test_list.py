@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from opportunities.services import mark_won
 from opportunities.views.lists import spreadsheet_safe
-from tests.factories import make_company, make_opportunity
+from tests.factories import make_company, make_opportunity, make_user
 
 LIST = reverse("opportunities:list")
 EXPORT = reverse("opportunities:export")
@@ -123,7 +123,8 @@ def test_export_streams_only_the_visible_filtered_rows(rep_client, rep, deal, ot
     rows = exported(response)
     assert rows[0][:3] == ["Name", "Company", "Pipeline"]
     assert [row[0] for row in rows[1:]] == ["Acme renewal"]
-    assert rows[1][3:8] == ["Qualification", "open", "1000.00", "EUR", "30"]
+    assert rows[1][3:8] == ["Qualification", "Open", "1000.00", "EUR", "30"]
+    assert rows[1][10] == "Alice Rep"  # the owner as the app names them
 
 
 def test_export_of_another_team_sees_none_of_ours(other_client, deal, other_deal):
@@ -186,3 +187,12 @@ def test_export_needs_a_login(client, db):
 
 def test_export_refuses_post(rep_client, db):
     assert rep_client.post(EXPORT).status_code == 405
+
+
+def test_export_names_an_owner_without_a_name_by_their_username(admin_client, stages):
+    nameless = make_user(username="jdoe", first_name="", last_name="")
+    make_opportunity(name="Quiet deal", owner=nameless, stage=stages[0], status="won")
+
+    rows = exported(admin_client.get(EXPORT))
+
+    assert (rows[1][4], rows[1][10]) == ("Won", "jdoe")
