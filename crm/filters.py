@@ -27,7 +27,7 @@ def teams_for(user):
 
 
 def _owners(request):
-    return User.objects.assignable_by(request.user)
+    return User.objects.owners_seen_by(request.user)
 
 
 def _teams(request):

@@ -78,7 +78,7 @@ class LeadFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user: User, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self.filters["owner"].queryset = User.objects.assignable_by(user)
+        self.filters["owner"].queryset = User.objects.owners_seen_by(user)
         self.filters["team"].queryset = teams_visible_to(user)
 
     @property

@@ -10,7 +10,7 @@ DATE = DatePicker()
 
 
 def owners_for(request):
-    return User.objects.assignable_by(request.user)
+    return User.objects.owners_seen_by(request.user)
 
 
 def teams_for(request):

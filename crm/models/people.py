@@ -39,6 +39,14 @@ class UserQuerySet(models.QuerySet):
             teams |= models.Q(team_id=user.team_id)
         return self.active().filter(teams)
 
+    def owners_seen_by(self, user):
+        """Whose records ``user`` sees (``OwnedQuerySet.visible_to``), for an owner filter: a
+        rep sees no teammate's records, so only themselves; managers and admins, whom they
+        may hand records to."""
+        if user.is_admin or user.is_manager:
+            return self.assignable_by(user)
+        return self.active().filter(pk=user.pk)
+
 
 class CrmUserManager(UserManager.from_queryset(UserQuerySet)):
     pass

@@ -159,3 +159,17 @@ def test_manager_list_query_count_does_not_grow(
     with django_assert_num_queries(9):
         response = manager_client.get(URL)
     assert len(response.context["leads"]) == rows
+
+
+def test_a_reps_owner_filter_offers_only_whose_leads_they_see(rep_client, rep, teammate):
+    response = rep_client.get(reverse("leads:list"))
+
+    owners = list(response.context["filter"].form.fields["owner"].queryset)
+    assert owners == [rep]  # Bob's leads are not Alice's to see
+
+
+def test_a_managers_owner_filter_offers_their_people(manager_client, manager, rep, teammate):
+    response = manager_client.get(reverse("leads:list"))
+
+    owners = set(response.context["filter"].form.fields["owner"].queryset)
+    assert owners == {manager, rep, teammate}
