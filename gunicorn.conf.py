@@ -5,7 +5,7 @@ Values come from the environment (see docs/deploy.md); command-line options over
 
 import multiprocessing
 
-from crm.env import env_bool, env_choice, env_int, env_str
+from infra.env import env_bool, env_choice, env_int, env_str
 
 wsgi_app = "crm.wsgi:application"
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")
@@ -33,8 +33,8 @@ if env_choice("LOG_FORMAT", "text" if _debug else "json", {"json", "text"}) == "
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "crm.logs.RequestIdFilter"}},
-        "formatters": {"json": {"()": "crm.logs.JsonFormatter"}},
+        "filters": {"request_id": {"()": "infra.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "infra.logs.JsonFormatter"}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",

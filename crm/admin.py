@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms import ModelForm
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
 from crm.filters import teams_for
-from crm.models import Company, Contact, Team, User
+from crm.models import Company, Contact, ExchangeRate, Team, User
+from infra.admin_figures import RetiresFigures
 
 # What only a superuser may change on a user: who they are in the app and what they may do.
 PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
@@ -184,4 +187,32 @@ class ContactAdmin(ScopedAdmin):
     ]
 
 
-from crm import admin_activities  # noqa: E402,F401  (registers the Activity admin)
+class ExchangeRateForm(ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "rate", "valid_from"]
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if currency == settings.BASE_CURRENCY:
+            raise ValidationError(
+                _("%(currency)s is the base currency: its rate is always 1."),
+                params={"currency": currency},
+            )
+        if currency not in settings.CURRENCIES:
+            raise ValidationError(
+                _("Unknown currency. Use one of: %(currencies)s."),
+                params={"currencies": ", ".join(settings.CURRENCIES)},
+            )
+        return currency
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(RetiresFigures, admin.ModelAdmin):
+    """Every amount in the reports is converted at these rates."""
+
+    form = ExchangeRateForm
+    list_display = ["currency", "rate", "valid_from"]
+    list_filter = ["currency"]
+    date_hierarchy = "valid_from"
+    ordering = ["currency", "-valid_from"]

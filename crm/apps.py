@@ -1,3 +1,7 @@
+"""The shared core: people and teams, companies and contacts, who sees what (scoping),
+currencies, duplicate matching, the record timeline's registry, and the project's settings and
+URLs. It imports no other app of the project; the apps above it stand on it."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +11,7 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM core")
 
     def ready(self):
-        # Connects the session clock to every login, including ones made before the first
-        # request is handled (tests' force_login, the admin's "log in as").
-        from crm import checks, middleware  # noqa: F401
+        # The deployment checks, and the session clock connected to every login, including
+        # ones made before the first request is handled (tests' force_login, the admin's
+        # "log in as").
+        from infra import checks, middleware  # noqa: F401

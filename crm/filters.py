@@ -10,11 +10,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
-from crm.ids import parse_id
 from crm.matching import normalize_domain, normalize_phone
 from crm.models import Company, Contact, Team, User
 from crm.models.scoping import InSubquery
-from crm.rendering import QuickSelect
+from infra.ids import parse_id
+from infra.rendering import QuickSelect
 
 
 def teams_for(user):

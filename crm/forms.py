@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.matching import normalize_domain
 from crm.models import Company, Contact, User
-from crm.rendering import SearchSelect
 from crm.services import team_for_owner
+from infra.rendering import SearchSelect
 
 
 class ProfileForm(forms.ModelForm):

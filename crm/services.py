@@ -7,7 +7,7 @@ from django.db.models import Model, ProtectedError
 from django.db.models.deletion import Collector
 
 from crm.models import Team, User
-from crm.report_cache import figures_changed
+from infra.report_cache import figures_changed
 
 
 def team_for_owner(owner: User | None) -> Team | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from crm.env import (
+from infra.env import (
     database_from_url,
     env_bool,
     env_choice,
@@ -37,15 +37,21 @@ INSTALLED_APPS = [
     "django_filters",
     "bootstrap",
     "django_tasks_db",
+    # The project's own apps, from the ground up: each imports only those above it in this
+    # list (docs/architecture.md).
     "crm",
-    "leads",
+    "activities",
     "opportunities",
+    "leads",
+    "reports",
+    "home",
+    "loadtest",
 ]
 
 MIDDLEWARE = [
-    "crm.middleware.RequestIdMiddleware",
+    "infra.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "crm.middleware.PermissionsPolicyMiddleware",
+    "infra.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,11 +59,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "crm.middleware.NoStoreMiddleware",
-    "crm.middleware.HtmxLoginRequiredMiddleware",
-    "crm.middleware.UserLanguageMiddleware",
+    "infra.middleware.NoStoreMiddleware",
+    "infra.middleware.HtmxLoginRequiredMiddleware",
+    "infra.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "crm.middleware.SessionTimeoutMiddleware",
+    "infra.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -82,7 +88,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "crm.rendering.FormRenderer"
+FORM_RENDERER = "infra.rendering.FormRenderer"
 
 DATABASES = {
     "default": database_from_url(
@@ -99,7 +105,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "crm.User"
 # Django's model backend, refusing an account locked from the caller's address (crm/login_lock.py).
-AUTHENTICATION_BACKENDS = ["crm.login_lock.LockingModelBackend"]
+AUTHENTICATION_BACKENDS = ["infra.login_lock.LockingModelBackend"]
 # After this many failed logins for one account from one address, that pair is locked for
 # LOGIN_LOCK_SECONDS (failures older than that are forgotten).
 LOGIN_LOCK_ATTEMPTS = env_int("LOGIN_LOCK_ATTEMPTS", 5)
@@ -184,7 +190,7 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session ends after this long without a request, and this long after logging in
-# whatever the activity (crm.middleware.SessionTimeoutMiddleware).
+# whatever the activity (infra.middleware.SessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 2)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 12)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
@@ -218,9 +224,9 @@ LOG_REQUESTS = env_bool("LOG_REQUESTS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "crm.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "infra.logs.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "crm.logs.JsonFormatter"},
+        "json": {"()": "infra.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
     },
     "handlers": {

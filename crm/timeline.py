@@ -1,17 +1,18 @@
 """The history of a lead, opportunity, contact or company: activities, notes and recorded
-changes, newest first, in a constant number of queries."""
+changes, newest first, in a constant number of queries.
+
+The core knows none of what fills it. Each app that keeps history about records registers a
+*source* from its ``AppConfig.ready()``: the activities app answers with a record's planned and
+done activities, opportunities with a deal's recorded changes, leads with a lead's status
+changes. ``build_timeline`` asks every source and merges what they answer.
+"""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from django.db.models import Q
 from django.utils import timezone
-
-from crm.models import Activity, Contact, User
-from crm.models.activities import subject_field, with_activity_badges
-from leads.models import LeadStatusChange
-from opportunities.models import Opportunity, OpportunityChange
 
 # Entries of a record's history shown on its page; the rest on asking ("?history=all"). A
 # customer of ten years has thousands, and a page must not grow with them.
@@ -35,8 +36,32 @@ def history_limit(request) -> int | None:
 class TimelineEntry:
     at: datetime.datetime
     kind: str  # "activity", "note", "deal_change" or "lead_change"
-    activity: Activity | None = None
-    change: OpportunityChange | LeadStatusChange | None = None
+    activity: object = None
+    change: object = None
+
+
+@dataclass
+class TimelinePart:
+    """What one source tells of a record.
+
+    ``history`` holds the source's newest entries: ``limit`` of them and one more when older
+    ones exist (see ``newest``), or all without a limit.
+    """
+
+    history: list[TimelineEntry] = field(default_factory=list)
+    pending: list = field(default_factory=list)  # planned steps, in the order they are due
+    badges: object = None  # the record annotated with its flags, by the source that flags it
+
+
+# A source: (record, *, user, today, limit) -> TimelinePart, or None for a record it does not know.
+Source = Callable[..., TimelinePart | None]
+_sources: list[Source] = []
+
+
+def register_source(source: Source) -> None:
+    """Add a source of history; apps call this once, from ``AppConfig.ready()``."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 @dataclass
@@ -44,88 +69,37 @@ class Timeline:
     """What ``includes/timeline_slot.html`` shows for one record."""
 
     record: object
-    badges: object  # the record annotated by with_activity_badges
-    pending: list[Activity] = field(default_factory=list)
+    badges: object = None
+    pending: list = field(default_factory=list)
     history: list[TimelineEntry] = field(default_factory=list)
     truncated: bool = False  # older entries exist beyond ``history``
 
-    @property
-    def record_kind(self) -> str:
-        return subject_field(self.record)
-
-
-def _activities_for(record, user: User):
-    """Activities about the record itself; a contact or company also shows those about its
-    deals (and a company those about its contacts) that the user may see."""
-    kind = subject_field(record)
-    if kind in ("lead", "opportunity"):
-        return Activity.objects.about(record)
-    # One set of ids per way in, joined by UNION ALL: each part reads its own index. An OR of
-    # the three conditions instead makes PostgreSQL scan every activity (2 s at a million).
-    deals = Opportunity.objects.visible_to(user).filter(**{kind: record}).values("pk")
-    parts = [
-        Activity.objects.filter(**{kind: record}).values("pk"),
-        Activity.objects.filter(opportunity__in=deals).values("pk"),
-    ]
-    if kind == "company":
-        contacts = Contact.objects.visible_to(user).filter(company=record).values("pk")
-        parts.append(Activity.objects.filter(contact__in=contacts).values("pk"))
-    return Activity.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
-
 
 def build_timeline(
-    record, *, user: User, today: datetime.date | None = None, limit: int | None = HISTORY_SIZE
+    record, *, user, today: datetime.date | None = None, limit: int | None = HISTORY_SIZE
 ) -> Timeline:
-    """Queries: the record's badges, its activities, and (deals and leads) its changes.
+    """Every source's part of the record's history, merged: each source's queries once.
 
-    With ``limit``, every planned activity and the ``limit`` newest entries of the history
+    With ``limit``, every planned step and the ``limit`` newest entries of the history
     (``truncated`` says whether older ones exist); with None, everything.
     """
     today = today or timezone.localdate()
-    model = type(record)
-    badges = with_activity_badges(model.objects.filter(pk=record.pk), today=today).get()
-    about = _activities_for(record, user)
+    timeline = Timeline(record=record)
+    for source in _sources:
+        part = source(record, user=user, today=today, limit=limit)
+        if part is None:
+            continue
+        timeline.pending += part.pending
+        if part.badges is not None:
+            timeline.badges = part.badges
+        timeline.history += part.history
+    timeline.history.sort(key=lambda entry: entry.at, reverse=True)
     if limit is not None:
-        # Every planned step, and the newest done ones (one more: are there older ones?),
-        # in one query.
-        newest_done = (
-            about.filter(done_at__isnull=False).order_by("-done_at", "-pk").values("pk")
-        )[: limit + 1]
-        about = about.filter(Q(done_at__isnull=True) | Q(pk__in=newest_done))
-    activities = list(about.select_related("owner", "done_by", "opportunity", "contact"))
-    pending = sorted(
-        (a for a in activities if a.is_pending),
-        key=lambda a: (a.due_date or datetime.date.max, a.due_time or datetime.time.max, a.pk),
-    )
-    history = [
-        TimelineEntry(at=a.done_at, kind="note" if a.is_note else "activity", activity=a)
-        for a in activities
-        if a.is_done
-    ]
-    truncated = limit is not None and len(history) > limit
-    kind = subject_field(record)
-    changes = None
-    if kind == "opportunity":
-        changes = OpportunityChange.objects.filter(opportunity=record).select_related(
-            "changed_by", "from_stage", "to_stage"
-        )
-        entry_kind = "deal_change"
-    elif kind == "lead":
-        changes = LeadStatusChange.objects.filter(lead=record).select_related("changed_by")
-        entry_kind = "lead_change"
-    if changes is not None:
-        changes = list(_newest(changes.order_by("-changed_at", "-pk"), limit))
-        truncated = truncated or (limit is not None and len(changes) > limit)
-        history += [TimelineEntry(at=c.changed_at, kind=entry_kind, change=c) for c in changes]
-    history.sort(key=lambda entry: entry.at, reverse=True)
-    if limit is not None:
-        truncated = truncated or len(history) > limit
-        history = history[:limit]
-    return Timeline(
-        record=record, badges=badges, pending=pending, history=history, truncated=truncated
-    )
+        timeline.truncated = len(timeline.history) > limit
+        timeline.history = timeline.history[:limit]
+    return timeline
 
 
-def _newest(queryset, limit: int | None):
+def newest(queryset, limit: int | None):
     """The first ``limit`` rows and one more (to tell whether there are more), or all."""
     return queryset if limit is None else queryset[: limit + 1]

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
-from crm.login_lock import LoginForm
-from crm.views import companies, contacts, home, system
+from crm.views import companies, contacts, system
+from infra.login_lock import LoginForm
 
 # The shared core's own pages, namespaced "crm" like every app's.
 core_patterns = [
@@ -21,7 +22,7 @@ core_patterns = [
 ]
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", include("home.urls")),
     path("health/", system.health, name="health"),
     path("health/ping/", system.ping, name="health-ping"),
     path("health/ping/<str:result_id>/", system.ping_result, name="health-ping-result"),
@@ -29,10 +30,15 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", system.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Activities had the core's admin pages before they had an app of their own.
+    re_path(
+        r"^admin/crm/activity/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/activities/activity/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("", include((core_patterns, "crm"))),
     path("leads/", include("leads.urls")),
     path("opportunities/", include("opportunities.urls")),
-    path("reports/", include("opportunities.report_urls")),
-    path("activities/", include("crm.activity_urls")),
+    path("reports/", include("reports.urls")),
+    path("activities/", include("activities.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
+from infra.admin_figures import RetiresFigures
 from leads.models import (
     DisqualifyReason,
     Lead,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.filters import SortFilter
 from crm.matching import normalize_email, normalize_phone
 from crm.models import Team, User
-from crm.rendering import DatePicker, QuickSelect
+from infra.rendering import DatePicker, QuickSelect
 from leads.models import Lead, LeadSource
 
 PROMISING = ""

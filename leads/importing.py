@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from crm.matching import normalize_email
 from crm.models import Contact, User
-from crm.report_cache import figures_changed
-from crm.spreadsheets import spreadsheet_safe
-from crm.tasks import retrying_task
+from infra.report_cache import figures_changed
+from infra.spreadsheets import spreadsheet_safe
+from infra.tasks import retrying_task
 from leads.models import Lead, LeadImport, LeadSource, LeadStatusChange
 from leads.services import source_for
 

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.activities import hand_over_pending
+from activities.services import hand_over_pending
 from crm.matching import email_domain
 from crm.models import Company, Contact, Team, User
-from crm.report_cache import figures_changed
 from crm.services import team_for_owner
+from infra.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
 from opportunities.services import create_opportunity as create_deal

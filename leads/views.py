@@ -23,12 +23,12 @@ from django_htmx.http import (
 )
 from django_htmx.middleware import HtmxDetails
 
-from crm.login_lock import client_address
 from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
-from crm.pagination import CappedPaginator
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
+from infra.login_lock import client_address
+from infra.pagination import CappedPaginator
 from leads import importing, services
 from leads.filters import LeadFilter
 from leads.forms import (

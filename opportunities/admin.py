@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_figures import RetiresFigures
 from crm.admin_scoping import scoped_choices
+from infra.admin_figures import RetiresFigures
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
 
@@ -149,6 +149,3 @@ class OpportunityChangeAdmin(admin.ModelAdmin):
     @admin.display(description=_("field"))
     def field_name(self, obj):
         return obj.get_field_display()
-
-
-from opportunities import admin_reports  # noqa: E402,F401  (registers the exchange-rate admin)

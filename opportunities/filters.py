@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
 from crm.models import Team, User
-from crm.rendering import DatePicker, QuickSelect
+from infra.rendering import DatePicker, QuickSelect
 from opportunities.models import Opportunity, Pipeline, Stage
 
 DATE = DatePicker()

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import company_picker
-from crm.ids import parse_id
 from crm.models import Company, Contact, User
+from infra.ids import parse_id
 from opportunities.models import LostReason, Opportunity, Stage
 
 

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models.activities import with_activity_badges
+from activities.models import with_activity_badges
 from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.scoping import OwnedQuerySet
@@ -118,7 +118,7 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.annotate(**flags)
 
     def with_activity_badges(self, *, today=None):
-        """Next step, overdue and stale flags per deal (rules in crm.models.activities)."""
+        """Next step, overdue and stale flags per deal (rules in activities.models)."""
         return with_activity_badges(self, today=today)
 
     def open(self):

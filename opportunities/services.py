@@ -13,10 +13,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.activities import hand_over_pending
+from activities.services import hand_over_pending
 from crm.models import User
-from crm.report_cache import figures_changed
 from crm.services import team_for_owner
+from infra.report_cache import figures_changed
 from opportunities.models import (
     LostReason,
     Opportunity,

@@ -112,8 +112,7 @@ def make_opportunity(**fields) -> Opportunity:
 
 def make_activity(**fields):
     """A pending task due today about a new deal, unless told otherwise."""
-    from crm.models import Activity
-    from crm.models.activities import SUBJECT_FIELDS
+    from activities.models import SUBJECT_FIELDS, Activity
 
     fields.setdefault("subject", f"Follow up {_next()}")
     fields.setdefault("kind", Activity.Kind.TASK)

@@ -32,7 +32,7 @@ LISTS = [
     "admin:leads_lead_changelist",
     "admin:leads_leadstatuschange_changelist",
     "admin:opportunities_opportunitychange_changelist",
-    "admin:crm_activity_changelist",
+    "admin:activities_activity_changelist",
 ]
 
 

@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.models import Activity, Company, Contact, User
+from activities.models import Activity
+from crm.models import Company, Contact, User
 from leads.forms import WebLeadForm
 from leads.models import Lead, LeadImport
 from opportunities.models import Opportunity, Pipeline

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
-from crm.logs import JsonFormatter, RequestIdFilter
+from infra.logs import JsonFormatter, RequestIdFilter
 from tests.factories import make_user
 
 view_logger = logging.getLogger("crm.tests.view")

@@ -11,7 +11,8 @@ show South's records either. New URLs are walked as soon as they exist.
 import pytest
 from django.db.models import Model
 
-from crm.models import Activity, Company, Contact, User
+from activities.models import Activity
+from crm.models import Company, Contact, User
 from leads.models import Lead, LeadConversion, LeadImport, LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange
 from tests.factories import make_user

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from crm.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from infra.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from tests.factories import make_user
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -162,7 +162,7 @@ def test_a_lock_lifts_by_itself(db, lock_after_three, monkeypatch):
         log_in(Client(), "alice", "wrong")
 
     later = time.time() + 601
-    monkeypatch.setattr("crm.login_lock.time.time", lambda: later)
+    monkeypatch.setattr("infra.login_lock.time.time", lambda: later)
     response = log_in(Client(), "alice", PASSWORD)
 
     assert (response.status_code, response["Location"]) == (302, "/")

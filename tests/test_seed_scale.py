@@ -11,9 +11,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery
 
-from crm.management.commands.seed_scale import Command
-from crm.models import Activity, Company, Contact, Team, User
+from activities.models import Activity
+from crm.models import Company, Contact, Team, User
 from leads.models import Lead, LeadConversion
+from loadtest.management.commands.seed_scale import Command
 from opportunities.models import Opportunity, OpportunityChange
 from tests.factories import make_company
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from crm.env import (
+from infra.env import (
     database_from_url,
     env_bool,
     env_choice,

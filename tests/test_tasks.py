@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from crm import tasks
-from crm.logs import request_id
-from crm.tasks import retry_delay, retrying_task
+from infra import tasks
+from infra.logs import request_id
+from infra.tasks import retry_delay, retrying_task
 from tests.factories import make_user
 
 calls: list[str] = []
@@ -60,7 +60,7 @@ def test_a_task_that_fails_twice_succeeds_on_the_third_attempt(caplog):
     assert calls == ["leads.csv", "leads.csv", "leads.csv"]
     # The first run is recorded as failed; its retries are runs of their own.
     assert result.status == TaskResultStatus.FAILED
-    retries = [r for r in caplog.records if r.name == "crm.tasks"]
+    retries = [r for r in caplog.records if r.name == "infra.tasks"]
     assert [(r.levelname, r.attempts) for r in retries] == [("WARNING", 2), ("WARNING", 1)]
 
 
@@ -68,7 +68,7 @@ def test_a_task_that_keeps_failing_is_reported_as_an_error(caplog):
     flaky_import.enqueue("leads.csv", failures=99)
 
     assert calls == ["leads.csv"] * 3
-    errors = [r for r in caplog.records if r.name == "crm.tasks" and r.levelname == "ERROR"]
+    errors = [r for r in caplog.records if r.name == "infra.tasks" and r.levelname == "ERROR"]
     assert [(r.getMessage(), r.attempts) for r in errors] == [
         ("Task tests.test_tasks.flaky_import failed after 3 attempts; giving up", 3)
     ]

@@ -12,7 +12,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.models.functions import Upper
 
-from crm.postgres import AddPostgresIndex
+from infra.postgres import AddPostgresIndex
 
 
 def trigram_index(column: str, name: str) -> GinIndex:

@@ -2,11 +2,11 @@
 
 from django.db import migrations, models
 
-from crm.postgres import AddIndexConcurrently
+from infra.postgres import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):
-    # The indexes are built without blocking writes on PostgreSQL (crm.postgres).
+    # The indexes are built without blocking writes on PostgreSQL (infra.postgres).
     atomic = False
 
     dependencies = [

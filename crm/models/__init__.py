@@ -1,7 +1,6 @@
-from crm.models.activities import Activity
 from crm.models.companies import Company, Contact
 from crm.models.currency import ExchangeRate
 from crm.models.people import Team, User
 from crm.models.scoping import OwnedQuerySet
 
-__all__ = ["Activity", "Company", "Contact", "ExchangeRate", "OwnedQuerySet", "Team", "User"]
+__all__ = ["Company", "Contact", "ExchangeRate", "OwnedQuerySet", "Team", "User"]

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
-from crm.htmx import HtmxHttpRequest, wants_fragment
-from crm.ids import parse_id
 from crm.models import Company
-from crm.pagination import CappedPaginator
-from crm.rendering import SearchSelect
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
+from infra.htmx import HtmxHttpRequest, wants_fragment
+from infra.ids import parse_id
+from infra.pagination import CappedPaginator
+from infra.rendering import SearchSelect
 
 PER_PAGE = 25
 
@@ -119,7 +119,7 @@ def company_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def company_options(request: HtmxHttpRequest) -> HttpResponse:
     """The companies whose name matches what is typed in a company picker, as ``<option>``s
-    (see ``crm.rendering.SearchSelect``): the user's companies only. The one chosen in the
+    (see ``infra.rendering.SearchSelect``): the user's companies only. The one chosen in the
     select comes first so that it stays chosen; the one the select holds above them
     (``shown``) is left out."""
     shown = {pk for pk in map(parse_id, request.GET.get("shown", "").split(",")) if pk}

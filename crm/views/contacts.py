@@ -7,12 +7,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import ContactFilter
 from crm.forms import ContactForm
-from crm.htmx import HtmxHttpRequest, wants_fragment
-from crm.ids import parse_id
 from crm.models import Company, Contact
-from crm.pagination import CappedPaginator
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
+from infra.htmx import HtmxHttpRequest, wants_fragment
+from infra.ids import parse_id
+from infra.pagination import CappedPaginator
 
 PER_PAGE = 25
 

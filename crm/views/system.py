@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crm import tasks
 from crm.forms import ProfileForm
+from infra import tasks
 
 
 @login_not_required

@@ -8,7 +8,7 @@ the index is not declared on the model and is created here on PostgreSQL only.
 
 from django.db import migrations, models
 
-from crm.postgres import AddPostgresIndex
+from infra.postgres import AddPostgresIndex
 
 
 class Migration(migrations.Migration):

@@ -3,12 +3,12 @@
 The velocity report finds, for every entry of a deal into a stage, the deal's next stage or
 status change: one index probe per entry, which this partial covering index answers without
 reading the table (the field and new value are in it). SQLite has no INCLUDE, so the index is
-not declared on the model (see crm.postgres).
+not declared on the model (see infra.postgres).
 """
 
 from django.db import migrations, models
 
-from crm.postgres import AddPostgresIndex
+from infra.postgres import AddPostgresIndex
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@ look the end up is dropped, without blocking writes to the history table."""
 
 from django.db import migrations, models
 
-from crm.postgres import RemovePostgresIndex
+from infra.postgres import RemovePostgresIndex
 
 
 class Migration(migrations.Migration):

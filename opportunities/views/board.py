@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from crm.report_cache import cached_figures
+from infra.report_cache import cached_figures
 from opportunities import services
 from opportunities.filters import BoardFilter
 from opportunities.forms import LostForm, MoveForm
@@ -87,7 +87,7 @@ def _column_totals(queryset, stages: list[Stage], *, totals_key: tuple) -> list[
     Two queries whatever the number of stages: today's exchange rates and the totals grouped
     by stage. They sum every open deal of the columns, a hundred thousand for a large
     company's admin, so they are kept in the cache until a deal or a rate changes
-    (``crm.report_cache``), for this scope and these filters.
+    (``infra.report_cache``), for this scope and these filters.
     """
     columns = {stage.pk: Column(stage=stage) for stage in stages}
     queryset = queryset.filter(stage__in=list(columns))

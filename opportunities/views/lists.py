@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from crm.spreadsheets import spreadsheet_safe
+from infra.spreadsheets import spreadsheet_safe
 from opportunities.filters import OpportunityFilter
 from opportunities.models import Opportunity
 from opportunities.views import HtmxHttpRequest, is_fragment

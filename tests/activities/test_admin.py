@@ -8,8 +8,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from crm.admin_activities import ActivityAdmin  # importing it registers it, as crm/admin.py will
-from crm.models import Activity, Company
+from activities.admin import ActivityAdmin  # importing it registers it, as crm/admin.py will
+from activities.models import Activity
+from crm.models import Company
 from tests.factories import make_activity
 
 
@@ -28,7 +29,7 @@ def test_admin_lists_only_visible_activities(
 ):
     make_activity(opportunity=deal, owner=rep, subject="North call")
     make_activity(opportunity=other_deal, owner=other_rep, subject="South call")
-    html = staff_manager_client.get("/admin/crm/activity/").content.decode()
+    html = staff_manager_client.get("/admin/activities/activity/").content.decode()
     assert "North call" in html
     assert "South call" not in html
 
@@ -41,15 +42,15 @@ def test_admin_filters_overdue_and_searches(admin_client, deal, rep):
         due_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     make_activity(opportunity=deal, owner=rep, subject="On time")
-    overdue = admin_client.get("/admin/crm/activity/?state=overdue").content.decode()
-    found = admin_client.get("/admin/crm/activity/?q=time").content.decode()
+    overdue = admin_client.get("/admin/activities/activity/?state=overdue").content.decode()
+    found = admin_client.get("/admin/activities/activity/?q=time").content.decode()
     assert ("Late one" in overdue, "On time" in overdue) == (True, False)
     assert ("Late one" in found, "On time" in found) == (False, True)
 
 
 def test_admin_change_form_opens(admin_client, deal, rep):
     activity = make_activity(opportunity=deal, owner=rep, subject="Edit me")
-    html = admin_client.get(f"/admin/crm/activity/{activity.pk}/change/").content.decode()
+    html = admin_client.get(f"/admin/activities/activity/{activity.pk}/change/").content.decode()
     assert 'value="Edit me"' in html
 
 

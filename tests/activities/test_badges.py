@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from crm.models.activities import start_of_day, with_activity_badges
+from activities.models import start_of_day, with_activity_badges
 from leads.models import Lead
 from opportunities.models import Opportunity
 from tests.factories import make_activity, make_lead, make_opportunity, make_stage

@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from crm.activities import schedule_activity
-from crm.models import Activity
+from activities.models import Activity
+from activities.services import schedule_activity
 from leads.services import assign, update_lead
 from opportunities.services import update_opportunity
 from tests.factories import make_lead

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from crm.models import Activity
+from activities.models import Activity
 from tests.factories import make_activity, make_company, make_lead, make_opportunity
 
 

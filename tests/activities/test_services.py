@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from crm.activities import (
+from activities.models import Activity
+from activities.services import (
     NextStep,
     NextStepRequired,
     add_note,
@@ -14,7 +15,6 @@ from crm.activities import (
     log_activity,
     schedule_activity,
 )
-from crm.models import Activity
 from opportunities.models import Opportunity
 from tests.factories import make_activity, make_lead, make_opportunity
 

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from crm.models.activities import with_activity_badges
+from activities.models import with_activity_badges
 from crm.timeline import build_timeline
 from opportunities.models import Opportunity
 from tests.factories import make_activity, make_company, make_contact, make_lead, make_opportunity

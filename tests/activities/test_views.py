@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from crm.models import Activity
+from activities.models import Activity
 from tests.factories import (
     make_activity,
     make_company,

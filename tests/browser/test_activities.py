@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from crm.models import Activity
+from activities.models import Activity
 from tests.factories import make_activity, make_opportunity, make_stage
 
 

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from crm.models import Company, Contact
-from crm.rendering import SearchSelect
+from infra.rendering import SearchSelect
 from opportunities.models import Opportunity, Pipeline
 from tests.factories import make_company, make_contact, make_pipeline
 

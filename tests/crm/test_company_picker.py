@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from crm.rendering import SearchSelect
+from infra.rendering import SearchSelect
 from tests.factories import make_company, make_opportunity
 
 OPTIONS_URL = reverse("crm:company_options")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from crm.models import Company
-from crm.pagination import CappedPaginator
+from infra.pagination import CappedPaginator
 from tests.factories import make_company, make_contact, make_lead
 
 

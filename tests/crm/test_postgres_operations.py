@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.db.migrations.state import ProjectState
 
-from crm.postgres import AddIndexConcurrently, AddPostgresIndex, RemovePostgresIndex
+from infra.postgres import AddIndexConcurrently, AddPostgresIndex, RemovePostgresIndex
 
 
 def collected_sql(operation, *, backwards=False) -> str:

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 
 from crm.filters import CompanyFilter, ContactFilter
-from crm.rendering import QuickSelect
+from infra.rendering import QuickSelect
 from leads.filters import LeadFilter
 
 

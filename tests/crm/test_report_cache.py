@@ -11,9 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from crm.activities import schedule_activity
-from crm.models import Activity, User
-from crm.report_cache import EPOCH, _version_key, cached_figures, figures_changed
+from activities.models import Activity
+from activities.services import schedule_activity
+from crm.models import User
+from infra.report_cache import EPOCH, _version_key, cached_figures, figures_changed
 from leads.services import assign, create_lead
 from opportunities.services import create_opportunity, mark_won, update_opportunity
 from tests.factories import make_pipeline, make_user

@@ -39,7 +39,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from crm.models import Activity, ExchangeRate
+from activities.models import Activity
+from crm.models import ExchangeRate
 from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
     ForecastCategory,
@@ -49,8 +50,8 @@ from opportunities.models import (
     Pipeline,
     Stage,
 )
-from opportunities.reports.filters import ReportScope
 from opportunities.services import end_stays
+from reports.filters import ReportScope
 from tests.factories import (
     make_contact,
     make_lead,

@@ -7,8 +7,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.activities import log_activity
-from crm.models import Activity, ExchangeRate
+from activities.models import Activity
+from activities.services import log_activity
+from crm.models import ExchangeRate
 from leads.models import Lead
 from leads.services import assign, create_lead, qualify
 from opportunities.models import Opportunity
@@ -194,7 +195,7 @@ def test_a_deal_changed_in_the_admin_shows_on_the_reports_at_once(
     [
         "crm.Company",
         "crm.Contact",
-        "crm.Activity",
+        "activities.Activity",
         "crm.User",
         "crm.Team",
         "crm.ExchangeRate",
@@ -209,7 +210,7 @@ def test_a_deal_changed_in_the_admin_shows_on_the_reports_at_once(
 def test_every_admin_of_what_the_reports_count_retires_their_figures(model):
     from django.apps import apps
 
-    from crm.admin_figures import RetiresFigures
+    from infra.admin_figures import RetiresFigures
 
     assert isinstance(admin.site._registry[apps.get_model(model)], RetiresFigures)
 

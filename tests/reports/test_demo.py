@@ -1,5 +1,5 @@
 from crm.models import ExchangeRate
-from opportunities.reports import demo
+from reports import demo
 
 
 def test_demo_rates_are_seeded_once(db):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities.reports.exports import safe_cell
+from reports.exports import safe_cell
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import localize, number_format
 
-from opportunities.reports.filters import ReportFilterForm
-from opportunities.reports.formatting import Numbers
+from infra.numbers import Numbers
+from reports.filters import ReportFilterForm
 
 AMOUNTS = [
     0,

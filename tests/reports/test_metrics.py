@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities.reports import metrics
-from opportunities.reports.velocity import stage_velocity, velocity_report
+from opportunities.velocity import stage_velocity
+from reports import metrics
+from reports.velocity import velocity_report
 from tests.factories import make_user
 from tests.reports.conftest import _activity, _deal, at, scope_for
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 def _render(opportunity, user) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    template = Template("{% load report_tags %}{% stage_velocity_note opportunity %}")
+    template = Template("{% load opportunity_tags %}{% stage_velocity_note opportunity %}")
     return template.render(Context({"request": request, "opportunity": opportunity}))
 
 

@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.models import Activity, Company, ExchangeRate, User
+from activities.models import Activity
+from crm.models import Company, ExchangeRate, User
 from leads.models import LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
-from opportunities.reports import views as report_views
 from opportunities.services import create_opportunity
+from reports import views as report_views
 from tests.factories import make_lead, make_lost_reason, make_pipeline
 
 

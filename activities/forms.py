@@ -1,0 +1,103 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from activities.services import NextStep
+from infra.rendering import DatePicker
+
+# Calls, meetings, emails and tasks: what can be logged or scheduled (a note has its own form).
+ACTION_KINDS = [choice for choice in Activity.Kind.choices if choice[0] != Activity.Kind.NOTE]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class LogActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    done_on = forms.DateField(label=_("Done on"), widget=DatePicker, initial=timezone.localdate)
+    outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean_done_on(self) -> datetime.date:
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(_("A logged activity cannot be in the future."))
+        return done_on
+
+
+class ScheduleActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    due_date = forms.DateField(label=_("Due on"), widget=DatePicker)
+    due_time = forms.TimeField(label=_("At"), widget=TimeInput, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean_due_date(self) -> datetime.date:
+        due_date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("A scheduled activity cannot be due in the past."))
+        return due_date
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteActivityForm(forms.Form):
+    """The outcome of an activity and, in the same form, the next step.
+
+    On an open deal with nothing else planned, the next step is required.
+    """
+
+    outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
+    next_kind = forms.ChoiceField(
+        label=_("Next step: kind"), choices=ACTION_KINDS, initial=Activity.Kind.CALL
+    )
+    next_subject = forms.CharField(label=_("Next step: subject"), max_length=200, required=False)
+    next_due_date = forms.DateField(label=_("Next step: due on"), widget=DatePicker, required=False)
+    next_due_time = forms.TimeField(label=_("Next step: at"), widget=TimeInput, required=False)
+
+    def __init__(self, *args, activity: Activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        self.next_step_required = activity.needs_next_step_after()
+        if self.next_step_required:
+            self.fields["next_subject"].required = True
+            self.fields["next_due_date"].required = True
+            message = _("This deal has no other next step: schedule one.")
+            self.fields["next_subject"].error_messages["required"] = message
+            self.fields["next_due_date"].error_messages["required"] = _("When is the next step?")
+
+    def clean_next_due_date(self) -> datetime.date | None:
+        due_date = self.cleaned_data.get("next_due_date")
+        if due_date is not None and due_date < timezone.localdate():
+            raise forms.ValidationError(_("The next step cannot be due in the past."))
+        return due_date
+
+    def clean(self):
+        cleaned = super().clean()
+        subject, due_date = cleaned.get("next_subject"), cleaned.get("next_due_date")
+        if subject and not due_date and "next_due_date" not in self.errors:
+            self.add_error("next_due_date", _("When is the next step?"))
+        if due_date and not subject and "next_subject" not in self.errors:
+            self.add_error("next_subject", _("What is the next step?"))
+        return cleaned
+
+    def next_step(self) -> NextStep | None:
+        if not self.cleaned_data.get("next_subject"):
+            return None
+        return NextStep(
+            kind=self.cleaned_data["next_kind"],
+            subject=self.cleaned_data["next_subject"],
+            due_date=self.cleaned_data["next_due_date"],
+            due_time=self.cleaned_data.get("next_due_time"),
+        )

@@ -1,0 +1,280 @@
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models.companies import OwnedRecord
+from crm.models.scoping import OwnedQuerySet
+
+# The records an activity can be about. Exactly one of them is set (a database constraint).
+SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
+# Where each subject's model lives, for lookups that must not import it at module level.
+SUBJECT_MODELS = {
+    "lead": "leads.Lead",
+    "opportunity": "opportunities.Opportunity",
+    "contact": "crm.Contact",
+    "company": "crm.Company",
+}
+
+
+def subject_field(record) -> str:
+    """The Activity foreign key that points at ``record``'s model ("lead", "opportunity"...)."""
+    name = record._meta.model_name
+    if name not in SUBJECT_FIELDS:
+        raise ValueError(f"Activities cannot be about a {name}.")
+    return name
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class Days(Func):
+    """A whole number of days as a duration, from a column: an interval on PostgreSQL, and
+    microseconds on SQLite (how Django stores durations there)."""
+
+    output_field = models.DurationField()
+
+    def as_sql(self, compiler, connection, **extra):
+        extra["template"] = "(%(expressions)s * 86400000000)"
+        return super().as_sql(compiler, connection, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        extra["template"] = "make_interval(days => %(expressions)s)"
+        return super().as_sql(compiler, connection, **extra)
+
+
+def _exactly_one_subject() -> Q:
+    condition = Q()
+    for chosen in SUBJECT_FIELDS:
+        combination = Q(**{f"{chosen}__isnull": False})
+        for other in SUBJECT_FIELDS:
+            if other != chosen:
+                combination &= Q(**{f"{other}__isnull": True})
+        condition |= combination
+    return condition
+
+
+class ActivityQuerySet(OwnedQuerySet):
+    def visible_to(self, user):
+        """An activity is seen by whoever sees the record it is about, and by its owner.
+
+        A manager's note on a rep's deal belongs to the deal's history: the rep sees it too.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        seen = Q(owner=user)
+        for field, label in SUBJECT_MODELS.items():
+            visible = apps.get_model(label).objects.visible_to(user).values("pk")
+            seen |= Q(**{f"{field}__in": visible})
+        return self.filter(seen)
+
+    def owned_by_people_of(self, user):
+        """The activities (done or not) of the people ``user`` answers for, whatever record
+        they are about: an admin's, everyone's; a manager's, their own and their teams'
+        members' (and their teams' unowned ones); a rep's, their own (and their team's unowned
+        ones). The rule of ``OwnedQuerySet.visible_to``, by owner: what the reports count as
+        each person's work.
+
+        Counting them by the records one sees instead would drop a rep's calls about a
+        record since handed to another team, and costs a subquery per kind of record.
+        """
+        return super().visible_to(user)
+
+    def pending(self):
+        """Activities still to do: not done, and not notes (a note is never "to do")."""
+        return self.filter(done_at__isnull=True).exclude(kind=Activity.Kind.NOTE)
+
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
+    def overdue(self, today: datetime.date | None = None):
+        """Pending activities due before today."""
+        return self.pending().filter(due_date__lt=today or timezone.localdate())
+
+    def upcoming(self, today: datetime.date | None = None):
+        """Pending activities due today or later: the next steps."""
+        return self.pending().filter(due_date__gte=today or timezone.localdate())
+
+    def about(self, record):
+        return self.filter(**{subject_field(record): record})
+
+    def with_subjects(self):
+        return self.select_related("owner", *SUBJECT_FIELDS)
+
+
+class Activity(OwnedRecord):
+    """A call, meeting, email or task (done or to do), or a plain note, about one record."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("Email")
+        TASK = "task", _("Task")
+        NOTE = "note", _("Note")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    subject = models.CharField(_("subject"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_time = models.TimeField(_("due time"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    contact = models.ForeignKey(
+        "crm.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    company = models.ForeignKey(
+        "crm.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        # The table the model had when it lived in the core app (see migrations/0001).
+        db_table = "crm_activity"
+        ordering = ["due_date", "due_time", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_subject(), name="activity_one_subject")
+        ]
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_date"], name="activity_owner_due_idx"),
+            models.Index(fields=["opportunity", "done_at", "due_date"], name="activity_opp_idx"),
+            models.Index(fields=["lead", "created_at"], name="activity_lead_idx"),
+            # Pending activities (not done, not notes): an owner's in due order, for My day;
+            # a deal's, for its next step. Each reads only the index.
+            models.Index(
+                fields=["owner", "due_date", "due_time", "id"],
+                condition=Q(done_at__isnull=True) & ~Q(kind="note"),
+                name="activity_pending_owner_idx",
+            ),
+            models.Index(
+                fields=["opportunity", "due_date", "due_time", "id"],
+                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note"),
+                name="activity_pending_opp_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def record(self):
+        """The lead, opportunity, contact or company this activity is about."""
+        for field in SUBJECT_FIELDS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.is_done and not self.is_note
+
+    def needs_next_step_after(self, today: datetime.date | None = None) -> bool:
+        """Completing this would leave an open deal without a next step (no other pending
+        activity due today or later)."""
+        opportunity = self.opportunity
+        if opportunity is None or not opportunity.is_open:
+            return False
+        others = Activity.objects.about(opportunity).upcoming(today).exclude(pk=self.pk)
+        return not others.exists()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_pending and self.due_date is not None and self.due_date < today
+
+
+# Badges. Each rule in one sentence, computed by the database for a whole queryset:
+# - overdue: the record has a pending activity whose due date is before today;
+# - no next step: an open deal has no pending activity due today or later;
+# - stale: an open deal's last done activity (or, with none, its creation) is more than its
+#   stage's ``stale_after_days`` days before today.
+
+
+def _flag(condition: Q) -> Case:
+    """A true/false column (never NULL) from a condition on annotations."""
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+    )
+
+
+def with_activity_badges(queryset, *, today: datetime.date | None = None):
+    """Annotate a Lead, Opportunity, Contact or Company queryset with what its badges need.
+
+    Adds, without a query per row:
+    ``next_activity_id``, ``next_activity_date``, ``next_activity_subject``,
+    ``next_activity_kind`` (the earliest pending dated activity, overdue ones included),
+    ``next_step_id``, ``has_overdue``, ``has_next_step``, ``last_activity_at``; and on
+    opportunities also ``needs_next_step`` and ``is_stale``.
+    """
+    today = today or timezone.localdate()
+    field = subject_field(queryset.model)
+    mine = Activity.objects.filter(**{field: OuterRef("pk")})
+    pending = mine.pending().filter(due_date__isnull=False)
+    first_pending = pending.order_by("due_date", F("due_time").asc(nulls_last=True), "pk")
+    last_done = mine.done().order_by("-done_at").values("done_at")[:1]
+    # The flags are read from LIMIT 1 subqueries rather than EXISTS: PostgreSQL turns an
+    # EXISTS in the select list into a hash of every pending activity (a scan of the whole
+    # table per flag, 1.3 s on a board at a million activities) when it expects many rows,
+    # even under a LIMIT; a LIMIT 1 subquery is always one index probe per shown row.
+    # The earliest pending activity is overdue exactly when the record has an overdue one.
+    next_step = Subquery(pending.filter(due_date__gte=today).order_by().values("pk")[:1])
+    queryset = queryset.annotate(
+        next_activity_id=Subquery(first_pending.values("pk")[:1]),
+        next_activity_date=Subquery(first_pending.values("due_date")[:1]),
+        next_activity_subject=Subquery(first_pending.values("subject")[:1]),
+        next_activity_kind=Subquery(first_pending.values("kind")[:1]),
+        next_step_id=next_step,
+        last_activity_at=Subquery(last_done),
+    ).annotate(
+        has_overdue=_flag(Q(next_activity_date__lt=today)),
+        has_next_step=_flag(Q(next_step_id__isnull=False)),
+    )
+    if field != "opportunity":
+        return queryset
+    is_open = Q(status="open")
+    touched_at = Coalesce(F("last_activity_at"), F("created_at"))
+    allowed = Days(F("stage__stale_after_days"))
+    return queryset.annotate(
+        needs_next_step=ExpressionWrapper(
+            is_open & Q(has_next_step=False), output_field=models.BooleanField()
+        ),
+        stale_at=ExpressionWrapper(touched_at + allowed, output_field=models.DateTimeField()),
+        is_stale=ExpressionWrapper(
+            is_open & Q(stale_at__lt=start_of_day(today)), output_field=models.BooleanField()
+        ),
+    )

@@ -1,0 +1,185 @@
+"""Writing activities: every change to an activity goes through one of these functions.
+
+The record an activity is about (a lead, an opportunity, a contact or a company) is passed as
+``record``; callers fetch it through that model's ``visible_to(user)`` first.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, start_of_day, subject_field
+from crm.models import User
+from infra.report_cache import figures_changed
+
+
+class NextStepRequired(ValidationError):
+    """Completing the activity would leave an open deal with no dated next step."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The follow-up scheduled when an activity is completed."""
+
+    kind: str
+    subject: str
+    due_date: datetime.date
+    due_time: datetime.time | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    activity: Activity
+    next_activity: Activity | None
+
+
+def _team_for(owner: User | None, record):
+    if owner is not None and owner.team_id is not None:
+        return owner.team
+    return record.team
+
+
+def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
+    """``record`` has changed hands: the steps still to do that its previous owner held go with
+    it to the new owner (someone else's stay theirs), so that they land on the new owner's day
+    rather than on the day of someone who may no longer see the record. Returns how many."""
+    if record.owner_id is None or previous_owner_id in (None, record.owner_id):
+        return 0
+    return (
+        record.activities.pending()
+        .filter(owner_id=previous_owner_id)
+        .update(owner_id=record.owner_id, team_id=record.team_id, updated_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def log_activity(
+    *,
+    record,
+    by: User,
+    kind: str,
+    subject: str,
+    done_on: datetime.date | None = None,
+    outcome: str = "",
+    notes: str = "",
+) -> Activity:
+    """Record something already done (a call made, a meeting held), owned by whoever did it."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    done_on = done_on or today
+    if done_on > today:
+        raise ValidationError({"done_on": _("A logged activity cannot be in the future.")})
+    if kind == Activity.Kind.NOTE:
+        raise ValidationError({"kind": _("Use a note for a plain remark.")})
+    # Today's activity is done now; an earlier one at noon that day (the hour is not asked).
+    done_at = now if done_on == today else start_of_day(done_on) + datetime.timedelta(hours=12)
+    activity = Activity.objects.create(
+        kind=kind,
+        subject=subject,
+        due_date=done_on,
+        done_at=done_at,
+        done_by=by,
+        outcome=outcome,
+        notes=notes,
+        owner=by,
+        team=_team_for(by, record),
+        **{subject_field(record): record},
+    )
+    figures_changed(activity, record)
+    return activity
+
+
+@transaction.atomic
+def schedule_activity(
+    *,
+    record,
+    by: User,
+    kind: str,
+    subject: str,
+    due_date: datetime.date,
+    due_time: datetime.time | None = None,
+    notes: str = "",
+    owner: User | None = None,
+) -> Activity:
+    """Plan something to do on or after today. It lands on the day of the record's owner
+    (or of whoever plans it, when the record has no owner)."""
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("A scheduled activity cannot be due in the past.")})
+    if kind == Activity.Kind.NOTE:
+        raise ValidationError({"kind": _("A note cannot be scheduled.")})
+    owner = owner or record.owner or by
+    activity = Activity.objects.create(
+        kind=kind,
+        subject=subject,
+        due_date=due_date,
+        due_time=due_time,
+        notes=notes,
+        owner=owner,
+        team=_team_for(owner, record),
+        **{subject_field(record): record},
+    )
+    figures_changed(activity, record)
+    return activity
+
+
+@transaction.atomic
+def complete_activity(
+    activity: Activity, *, outcome: str, by: User, next_step: NextStep | None = None
+) -> Completion:
+    """Mark a pending activity done with its outcome, and schedule the next step if given.
+
+    On an open deal, the next step is required unless another pending activity is already
+    due today or later: every open deal keeps a dated next step.
+    """
+    # Lock the row: two clicks (or two people) must not complete it twice.
+    activity = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("opportunity")
+        .get(pk=activity.pk)
+    )
+    if not activity.is_pending:
+        raise ValidationError(_("This activity is already done."))
+    if next_step is None and activity.needs_next_step_after():
+        raise NextStepRequired(_("This deal has no other next step: schedule one."))
+    activity.done_at = timezone.now()
+    activity.done_by = by
+    activity.outcome = outcome
+    activity.save(update_fields=["done_at", "done_by", "outcome", "updated_at"])
+    figures_changed(activity, activity.opportunity)  # a deal's next step counts on its owner's
+    next_activity = None
+    if next_step is not None:
+        next_activity = schedule_activity(
+            record=activity.record,
+            by=by,
+            kind=next_step.kind,
+            subject=next_step.subject,
+            due_date=next_step.due_date,
+            due_time=next_step.due_time,
+        )
+    return Completion(activity=activity, next_activity=next_activity)
+
+
+@transaction.atomic
+def add_note(*, record, by: User, text: str) -> Activity:
+    """A plain remark on a record: done the moment it is written, never due."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write something.")})
+    first_line = text.splitlines()[0]
+    activity = Activity.objects.create(
+        kind=Activity.Kind.NOTE,
+        subject=Truncator(first_line).chars(200),
+        notes=text,
+        done_at=timezone.now(),
+        done_by=by,
+        owner=by,
+        team=_team_for(by, record),
+        **{subject_field(record): record},
+    )
+    figures_changed(activity, record)
+    return activity

@@ -1,0 +1,219 @@
+"""Log, schedule, note and complete activities from any page, without leaving it.
+
+The record is named in the query string (``?opportunity=12``, or lead, contact, company) and
+fetched through its model's ``visible_to``. ``slot`` says which region of the page the form
+lives in, and so what is sent back after saving it:
+
+- ``timeline`` (default): ``includes/timeline_slot.html`` of a detail page;
+- ``card``: ``includes/card_activity_slot.html`` of a board card (opportunities only);
+- ``day``: the "My day" region of the home page.
+
+Each is a ``activities.slots.Slot``; the last two are registered by the apps whose pages hold
+them.
+
+The form replaces itself when invalid (status 200, errors beside the fields); once saved, the
+response is retargeted to the whole slot, which comes back up to date.
+"""
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from activities.forms import (
+    CompleteActivityForm,
+    LogActivityForm,
+    NoteForm,
+    ScheduleActivityForm,
+)
+from activities.models import SUBJECT_MODELS, Activity, subject_field
+from activities.services import NextStepRequired, add_note, complete_activity, log_activity
+from activities.services import schedule_activity as schedule_service
+from activities.slots import Slot, slot_named
+from activities.templatetags.activities import record_url
+from infra.htmx import HtmxHttpRequest
+from infra.ids import parse_id
+
+
+def _record(request: HttpRequest):
+    """The record named in the query string, if the user may see it; 404 otherwise."""
+    for kind, label in SUBJECT_MODELS.items():
+        if kind in request.GET:
+            model = apps.get_model(label)
+            pk = parse_id(request.GET[kind])
+            if pk is None:
+                raise Http404
+            return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    raise Http404
+
+
+def _slot(request: HttpRequest, record) -> Slot:
+    return slot_named(request.GET.get("slot", "timeline"), record)
+
+
+def _back_url(request: HttpRequest, record) -> str:
+    """After a form without JavaScript: ``next`` if it is ours, else the record's page."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return record_url(record) or reverse("home")
+
+
+def slot_context(request: HttpRequest, slot: Slot, record) -> dict:
+    """What a slot's template needs, prepared in a constant number of queries."""
+    return {"slot": slot.name, "slot_template": slot.template, **slot.context(request, record)}
+
+
+def _form_response(request: HtmxHttpRequest, form, *, record, slot, title, submit) -> HttpResponse:
+    context = {
+        "form": form,
+        "record": record,
+        "slot": slot.name,
+        "title": title,
+        "submit_label": submit,
+        "action_url": request.get_full_path(),
+        "slot_id": slot.element_id(record),
+        "cancel_url": slot.url(record),
+        "back_url": _back_url(request, record),
+    }
+    if request.htmx:
+        return render(request, "activities/activity_form.html#form", context)
+    return render(request, "activities/activity_form.html", context)
+
+
+def _saved(request: HtmxHttpRequest, *, record, slot: Slot, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if not request.htmx:
+        return redirect(_back_url(request, record))
+    response = render(request, "activities/saved.html", slot_context(request, slot, record))
+    return retarget(reswap(response, "outerHTML"), f"#{slot.element_id(record)}")
+
+
+def _form_prefix(slot: Slot, record, action: str) -> str:
+    # Several forms can be open on one page (a board of cards): keep their ids apart.
+    return f"id_{slot.name}_{subject_field(record)}{record.pk}_{action}_%s"
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def log(request: HtmxHttpRequest) -> HttpResponse:
+    """Record a call, meeting, email or task already done."""
+    record = _record(request)
+    slot = _slot(request, record)
+    form = LogActivityForm(request.POST or None, auto_id=_form_prefix(slot, record, "log"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            log_activity(record=record, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, record=record, slot=slot, message=_("Activity logged."))
+    return _form_response(
+        request, form, record=record, slot=slot, title=_("Log an activity"), submit=_("Log")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def schedule(request: HtmxHttpRequest) -> HttpResponse:
+    """Plan a call, meeting, email or task for today or later."""
+    record = _record(request)
+    slot = _slot(request, record)
+    form = ScheduleActivityForm(
+        request.POST or None, auto_id=_form_prefix(slot, record, "schedule")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_service(record=record, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, record=record, slot=slot, message=_("Activity scheduled."))
+    return _form_response(
+        request,
+        form,
+        record=record,
+        slot=slot,
+        title=_("Schedule an activity"),
+        submit=_("Schedule"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def note(request: HtmxHttpRequest) -> HttpResponse:
+    record = _record(request)
+    slot = _slot(request, record)
+    form = NoteForm(request.POST or None, auto_id=_form_prefix(slot, record, "note"))
+    if request.method == "POST" and form.is_valid():
+        add_note(record=record, by=request.user, text=form.cleaned_data["text"])
+        return _saved(request, record=record, slot=slot, message=_("Note added."))
+    return _form_response(
+        request, form, record=record, slot=slot, title=_("Add a note"), submit=_("Add note")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Mark an activity done; on an open deal, the next step is asked for in the same form."""
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).pending().with_subjects(), pk=pk
+    )
+    record = activity.record
+    slot = _slot(request, record)
+    form = CompleteActivityForm(
+        request.POST or None,
+        activity=activity,
+        auto_id=_form_prefix(slot, record, f"complete{activity.pk}"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            complete_activity(
+                activity,
+                outcome=form.cleaned_data["outcome"],
+                by=request.user,
+                next_step=form.next_step(),
+            )
+        except NextStepRequired as error:
+            form.add_error("next_subject", error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, record=record, slot=slot, message=_("Activity done."))
+    title = _("Done: %(subject)s") % {"subject": activity.subject}
+    return _form_response(
+        request, form, record=record, slot=slot, title=title, submit=_("Mark done")
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def timeline(request: HtmxHttpRequest) -> HttpResponse:
+    """A record's activity panel and timeline (loaded lazily or refreshed by a page)."""
+    record = _record(request)
+    context = slot_context(request, slot_named("timeline", record), record)
+    if request.htmx:
+        return render(request, context["slot_template"], context)
+    return render(request, "activities/slot_page.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def card(request: HtmxHttpRequest) -> HttpResponse:
+    """The activity part of one board card."""
+    record = _record(request)
+    slot = slot_named("card", record)
+    if slot.name != "card":
+        raise Http404
+    context = slot_context(request, slot, record)
+    if request.htmx:
+        return render(request, slot.template, context)
+    return render(request, "activities/slot_page.html", context)

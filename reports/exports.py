@@ -1,0 +1,172 @@
+"""CSV exports of the report tables, and the column lists that describe each table.
+
+A cell that a spreadsheet would run as a formula (text starting with = + - @, a tab or a carriage
+return) is prefixed with an apostrophe; numbers are written as numbers.
+"""
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from infra.spreadsheets import spreadsheet_safe
+
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+
+
+def key(name: str) -> Callable[[dict], Any]:
+    return lambda row: row.get(name)
+
+
+def safe_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, Decimal):
+        return value.quantize(CENTS)
+    if isinstance(value, int):
+        return value
+    return spreadsheet_safe(value)
+
+
+def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([safe_cell(str(column.header)) for column in columns])
+    for row in rows:
+        writer.writerow([safe_cell(column.value(row)) for column in columns])
+    return response
+
+
+def unconverted_column() -> Column:
+    return Column(_("Deals without a rate"), key("unconverted"))
+
+
+STAGE_COLUMNS = [
+    Column(_("Pipeline"), key("pipeline__name")),
+    Column(_("Stage"), key("stage__name")),
+]
+
+PIPELINE_COLUMNS = [
+    *STAGE_COLUMNS,
+    Column(_("Open deals"), key("count")),
+    Column(_("Amount"), key("amount")),
+    Column(_("Weighted amount"), key("weighted")),
+    Column(_("Average days in stage"), key("avg_days")),
+    unconverted_column(),
+]
+
+FORECAST_COLUMNS = [
+    Column(_("Period"), lambda row: row["period"].label),
+    Column(_("From"), lambda row: row["period"].start.isoformat()),
+    Column(_("To"), lambda row: row["period"].end.isoformat()),
+    Column(_("Won"), key("won")),
+    Column(_("Commit"), key("commit")),
+    Column(_("Best case"), key("best_case")),
+    Column(_("Pipeline"), key("pipeline")),
+    Column(_("Weighted"), key("weighted")),
+    Column(_("Won + commit"), key("expected")),
+    Column(_("Won + commit + best case"), key("upside")),
+    Column(_("Open deals"), key("open_deals")),
+    unconverted_column(),
+]
+
+PERFORMANCE_COLUMNS = [
+    Column(_("Name"), lambda row: str(row["who"])),
+    Column(_("Leads received"), key("leads_received")),
+    Column(_("Leads qualified"), key("leads_qualified")),
+    Column(_("Leads converted"), key("leads_converted")),
+    Column(_("Opportunities created"), key("created")),
+    Column(_("Won"), key("won_count")),
+    Column(_("Won amount"), key("won_amount")),
+    Column(_("Lost"), key("lost_count")),
+    Column(_("Lost amount"), key("lost_amount")),
+    Column(_("Win rate"), key("win_rate")),
+    Column(_("Average deal size"), key("avg_deal")),
+    Column(_("Average sales cycle (days)"), key("avg_cycle_days")),
+    Column(_("Activities done"), key("activities_done")),
+    Column(_("Open pipeline"), key("open_amount")),
+    Column(_("Open deals"), key("open_count")),
+    Column(_("Deals without a next step"), key("no_next_step")),
+    unconverted_column(),
+]
+
+FUNNEL_COLUMNS = [
+    Column(_("Source"), lambda row: row.get("source__name") or _("No source")),
+    Column(_("Leads"), key("leads")),
+    Column(_("Qualified"), key("qualified")),
+    Column(_("Converted"), key("converted")),
+    Column(_("Deals won"), key("won_count")),
+    Column(_("Won amount"), key("won_amount")),
+    Column(_("Qualified rate"), key("qualified_rate")),
+    Column(_("Converted rate"), key("converted_rate")),
+    unconverted_column(),
+]
+
+REASON_COLUMNS = [
+    Column(_("Lost reason"), key("lost_reason__name")),
+    Column(_("Deals lost"), key("count")),
+    Column(_("Amount"), key("amount")),
+    unconverted_column(),
+]
+
+COMPETITOR_COLUMNS = [
+    Column(_("Competitor"), key("competitor")),
+    Column(_("Lost to them"), key("lost_count")),
+    Column(_("Amount lost"), key("lost_amount")),
+    Column(_("Won against them"), key("won_count")),
+    Column(_("Amount won"), key("won_amount")),
+    unconverted_column(),
+]
+
+LOST_STAGE_COLUMNS = [
+    *STAGE_COLUMNS,
+    Column(_("Deals lost"), key("count")),
+    Column(_("Amount"), key("amount")),
+    unconverted_column(),
+]
+
+VELOCITY_COLUMNS = [
+    Column(_("Pipeline"), lambda row: row["stage"].pipeline.name),
+    Column(_("Stage"), lambda row: row["stage"].name),
+    Column(_("Entries"), key("entries")),
+    Column(_("Average days in stage"), key("avg_days")),
+    Column(_("Share moving on"), key("move_on_rate")),
+    Column(_("Win chance"), key("win_chance")),
+    Column(_("Days to close when won"), key("days_to_close")),
+]
+
+SLIPPED_COLUMNS = [
+    Column(_("Opportunity"), lambda deal: deal.name),
+    Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),
+    Column(_("Stage"), lambda deal: deal.stage.name),
+    Column(_("Currency"), lambda deal: deal.currency),
+    Column(_("Amount"), lambda deal: deal.amount),
+    Column(_("Amount in base currency"), lambda deal: deal.base_amount),
+    Column(_("Close date before"), lambda deal: deal.first_date),
+    Column(_("Expected close date"), lambda deal: deal.expected_close_date.isoformat()),
+    Column(_("Times pushed"), lambda deal: deal.pushes),
+    Column(_("Days pushed"), lambda deal: deal.days_pushed),
+]
+
+NO_NEXT_STEP_COLUMNS = [
+    Column(_("Opportunity"), lambda deal: deal.name),
+    Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),
+    Column(_("Stage"), lambda deal: deal.stage.name),
+    Column(_("Amount in base currency"), lambda deal: deal.base_amount),
+    Column(_("Expected close date"), lambda deal: deal.expected_close_date.isoformat()),
+]
