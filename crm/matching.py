@@ -5,6 +5,7 @@ database expression (for the stored, indexed columns). They are built from the s
 so that they cannot drift apart.
 """
 
+from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Lower, Replace, Trim
 
@@ -44,3 +45,21 @@ def normalized_phone_expression(field: str):
     for char in PHONE_SEPARATORS:
         expression = Replace(expression, Value(char), Value(""))
     return expression
+
+
+def normalized_email_field(source: str, *, max_length: int = 254) -> models.GeneratedField:
+    """A stored column holding ``source`` as ``normalize_email`` writes it, to match on."""
+    return models.GeneratedField(
+        expression=normalized_email_expression(source),
+        output_field=models.CharField(max_length=max_length),
+        db_persist=True,
+    )
+
+
+def normalized_phone_field(source: str = "phone") -> models.GeneratedField:
+    """A stored column holding ``source`` as ``normalize_phone`` writes it, to match on."""
+    return models.GeneratedField(
+        expression=normalized_phone_expression(source),
+        output_field=models.CharField(max_length=50),
+        db_persist=True,
+    )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from crm.admin_reference import ReferenceItemAdmin
 from crm.admin_scoping import scoped_choices
 from infra.admin_figures import RetiresFigures
 from leads.models import (
@@ -13,17 +14,12 @@ from leads.models import (
 
 
 @admin.register(LeadSource)
-class LeadSourceAdmin(RetiresFigures, admin.ModelAdmin):
+class LeadSourceAdmin(ReferenceItemAdmin):
     list_display = ["name", "code", "is_active"]
-    list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
 
-@admin.register(DisqualifyReason)
-class DisqualifyReasonAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
+admin.site.register(DisqualifyReason, ReferenceItemAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

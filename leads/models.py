@@ -8,42 +8,30 @@ from django.utils.translation import gettext_lazy as _
 from crm.matching import (
     normalize_email,
     normalize_phone,
-    normalized_email_expression,
-    normalized_phone_expression,
+    normalized_email_field,
+    normalized_phone_field,
 )
 from crm.models.companies import OwnedRecord
+from crm.models.reference import ReferenceItem
 from crm.models.scoping import OwnedQuerySet
 
 
-class LeadSource(models.Model):
+class LeadSource(ReferenceItem):
     """Where leads come from (phone call, website form, trade show...). Managed by admins."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(
         _("code"), max_length=50, unique=True, help_text=_("Stable key used by the app, e.g. web.")
     )
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("lead source")
         verbose_name_plural = _("lead sources")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class DisqualifyReason(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["name"]
+class DisqualifyReason(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("disqualification reason")
         verbose_name_plural = _("disqualification reasons")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LeadQuerySet(OwnedQuerySet):
@@ -98,16 +86,8 @@ class Lead(OwnedRecord):
         related_name="leads",
     )
     disqualify_note = models.TextField(_("disqualification note"), blank=True)
-    email_normalized = models.GeneratedField(
-        expression=normalized_email_expression("email"),
-        output_field=models.CharField(max_length=254),
-        db_persist=True,
-    )
-    phone_normalized = models.GeneratedField(
-        expression=normalized_phone_expression("phone"),
-        output_field=models.CharField(max_length=50),
-        db_persist=True,
-    )
+    email_normalized = normalized_email_field("email")
+    phone_normalized = normalized_phone_field()
 
     objects = LeadQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_reference import ReferenceItemAdmin
 from crm.admin_scoping import scoped_choices
 from infra.admin_figures import RetiresFigures
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
@@ -37,11 +38,7 @@ class StageAdmin(RetiresFigures, admin.ModelAdmin):
     search_fields = ["name", "pipeline__name"]
 
 
-@admin.register(LostReason)
-class LostReasonAdmin(RetiresFigures, admin.ModelAdmin):
-    list_display = ["name", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
+admin.site.register(LostReason, ReferenceItemAdmin)
 
 
 class OpportunityChangeInline(admin.TabularInline):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import with_activity_badges
 from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
+from crm.models.reference import ReferenceItem
 from crm.models.scoping import OwnedQuerySet
 
 
@@ -90,17 +91,10 @@ class Stage(models.Model):
         return self.name
 
 
-class LostReason(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["name"]
+class LostReason(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OpportunityQuerySet(OwnedQuerySet):

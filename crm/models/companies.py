@@ -7,8 +7,8 @@ from crm.matching import (
     normalize_domain,
     normalize_email,
     normalize_phone,
-    normalized_email_expression,
-    normalized_phone_expression,
+    normalized_email_field,
+    normalized_phone_field,
 )
 from crm.models.scoping import OwnedQuerySet
 
@@ -79,16 +79,8 @@ class Company(OwnedRecord):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     address = models.TextField(_("address"), blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    domain_normalized = models.GeneratedField(
-        expression=normalized_email_expression("email_domain"),
-        output_field=models.CharField(max_length=200),
-        db_persist=True,
-    )
-    phone_normalized = models.GeneratedField(
-        expression=normalized_phone_expression("phone"),
-        output_field=models.CharField(max_length=50),
-        db_persist=True,
-    )
+    domain_normalized = normalized_email_field("email_domain", max_length=200)
+    phone_normalized = normalized_phone_field()
 
     objects = CompanyQuerySet.as_manager()
 
@@ -136,16 +128,8 @@ class Contact(OwnedRecord):
         blank=True,
         related_name="contacts",
     )
-    email_normalized = models.GeneratedField(
-        expression=normalized_email_expression("email"),
-        output_field=models.CharField(max_length=254),
-        db_persist=True,
-    )
-    phone_normalized = models.GeneratedField(
-        expression=normalized_phone_expression("phone"),
-        output_field=models.CharField(max_length=50),
-        db_persist=True,
-    )
+    email_normalized = normalized_email_field("email")
+    phone_normalized = normalized_phone_field()
 
     objects = ContactQuerySet.as_manager()
 

@@ -1,21 +1,15 @@
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.models import Company
-from crm.services import delete_record, protected_links
-from crm.timeline import build_timeline, history_limit
-from infra.htmx import HtmxHttpRequest, wants_fragment
+from crm.views.records import record_create, record_delete, record_detail, record_edit, record_list
+from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
-from infra.pagination import CappedPaginator
 from infra.rendering import SearchSelect
-
-PER_PAGE = 25
 
 
 @require_GET
@@ -26,18 +20,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
         .with_contact_count()
         .order_by("name", "pk")
     )
-    filters = CompanyFilter(request.GET, queryset=companies, request=request)
-    page_obj = CappedPaginator(filters.qs, PER_PAGE, ids_first=True).get_page(
-        request.GET.get("page")
-    )
-    context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
-    template = "crm/company_list.html"
-    if wants_fragment(request):
-        template += "#company-list"
-    response = render(request, template, context)
-    # The same URL answers with a page or a fragment: a browser cache must not mix them up.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return record_list(request, companies, CompanyFilter, "crm/company_list.html", "company-list")
 
 
 @require_GET
@@ -55,65 +38,34 @@ def company_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .select_related("stage", "owner", "contact")
         .order_by("expected_close_date", "pk")
     )
-    conversions = company.lead_conversions.select_related("lead", "converted_by").order_by(
-        "-converted_at"
-    )
-    return render(
+    return record_detail(
         request,
+        company,
         "crm/company_detail.html",
-        {
-            "company": company,
-            "activity_timeline": build_timeline(
-                company, user=request.user, limit=history_limit(request)
-            ),
-            "contacts": contacts,
-            "opportunities": opportunities,
-            "conversions": conversions,
-        },
+        contacts=contacts,
+        opportunities=opportunities,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def company_create(request: HtmxHttpRequest) -> HttpResponse:
-    form = CompanyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        company = form.save()
-        messages.success(request, _("Company “%(name)s” was created.") % {"name": company})
-        return redirect(company)
-    return render(request, "crm/company_form.html", {"form": form})
+    return record_create(
+        request, CompanyForm, "crm/company_form.html", _("Company “%(name)s” was created.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
-    form = CompanyForm(request.POST or None, instance=company, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Company “%(name)s” was saved.") % {"name": company})
-        return redirect(company)
-    return render(request, "crm/company_form.html", {"form": form, "company": company})
+    return record_edit(
+        request, company, CompanyForm, "crm/company_form.html", _("Company “%(name)s” was saved.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def company_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
-    if request.method == "POST":
-        blockers = delete_record(company)
-        if not blockers:
-            messages.success(request, _("Company “%(name)s” was deleted.") % {"name": company})
-            return redirect("crm:company_list")
-    else:
-        blockers = protected_links(company)
-    return render(
-        request,
-        "crm/confirm_delete.html",
-        {
-            "object": company,
-            "blockers": blockers,
-            "cancel_url": company.get_absolute_url(),
-            "delete_url": request.path,
-        },
-    )
+    return record_delete(request, company, _("Company “%(name)s” was deleted."), "crm:company_list")
 
 
 @require_GET

@@ -1,20 +1,14 @@
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import ContactFilter
 from crm.forms import ContactForm
 from crm.models import Company, Contact
-from crm.services import delete_record, protected_links
-from crm.timeline import build_timeline, history_limit
-from infra.htmx import HtmxHttpRequest, wants_fragment
+from crm.views.records import record_create, record_delete, record_detail, record_edit, record_list
+from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
-from infra.pagination import CappedPaginator
-
-PER_PAGE = 25
 
 
 @require_GET
@@ -24,18 +18,7 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("owner", "company")
         .order_by("last_name", "first_name", "pk")
     )
-    filters = ContactFilter(request.GET, queryset=contacts, request=request)
-    page_obj = CappedPaginator(filters.qs, PER_PAGE, ids_first=True).get_page(
-        request.GET.get("page")
-    )
-    context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
-    template = "crm/contact_list.html"
-    if wants_fragment(request):
-        template += "#contact-list"
-    response = render(request, template, context)
-    # The same URL answers with a page or a fragment: a browser cache must not mix them up.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return record_list(request, contacts, ContactFilter, "crm/contact_list.html", "contact-list")
 
 
 @require_GET
@@ -54,21 +37,12 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .select_related("stage", "owner", "company")
         .order_by("expected_close_date", "pk")
     )
-    conversions = contact.lead_conversions.select_related("lead", "converted_by").order_by(
-        "-converted_at"
-    )
-    return render(
+    return record_detail(
         request,
+        contact,
         "crm/contact_detail.html",
-        {
-            "contact": contact,
-            "activity_timeline": build_timeline(
-                contact, user=request.user, limit=history_limit(request)
-            ),
-            "company_visible": company_visible,
-            "opportunities": opportunities,
-            "conversions": conversions,
-        },
+        company_visible=company_visible,
+        opportunities=opportunities,
     )
 
 
@@ -78,42 +52,24 @@ def contact_create(request: HtmxHttpRequest) -> HttpResponse:
     # "Add contact" on a company's page preselects that company.
     if parse_id(company_id := request.GET.get("company")) is not None:
         initial["company"] = company_id
-    form = ContactForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, _("Contact “%(name)s” was created.") % {"name": contact})
-        return redirect(contact)
-    return render(request, "crm/contact_form.html", {"form": form})
+    return record_create(
+        request,
+        ContactForm,
+        "crm/contact_form.html",
+        _("Contact “%(name)s” was created."),
+        initial=initial,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
-    form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Contact “%(name)s” was saved.") % {"name": contact})
-        return redirect(contact)
-    return render(request, "crm/contact_form.html", {"form": form, "contact": contact})
+    return record_edit(
+        request, contact, ContactForm, "crm/contact_form.html", _("Contact “%(name)s” was saved.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
-    if request.method == "POST":
-        blockers = delete_record(contact)
-        if not blockers:
-            messages.success(request, _("Contact “%(name)s” was deleted.") % {"name": contact})
-            return redirect("crm:contact_list")
-    else:
-        blockers = protected_links(contact)
-    return render(
-        request,
-        "crm/confirm_delete.html",
-        {
-            "object": contact,
-            "blockers": blockers,
-            "cancel_url": contact.get_absolute_url(),
-            "delete_url": request.path,
-        },
-    )
+    return record_delete(request, contact, _("Contact “%(name)s” was deleted."), "crm:contact_list")
