@@ -11,7 +11,7 @@ from crm.matching import (
     normalized_email_field,
     normalized_phone_field,
 )
-from crm.models.companies import OwnedRecord
+from crm.models.companies import OwnedRecord, website_validator
 from crm.models.reference import ReferenceItem
 from crm.models.scoping import OwnedQuerySet
 
@@ -65,7 +65,9 @@ class Lead(OwnedRecord):
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    website = models.CharField(_("website"), max_length=300, blank=True)
+    website = models.URLField(
+        _("website"), max_length=300, blank=True, validators=[website_validator]
+    )
     source = models.ForeignKey(
         LeadSource,
         verbose_name=_("source"),

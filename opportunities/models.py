@@ -323,7 +323,6 @@ class Opportunity(OwnedRecord):
         blank=True,
         related_name="opportunities",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OpportunityQuerySet.as_manager()
 

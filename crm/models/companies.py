@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,10 @@ from crm.matching import (
     normalized_phone_field,
 )
 from crm.models.scoping import OwnedQuerySet
+
+
+# A website is a web address or nothing: never javascript:, data: or ftp: (it is shown as a link).
+website_validator = URLValidator(schemes=["http", "https"])
 
 
 class OwnedRecord(models.Model):
@@ -33,6 +38,9 @@ class OwnedRecord(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save through the app; a save that still holds an older one is refused,
+    # so that nobody overwrites an edit they have not seen (crm.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -72,7 +80,9 @@ class CompanyQuerySet(OwnedQuerySet):
 
 class Company(OwnedRecord):
     name = models.CharField(_("name"), max_length=200)
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = models.URLField(
+        _("website"), max_length=300, blank=True, validators=[website_validator]
+    )
     email_domain = models.CharField(
         _("email domain"), max_length=200, blank=True, help_text=_("For example acme.com")
     )
