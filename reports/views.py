@@ -1,23 +1,23 @@
-"""The report pages. Each view reads its filters, asks one report function for the figures and
-answers with the full page, the ``#report`` region for an htmx request, or a table as CSV
+"""The report pages. Each view names its report, the function that gives its figures, its chart
+and its tables; ``_report`` reads the filters, asks for the figures and answers with the full
+page, the ``#report`` region for an htmx request, or a table as CSV
 (``?format=csv&table=<name>``)."""
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
+from infra.htmx import HtmxHttpRequest
 from infra.report_cache import cached_figures
 from reports import exports, metrics, velocity
-from reports.charts import bar_chart
+from reports.charts import Chart, bar_chart
 from reports.filters import PeriodChoice, ReportFilterForm, ReportScope
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 BLUE, GREEN, TEAL, YELLOW, GREY, RED = (
     "#0d6efd",
@@ -29,12 +29,6 @@ BLUE, GREEN, TEAL, YELLOW, GREY, RED = (
 )
 
 
-def _filters(
-    request: HtmxHttpRequest, default_period: str = PeriodChoice.THIS_MONTH
-) -> ReportFilterForm:
-    return ReportFilterForm(request.GET, user=request.user, default_period=default_period)
-
-
 def _figures(name: str, scope: ReportScope, compute):
     """The report's figures, kept in the cache until the next change that can alter them
     (see ``infra.report_cache``): at scale some take the database longer than a page may."""
@@ -42,6 +36,66 @@ def _figures(name: str, scope: ReportScope, compute):
     if key is None:
         return compute()
     return cached_figures(name, key, compute, user=scope.user)
+
+
+def _wants_csv(request: HtmxHttpRequest) -> bool:
+    return request.GET.get("format") == "csv"
+
+
+def _report(
+    request: HtmxHttpRequest,
+    name: str,
+    figures: Callable[[ReportScope], Any],
+    *,
+    chart: Callable[[Any], Chart],
+    tables: Callable[[Any], dict],
+    default_period: str = PeriodChoice.THIS_MONTH,
+    cache: bool = True,
+    unpack: bool = False,
+    **context,
+) -> HttpResponse:
+    """One report: ``figures(scope)`` gives its figures (kept in the cache under ``name``
+    unless ``cache`` is false), ``chart(report)`` its bar chart and ``tables(report)`` its
+    tables, {name: (columns, rows)}, the first exported when ``?table=`` names none of them
+    (rows may be a function of the scope instead, called for that table's CSV alone).
+
+    The answer: the page ``reports/<name>.html``, its ``#report`` region for an htmx request,
+    or a table as ``<name>-<table>.csv`` (dashes for underscores). The template gets the
+    figures as ``report`` (with ``unpack``, a dict of several reports' figures, each under its
+    own name) and ``context`` besides."""
+    form = ReportFilterForm(request.GET, user=request.user, default_period=default_period)
+    scope = form.scope()
+    report = _figures(name, scope, lambda: figures(scope)) if cache else figures(scope)
+    context = {
+        "report_name": name.replace("_", "-"),
+        "form": form,
+        "scope": scope,
+        **(report if unpack else {"report": report}),
+        "chart": chart(report),
+        **context,
+    }
+    exported = tables(report)
+    if _wants_csv(request):
+        table = request.GET.get("table")
+        if table not in exported:
+            table = next(iter(exported))
+        columns, rows = exported[table]
+        if callable(rows):
+            rows = rows(scope)
+        return exports.csv_response(f"{context['report_name']}-{table}", columns, rows)
+    context["tables"] = exported
+    # What report_base.html puts in the report region, after the filters.
+    context["report_body"] = f"reports/{name}.html#body"
+    if request.htmx and not request.htmx.boosted:
+        response = render(request, "reports/report_base.html#report", context)
+        # The tabs too, out of band: their links carry the filters just chosen.
+        response.content += render_to_string(
+            "reports/includes/nav.html", {**context, "nav_oob": True}, request
+        ).encode()
+    else:
+        response = render(request, f"reports/{name}.html", context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 def _dashboard_figures(scope: ReportScope) -> dict:
@@ -65,85 +119,49 @@ def _dashboard_figures(scope: ReportScope) -> dict:
     }
 
 
-def _respond(request: HtmxHttpRequest, template: str, context: dict, tables: dict) -> HttpResponse:
-    """CSV of one of ``tables`` ({name: (columns, rows)}), the report region, or the page."""
-    if request.GET.get("format") == "csv":
-        name = request.GET.get("table")
-        if name not in tables:
-            name = next(iter(tables))
-        columns, rows = tables[name]
-        return exports.csv_response(f"{context['report_name']}-{name}", columns, rows)
-    context["tables"] = tables
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, template + "#report", context)
-        # The tabs too, out of band: their links carry the filters just chosen.
-        response.content += render_to_string(
-            "reports/includes/nav.html", {**context, "nav_oob": True}, request
-        ).encode()
-    else:
-        response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
-
-
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    figures = _figures("dashboard", scope, lambda: _dashboard_figures(scope))
-    performance = figures["performance"]
-    context = {
-        "report_name": "dashboard",
-        "form": form,
-        "scope": scope,
-        **figures,
-        "chart": bar_chart(
-            performance["reps"],
+    return _report(
+        request,
+        "dashboard",
+        _dashboard_figures,
+        unpack=True,
+        chart=lambda report: bar_chart(
+            report["performance"]["reps"],
             label="who",
             series=[("won_amount", _("Won"), GREEN), ("open_amount", _("Open"), GREY)],
         ),
-    }
-    slipped_deals = []
-    if request.GET.get("format") == "csv" and request.GET.get("table") == "slipped":
-        slipped_deals = metrics.slipped_report(scope)["deals"]
-    tables = {
-        "reps": (exports.PERFORMANCE_COLUMNS, performance["reps"]),
-        "slipped": (exports.SLIPPED_COLUMNS, slipped_deals),
-    }
-    return _respond(request, "reports/dashboard.html", context, tables)
+        tables=lambda report: {
+            "reps": (exports.PERFORMANCE_COLUMNS, report["performance"]["reps"]),
+            "slipped": (
+                exports.SLIPPED_COLUMNS,
+                lambda scope: metrics.slipped_report(scope)["deals"],
+            ),
+        },
+    )
 
 
 @require_GET
 def pipeline(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    report = _figures("pipeline", scope, lambda: metrics.pipeline_report(scope))
-    context = {
-        "report_name": "pipeline",
-        "form": form,
-        "report": report,
-        "uses_period": False,
-        "chart": bar_chart(report["rows"], label="stage__name", series=[("amount", "", BLUE)]),
-    }
-    return _respond(
+    return _report(
         request,
-        "reports/pipeline.html",
-        context,
-        {"stages": (exports.PIPELINE_COLUMNS, report["rows"])},
+        "pipeline",
+        metrics.pipeline_report,
+        chart=lambda report: bar_chart(
+            report["rows"], label="stage__name", series=[("amount", "", BLUE)]
+        ),
+        tables=lambda report: {"stages": (exports.PIPELINE_COLUMNS, report["rows"])},
+        uses_period=False,
     )
 
 
 @require_GET
 def forecast(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    report = _figures("forecast", scope, lambda: metrics.forecast_report(scope))
-    context = {
-        "report_name": "forecast",
-        "form": form,
-        "report": report,
-        "uses_period": False,
-        "chart": bar_chart(
+    return _report(
+        request,
+        "forecast",
+        metrics.forecast_report,
+        chart=lambda report: bar_chart(
             report["rows"],
             label=lambda row: row["period"].label,
             series=[
@@ -153,42 +171,30 @@ def forecast(request: HtmxHttpRequest) -> HttpResponse:
                 ("pipeline", _("Pipeline"), GREY),
             ],
         ),
-    }
-    return _respond(
-        request,
-        "reports/forecast.html",
-        context,
-        {"periods": (exports.FORECAST_COLUMNS, report["rows"])},
+        tables=lambda report: {"periods": (exports.FORECAST_COLUMNS, report["rows"])},
+        uses_period=False,
     )
 
 
 @require_GET
 def team_performance(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    report = _figures("team_performance", scope, lambda: metrics.team_performance_report(scope))
-    context = {
-        "report_name": "team-performance",
-        "form": form,
-        "report": report,
-        "chart": bar_chart(
+    return _report(
+        request,
+        "team_performance",
+        metrics.team_performance_report,
+        chart=lambda report: bar_chart(
             report["reps"],
             label="who",
             series=[("won_amount", _("Won"), GREEN), ("lost_amount", _("Lost"), RED)],
         ),
-    }
-    tables = {
-        "reps": (exports.PERFORMANCE_COLUMNS, report["reps"]),
-        "teams": (exports.PERFORMANCE_COLUMNS, report["teams"]),
-    }
-    return _respond(request, "reports/team_performance.html", context, tables)
+        tables=lambda report: {
+            "reps": (exports.PERFORMANCE_COLUMNS, report["reps"]),
+            "teams": (exports.PERFORMANCE_COLUMNS, report["teams"]),
+        },
+    )
 
 
-@require_GET
-def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    report = _figures("lead_funnel", scope, lambda: metrics.lead_funnel_report(scope))
+def _funnel_chart(report: dict) -> Chart:
     totals = report["totals"]
     steps = [
         {"label": _("Leads"), "value": totals["leads"]},
@@ -196,61 +202,49 @@ def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
         {"label": _("Converted"), "value": totals["converted"]},
         {"label": _("Deals won"), "value": totals["won_count"]},
     ]
-    context = {
-        "report_name": "lead-funnel",
-        "form": form,
-        "report": report,
-        "chart": bar_chart(steps, label="label", series=[("value", "", BLUE)]),
-    }
-    return _respond(
+    return bar_chart(steps, label="label", series=[("value", "", BLUE)])
+
+
+@require_GET
+def lead_funnel(request: HtmxHttpRequest) -> HttpResponse:
+    return _report(
         request,
-        "reports/lead_funnel.html",
-        context,
-        {"sources": (exports.FUNNEL_COLUMNS, report["rows"])},
+        "lead_funnel",
+        metrics.lead_funnel_report,
+        chart=_funnel_chart,
+        tables=lambda report: {"sources": (exports.FUNNEL_COLUMNS, report["rows"])},
     )
 
 
 @require_GET
 def win_loss(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request, PeriodChoice.THIS_QUARTER)
-    scope = form.scope()
-    report = _figures("win_loss", scope, lambda: metrics.win_loss_report(scope))
-    context = {
-        "report_name": "win-loss",
-        "form": form,
-        "report": report,
-        "chart": bar_chart(
+    return _report(
+        request,
+        "win_loss",
+        metrics.win_loss_report,
+        default_period=PeriodChoice.THIS_QUARTER,
+        chart=lambda report: bar_chart(
             report["reasons"], label="lost_reason__name", series=[("amount", "", RED)]
         ),
-    }
-    tables = {
-        "reasons": (exports.REASON_COLUMNS, report["reasons"]),
-        "competitors": (exports.COMPETITOR_COLUMNS, report["competitors"]),
-        "stages": (exports.LOST_STAGE_COLUMNS, report["stages"]),
-    }
-    return _respond(request, "reports/win_loss.html", context, tables)
+        tables=lambda report: {
+            "reasons": (exports.REASON_COLUMNS, report["reasons"]),
+            "competitors": (exports.COMPETITOR_COLUMNS, report["competitors"]),
+            "stages": (exports.LOST_STAGE_COLUMNS, report["stages"]),
+        },
+    )
 
 
 @require_GET
 def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request, PeriodChoice.LAST_12_MONTHS)
-    scope = form.scope()
-    report = _figures("velocity", scope, lambda: velocity.velocity_report(scope))
-    context = {
-        "report_name": "velocity",
-        "form": form,
-        "report": report,
-        "chart": bar_chart(
-            report["rows"],
-            label=lambda row: row["stage"].name,
-            series=[("avg_days", "", YELLOW)],
-        ),
-    }
-    return _respond(
+    return _report(
         request,
-        "reports/velocity.html",
-        context,
-        {"stages": (exports.VELOCITY_COLUMNS, report["rows"])},
+        "velocity",
+        velocity.velocity_report,
+        default_period=PeriodChoice.LAST_12_MONTHS,
+        chart=lambda report: bar_chart(
+            report["rows"], label=lambda row: row["stage"].name, series=[("avg_days", "", YELLOW)]
+        ),
+        tables=lambda report: {"stages": (exports.VELOCITY_COLUMNS, report["rows"])},
     )
 
 
@@ -259,26 +253,17 @@ SLIPPED_SHOWN = 100
 
 @require_GET
 def slipped(request: HtmxHttpRequest) -> HttpResponse:
-    form = _filters(request)
-    scope = form.scope()
-    if request.GET.get("format") == "csv":
-        report = metrics.slipped_report(scope)
-    else:
+    export = _wants_csv(request)
+    return _report(
+        request,
+        "slipped",
         # The page lists the furthest pushed; an admin's month holds thousands (seconds to
         # render), which the CSV export gives in full.
-        report = _figures(
-            "slipped", scope, lambda: metrics.slipped_report(scope, limit=SLIPPED_SHOWN)
-        )
-    context = {
-        "report_name": "slipped",
-        "form": form,
-        "report": report,
-        "shown": SLIPPED_SHOWN,
-        "chart": bar_chart(report["deals"][:10], label="name", series=[("days_pushed", "", RED)]),
-    }
-    return _respond(
-        request,
-        "reports/slipped.html",
-        context,
-        {"deals": (exports.SLIPPED_COLUMNS, report["deals"])},
+        metrics.slipped_report if export else partial(metrics.slipped_report, limit=SLIPPED_SHOWN),
+        cache=not export,
+        chart=lambda report: bar_chart(
+            report["deals"][:10], label="name", series=[("days_pushed", "", RED)]
+        ),
+        tables=lambda report: {"deals": (exports.SLIPPED_COLUMNS, report["deals"])},
+        shown=SLIPPED_SHOWN,
     )
