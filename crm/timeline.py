@@ -103,3 +103,14 @@ def build_timeline(
 def newest(queryset, limit: int | None):
     """The first ``limit`` rows and one more (to tell whether there are more), or all."""
     return queryset if limit is None else queryset[: limit + 1]
+
+
+def recorded_changes(changes, *, kind: str, limit: int | None) -> TimelinePart:
+    """A part made of a record's change rows (each with ``changed_at``), newest first."""
+    changes = changes.order_by("-changed_at", "-pk")
+    return TimelinePart(
+        history=[
+            TimelineEntry(at=change.changed_at, kind=kind, change=change)
+            for change in newest(changes, limit)
+        ]
+    )

@@ -62,29 +62,21 @@ def _client_for(user) -> Client:
     return client
 
 
-@pytest.fixture
-def rep_client(rep):
-    return _client_for(rep)
+def _logged_in(user_fixture: str):
+    """A fixture: a browser session of the user that ``user_fixture`` gives."""
+
+    @pytest.fixture
+    def client_fixture(request):
+        return _client_for(request.getfixturevalue(user_fixture))
+
+    return client_fixture
 
 
-@pytest.fixture
-def teammate_client(teammate):
-    return _client_for(teammate)
-
-
-@pytest.fixture
-def other_client(other_rep):
-    return _client_for(other_rep)
-
-
-@pytest.fixture
-def manager_client(manager):
-    return _client_for(manager)
-
-
-@pytest.fixture
-def admin_client(admin_user):
-    return _client_for(admin_user)
+rep_client = _logged_in("rep")
+teammate_client = _logged_in("teammate")
+other_client = _logged_in("other_rep")
+manager_client = _logged_in("manager")
+admin_client = _logged_in("admin_user")
 
 
 @pytest.fixture

@@ -34,21 +34,24 @@ def make_user(*, password: str = "secret-pass-123", **fields) -> User:
     return user
 
 
+def _team_of_owner(fields: dict) -> dict:
+    """An owned record is filed under its owner's team unless the test says otherwise."""
+    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
+        fields["team"] = fields["owner"].team
+    return fields
+
+
 def make_company(**fields) -> Company:
     number = _next()
     fields.setdefault("name", f"Company {number}")
-    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
-        fields["team"] = fields["owner"].team
-    return Company.objects.create(**fields)
+    return Company.objects.create(**_team_of_owner(fields))
 
 
 def make_contact(**fields) -> Contact:
     number = _next()
     fields.setdefault("first_name", "Pat")
     fields.setdefault("last_name", f"Person{number}")
-    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
-        fields["team"] = fields["owner"].team
-    return Contact.objects.create(**fields)
+    return Contact.objects.create(**_team_of_owner(fields))
 
 
 def make_lead_source(**fields) -> LeadSource:
@@ -67,9 +70,7 @@ def make_lead(**fields) -> Lead:
     number = _next()
     fields.setdefault("first_name", "Lee")
     fields.setdefault("last_name", f"Lead{number}")
-    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
-        fields["team"] = fields["owner"].team
-    return Lead.objects.create(**fields)
+    return Lead.objects.create(**_team_of_owner(fields))
 
 
 def make_pipeline(*, stages=("Qualification", "Proposal", "Negotiation"), **fields) -> Pipeline:
@@ -105,9 +106,7 @@ def make_opportunity(**fields) -> Opportunity:
     fields.setdefault("probability", fields["stage"].probability)
     fields.setdefault("amount", Decimal("1000.00"))
     fields.setdefault("expected_close_date", timezone.localdate() + datetime.timedelta(days=30))
-    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
-        fields["team"] = fields["owner"].team
-    return Opportunity.objects.create(**fields)
+    return Opportunity.objects.create(**_team_of_owner(fields))
 
 
 def make_activity(**fields):
@@ -120,6 +119,4 @@ def make_activity(**fields):
         fields["opportunity"] = make_opportunity(owner=fields.get("owner"))
     if "due_date" not in fields and fields["kind"] != Activity.Kind.NOTE:
         fields["due_date"] = timezone.localdate()
-    if "owner" in fields and "team" not in fields and fields["owner"] is not None:
-        fields["team"] = fields["owner"].team
-    return Activity.objects.create(**fields)
+    return Activity.objects.create(**_team_of_owner(fields))

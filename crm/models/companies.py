@@ -13,7 +13,6 @@ from crm.matching import (
 )
 from crm.models.scoping import OwnedQuerySet
 
-
 # A website is a web address or nothing: never javascript:, data: or ftp: (it is shown as a link).
 website_validator = URLValidator(schemes=["http", "https"])
 
