@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import SUBJECT_FIELDS, Activity
 from crm.admin_scoping import scoped_choices
+from crm.admin_versions import VersionedAdmin
 from infra.admin_figures import RetiresFigures
 
 
@@ -47,7 +48,7 @@ class AboutFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(RetiresFigures, admin.ModelAdmin):
+class ActivityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     list_display = ["subject", "kind", "about", "owner", "due_date", "due_time", "done_at"]
     list_filter = [StateFilter, "kind", AboutFilter, "team", "due_date"]
     search_fields = ["subject", "notes", "outcome", "owner__username", "owner__last_name"]

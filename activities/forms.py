@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from activities.services import NextStep
+from crm.versions import VersionedForm
 from infra.rendering import DatePicker
 
 # Calls, meetings, emails and tasks: what can be logged or scheduled (a note has its own form).
@@ -52,11 +53,16 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CompleteActivityForm(forms.Form):
+class CompleteActivityForm(VersionedForm, forms.Form):
     """The outcome of an activity and, in the same form, the next step.
 
-    On an open deal with nothing else planned, the next step is required.
+    On an open deal with nothing else planned, the next step is required. The form carries the
+    activity's version: completing it once someone else completed or changed it is refused.
     """
+
+    # What the form shows of the activity (its title, when it is due, whose it is) and what
+    # completing it sets: a change to them since the form was opened is named.
+    seen_fields = ("kind", "subject", "due_date", "due_time", "owner", "done_at", "done_by")
 
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
     next_kind = forms.ChoiceField(
@@ -67,8 +73,8 @@ class CompleteActivityForm(forms.Form):
     next_due_time = forms.TimeField(label=_("Next step: at"), widget=TimeInput, required=False)
 
     def __init__(self, *args, activity: Activity, **kwargs):
+        self.instance = self.activity = activity
         super().__init__(*args, **kwargs)
-        self.activity = activity
         self.next_step_required = activity.needs_next_step_after()
         if self.next_step_required:
             self.fields["next_subject"].required = True

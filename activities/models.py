@@ -270,8 +270,10 @@ def with_activity_badges(queryset, *, today: datetime.date | None = None):
     touched_at = Coalesce(F("last_activity_at"), F("created_at"))
     allowed = Days(F("stage__stale_after_days"))
     return queryset.annotate(
+        # An overdue step is still a step, late: such a deal is overdue, not without one.
         needs_next_step=ExpressionWrapper(
-            is_open & Q(has_next_step=False), output_field=models.BooleanField()
+            is_open & Q(has_next_step=False, has_overdue=False),
+            output_field=models.BooleanField(),
         ),
         stale_at=ExpressionWrapper(touched_at + allowed, output_field=models.DateTimeField()),
         is_stale=ExpressionWrapper(

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, start_of_day, subject_field
 from crm.models import User
+from crm.versions import StaleEdit
 from infra.report_cache import figures_changed
 
 
@@ -47,13 +49,19 @@ def _team_for(owner: User | None, record):
 def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
     """``record`` has changed hands: the steps still to do that its previous owner held go with
     it to the new owner (someone else's stay theirs), so that they land on the new owner's day
-    rather than on the day of someone who may no longer see the record. Returns how many."""
+    rather than on the day of someone who may no longer see the record. Returns how many.
+    Their versions rise, so that a form opened on one of them before is refused."""
     if record.owner_id is None or previous_owner_id in (None, record.owner_id):
         return 0
     return (
         record.activities.pending()
         .filter(owner_id=previous_owner_id)
-        .update(owner_id=record.owner_id, team_id=record.team_id, updated_at=timezone.now())
+        .update(
+            owner_id=record.owner_id,
+            team_id=record.team_id,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
     )
 
 
@@ -129,12 +137,21 @@ def schedule_activity(
 
 @transaction.atomic
 def complete_activity(
-    activity: Activity, *, outcome: str, by: User, next_step: NextStep | None = None
+    activity: Activity,
+    *,
+    outcome: str,
+    by: User,
+    next_step: NextStep | None = None,
+    version: int | None = None,
 ) -> Completion:
     """Mark a pending activity done with its outcome, and schedule the next step if given.
 
     On an open deal, the next step is required unless another pending activity is already
     due today or later: every open deal keeps a dated next step.
+
+    ``version`` is the one the completing form was loaded at: if someone else completed or
+    changed the activity since, ``crm.versions.StaleEdit`` says so and nothing is written.
+    Without it, a done activity is still refused.
     """
     # Lock the row: two clicks (or two people) must not complete it twice.
     activity = (
@@ -142,14 +159,23 @@ def complete_activity(
         .select_related("opportunity")
         .get(pk=activity.pk)
     )
+    if version is not None and activity.version != version:
+        raise StaleEdit(activity)
     if not activity.is_pending:
         raise ValidationError(_("This activity is already done."))
     if next_step is None and activity.needs_next_step_after():
         raise NextStepRequired(_("This deal has no other next step: schedule one."))
-    activity.done_at = timezone.now()
-    activity.done_by = by
-    activity.outcome = outcome
-    activity.save(update_fields=["done_at", "done_by", "outcome", "updated_at"])
+    now = timezone.now()
+    Activity.objects.filter(pk=activity.pk).update(
+        done_at=now, done_by=by, outcome=outcome, updated_at=now, version=F("version") + 1
+    )
+    activity.done_at, activity.done_by, activity.outcome, activity.updated_at = (
+        now,
+        by,
+        outcome,
+        now,
+    )
+    activity.version += 1
     figures_changed(activity, activity.opportunity)  # a deal's next step counts on its owner's
     next_activity = None
     if next_step is not None:

@@ -38,6 +38,7 @@ from activities.services import NextStepRequired, add_note, complete_activity, l
 from activities.services import schedule_activity as schedule_service
 from activities.slots import Slot, slot_named
 from activities.templatetags.activities import record_url
+from crm.versions import StaleEdit
 from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
 
@@ -71,8 +72,11 @@ def slot_context(request: HttpRequest, slot: Slot, record) -> dict:
     return {"slot": slot.name, "slot_template": slot.template, **slot.context(request, record)}
 
 
-def _form_response(request: HtmxHttpRequest, form, *, record, slot, title, submit) -> HttpResponse:
+def _form_response(
+    request: HtmxHttpRequest, form, *, record, slot, title, submit, **extra
+) -> HttpResponse:
     context = {
+        **extra,
         "form": form,
         "record": record,
         "slot": slot.name,
@@ -163,17 +167,20 @@ def note(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Mark an activity done; on an open deal, the next step is asked for in the same form."""
-    activity = get_object_or_404(
-        Activity.objects.visible_to(request.user).pending().with_subjects(), pk=pk
-    )
+    """Mark an activity done; on an open deal, the next step is asked for in the same form.
+
+    Completing one that someone else completed or changed since the form was opened is refused,
+    and the form says what changed (``crm.versions``): nothing is done twice.
+    """
+    activities = Activity.objects.visible_to(request.user).exclude(kind=Activity.Kind.NOTE)
+    if request.method == "GET":
+        activities = activities.pending()  # a done one has no form left to open
+    activity = get_object_or_404(activities.with_subjects(), pk=pk)
     record = activity.record
     slot = _slot(request, record)
-    form = CompleteActivityForm(
-        request.POST or None,
-        activity=activity,
-        auto_id=_form_prefix(slot, record, f"complete{activity.pk}"),
-    )
+    auto_id = _form_prefix(slot, record, f"complete{activity.pk}")
+    form = CompleteActivityForm(request.POST or None, activity=activity, auto_id=auto_id)
+    refused = {}
     if request.method == "POST" and form.is_valid():
         try:
             complete_activity(
@@ -181,7 +188,15 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 by=request.user,
                 next_step=form.next_step(),
+                version=form.loaded_version,
             )
+        except StaleEdit as error:
+            activity = error.current
+            meanwhile = form.meanwhile(activity)
+            form = CompleteActivityForm(meanwhile.data, activity=activity, auto_id=auto_id)
+            refused = {"changed_meanwhile": meanwhile.changes}
+            if not activity.is_pending:
+                refused |= {"final": True, "meanwhile_headline": _already_done(activity)}
         except NextStepRequired as error:
             form.add_error("next_subject", error)
         except ValidationError as error:
@@ -190,8 +205,16 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return _saved(request, record=record, slot=slot, message=_("Activity done."))
     title = _("Done: %(subject)s") % {"subject": activity.subject}
     return _form_response(
-        request, form, record=record, slot=slot, title=title, submit=_("Mark done")
+        request, form, record=record, slot=slot, title=title, submit=_("Mark done"), **refused
     )
+
+
+def _already_done(activity: Activity) -> str:
+    if activity.done_by is None:
+        return _("This activity was marked done meanwhile. Nothing of yours was saved.")
+    return _("%(name)s marked this activity done meanwhile. Nothing of yours was saved.") % {
+        "name": activity.done_by
+    }
 
 
 @require_GET

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from crm.admin_phones import PhoneAdmin
 from crm.admin_scoping import scoped_choices
+from crm.admin_versions import VersionedAdmin
 from crm.filters import teams_for
 from crm.models import Company, Contact, ExchangeRate, Team, User
 from infra.admin_figures import RetiresFigures
@@ -19,10 +21,11 @@ from infra.admin_figures import RetiresFigures
 PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
 
 
-class ScopedAdmin(RetiresFigures, admin.ModelAdmin):
+class ScopedAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     """Owned records in the admin follow the same rule as the app: a staff manager sees only
     their teams' records (``visible_to``), and may only hand them to their own people. Deleting
-    one deletes its activities, which the reports count: the cached figures are retired."""
+    one deletes its activities, which the reports count: the cached figures are retired. A
+    change saved from a form loaded before someone else's is refused (``VersionedAdmin``)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -139,9 +142,9 @@ class TeamAdmin(RetiresFigures, admin.ModelAdmin):
         return team.member_count
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(PhoneAdmin, admin.TabularInline):
     model = Contact
-    fields = ["first_name", "last_name", "job_title", "email", "phone", "owner"]
+    fields = ["first_name", "last_name", "job_title", "email", "shown_phone", "owner"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -155,8 +158,16 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ScopedAdmin):
-    list_display = ["name", "industry", "email_domain", "phone", "owner", "team", "created_at"]
+class CompanyAdmin(PhoneAdmin, ScopedAdmin):
+    list_display = [
+        "name",
+        "industry",
+        "email_domain",
+        "shown_phone",
+        "owner",
+        "team",
+        "created_at",
+    ]
     list_filter = ["industry", "team", "created_at"]
     list_select_related = ["owner", "team"]
     search_fields = ["name", "email_domain", "website", "phone"]
@@ -172,8 +183,16 @@ class CompanyAdmin(ScopedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ScopedAdmin):
-    list_display = ["__str__", "job_title", "company", "email", "phone", "owner", "created_at"]
+class ContactAdmin(PhoneAdmin, ScopedAdmin):
+    list_display = [
+        "__str__",
+        "job_title",
+        "company",
+        "email",
+        "shown_phone",
+        "owner",
+        "created_at",
+    ]
     list_filter = ["team", "created_at"]
     list_select_related = ["company", "owner"]
     search_fields = ["first_name", "last_name", "email", "phone", "company__name"]

@@ -10,9 +10,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
-from crm.matching import normalize_domain, normalize_phone
+from crm.matching import normalize_domain, strip_phone
 from crm.models import Company, Contact, Team, User
 from crm.models.scoping import InSubquery
+from infra.folding import contains_folded, fold
 from infra.ids import parse_id
 from infra.rendering import QuickSelect
 
@@ -167,15 +168,16 @@ class CompanyFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        """Every word must appear in the name, website, email domain or phone."""
+        """Every word must appear in the name, website, email domain or phone, whatever the
+        case and accents (``infra.folding``; the folded name has its trigram index)."""
         for word in _words(value):
             condition = (
-                Q(name__icontains=word)
-                | Q(website__icontains=word)
-                | Q(domain_normalized__icontains=normalize_domain(word))
+                contains_folded("name", word)
+                | Q(website__icontains=fold(word))
+                | Q(domain_normalized__icontains=normalize_domain(fold(word)))
             )
             if any(char.isdigit() for char in word):
-                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+                condition |= Q(phone_normalized__icontains=strip_phone(word))
             queryset = queryset.filter(condition)
         # By name, but not along the name index: see ContactFilter.search. A chosen sort
         # replaces this one.
@@ -238,7 +240,8 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["q", "company", "owner", "created"]
 
     def search(self, queryset, name, value):
-        """Every word must appear in the name, email, phone, job title or company name.
+        """Every word must appear in the name, email, phone, job title or company name,
+        whatever the case and accents (``infra.folding``).
 
         The companies whose name matches are found first, on their own: ``company_id =
         ANY(ARRAY(...))`` on PostgreSQL (``InSubquery``), so that the OR over the contact's own
@@ -249,17 +252,17 @@ class ContactFilter(django_filters.FilterSet):
         """
         for word in _words(value):
             companies = Subquery(
-                Company.objects.filter(name__icontains=word).order_by().values("pk")
+                Company.objects.filter(contains_folded("name", word)).order_by().values("pk")
             )
             condition = (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email_normalized__icontains=word.lower())
-                | Q(job_title__icontains=word)
+                contains_folded("first_name", word)
+                | contains_folded("last_name", word)
+                | Q(email_normalized__icontains=fold(word))
+                | contains_folded("job_title", word)
                 | Q(InSubquery(F("company"), companies))
             )
             if any(char.isdigit() for char in word):
-                condition |= Q(phone_normalized__icontains=normalize_phone(word))
+                condition |= Q(phone_normalized__icontains=strip_phone(word))
             queryset = queryset.filter(condition)
         # By name as usual, but by an expression no index holds: otherwise PostgreSQL may walk
         # the name index, testing every contact against the words, to find the first 25

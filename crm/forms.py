@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.matching import normalize_domain
+from crm.matching import is_free_mail, normalize_domain
 from crm.models import Company, Contact, User
+from crm.phones import PhoneField
 from crm.services import team_for_owner
+from crm.versions import VersionedForm, save_if_current
 from infra.rendering import SearchSelect
 
 
@@ -13,12 +15,14 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "language"]
 
 
-class OwnedRecordForm(forms.ModelForm):
+class OwnedRecordForm(VersionedForm, forms.ModelForm):
     """A form for a record with an owner: the owner is chosen among the people ``user`` may hand
     records to, and the team always follows the owner (it is never taken from the request).
 
     On create, records that look like an existing one the user can see are shown as ``matches``
-    and the form is only valid once "create anyway" is ticked.
+    and the form is only valid once "create anyway" is ticked. On edit, saving writes what the
+    user changed, and raises ``crm.versions.StaleEdit`` if someone else saved the record since
+    the form was loaded.
     """
 
     create_anyway = forms.BooleanField(label=_("None of these: create it anyway"), required=False)
@@ -59,10 +63,15 @@ class OwnedRecordForm(forms.ModelForm):
         return cleaned_data
 
     def save(self, commit=True):
+        adding = self.instance.pk is None
         record = super().save(commit=False)
         record.team = team_for_owner(record.owner)
-        if commit:
+        if commit and adding:
             record.save()
+        elif commit:
+            edited = list(self.edited())
+            fields = [*edited, "team"] if edited else []
+            save_if_current(record, version=self.loaded_version, fields=fields)
         return record
 
 
@@ -83,6 +92,7 @@ class CompanyForm(OwnedRecordForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"phone": PhoneField}
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -92,13 +102,24 @@ class CompanyForm(OwnedRecordForm):
         domain = normalize_domain(self.cleaned_data["email_domain"])
         if domain and ("." not in domain or " " in domain):
             raise forms.ValidationError(_("Enter a domain such as acme.com."), code="invalid")
+        if is_free_mail(domain):
+            raise forms.ValidationError(
+                _(
+                    "%(domain)s is a free email service that people of any company use: leave "
+                    "this empty, or give the company's own domain."
+                )
+                % {"domain": domain},
+                code="free_mail",
+            )
         return domain
 
     def find_matches(self):
         data = self.cleaned_data
         return Company.objects.visible_to(self.user).matching(
             name=data.get("name", ""),
-            domain=data.get("email_domain", ""),
+            # A company found by its website's domain is as likely the same as one found by
+            # its email domain: some record only one of the two.
+            domains=[data.get("email_domain", ""), data.get("website", "")],
             phone=data.get("phone", ""),
         )
 
@@ -126,6 +147,7 @@ class ContactForm(OwnedRecordForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4}), "company": company_picker()}
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)

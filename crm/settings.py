@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import phonenumbers
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "opportunities",
     "leads",
     "reports",
+    "search",
+    "merging",
     "home",
     "loadtest",
 ]
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "infra.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "infra.middleware.SessionTimeoutMiddleware",
+    "merging.middleware.MergedRecordRedirectMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -162,6 +166,9 @@ BASE_CURRENCY = env_str("BASE_CURRENCY", "EUR")
 CURRENCIES = env_list("CURRENCIES", ["EUR", "USD", "GBP", "CHF", "JPY"])
 if BASE_CURRENCY not in CURRENCIES:
     CURRENCIES.insert(0, BASE_CURRENCY)
+# Phone numbers typed without a country code are read as dialled in this country (ISO 3166
+# code), and its numbers are shown in its national format (crm/phones.py).
+PHONE_REGION = env_choice("PHONE_REGION", "ES", phonenumbers.SUPPORTED_REGIONS)
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))

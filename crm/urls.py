@@ -40,5 +40,7 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("reports/", include("reports.urls")),
+    path("search/", include("search.urls")),
     path("activities/", include("activities.urls")),
+    path("merge/", include("merging.urls")),
 ]

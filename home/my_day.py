@@ -16,7 +16,19 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -33,8 +45,9 @@ UPCOMING_DAYS = 7
 SECTION_SIZE = 10
 TEAM_SECTION_SIZE = 2
 SECTIONS = ("overdue", "today", "upcoming", "no_next_step", "stale", "new_leads")
-# The sections of deals, and the flag (of with_activity_badges) that puts a deal in each.
-DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "is_stale"))
+# The sections of deals, and the flag that puts a deal in each (with_activity_badges'; a deal
+# without a next step is listed there alone, with its stale badge if it has one).
+DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "stale_only"))
 
 
 @dataclass
@@ -191,7 +204,13 @@ def _picked(user: User, owners: list[int], *, today: datetime.date, size: int) -
         size=size,
     ).values_list("pk", "section", "section_total")
 
-    flagged = with_activity_badges(_scoped(user, owners, Opportunity.objects.open()), today=today)
+    flagged = with_activity_badges(
+        _scoped(user, owners, Opportunity.objects.open()), today=today
+    ).annotate(
+        stale_only=ExpressionWrapper(
+            Q(is_stale=True, needs_next_step=False), output_field=BooleanField()
+        )
+    )
     order = [F("expected_close_date").asc(), F("pk").asc()]
     numbered = {}
     for section, flag in DEAL_SECTIONS:
@@ -204,9 +223,9 @@ def _picked(user: User, owners: list[int], *, today: datetime.date, size: int) -
         flagged.annotate(**numbered)
         .filter(
             Q(needs_next_step=True, no_next_step_position__lte=size)
-            | Q(is_stale=True, stale_position__lte=size)
+            | Q(stale_only=True, stale_position__lte=size)
         )
-        .values("pk", "needs_next_step", "is_stale", "no_next_step_total", "stale_total")
+        .values("pk", "needs_next_step", "stale_only", "no_next_step_total", "stale_total")
     )
 
     untouched = ~Exists(Activity.objects.filter(lead=OuterRef("pk")))

@@ -16,6 +16,12 @@ ONE = Decimal(1)
 CENT = Decimal("0.01")
 
 
+def half_up(value) -> int:
+    """A finite number rounded half up to a whole one, as ``floatformat:"0"`` rounds it: also
+    the count that picks a plural form ("1 day", "2 days")."""
+    return int(Decimal(str(value)).quantize(ONE, rounding=ROUND_HALF_UP))
+
+
 class Numbers:
     """Formats numbers in the language active when it is made."""
 
@@ -93,5 +99,4 @@ class Numbers:
     def whole(self, value: float, *, grouped: bool = False) -> str:
         """A finite number rounded half up to a whole one: ``floatformat:"0"`` (``"0g"`` when
         ``grouped``)."""
-        rounded = int(Decimal(str(value)).quantize(ONE, rounding=ROUND_HALF_UP))
-        return self.number(str(rounded), 0, grouped=grouped)
+        return self.number(str(half_up(value)), 0, grouped=grouped)

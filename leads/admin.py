@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from crm.admin_phones import PhoneAdmin
 from crm.admin_reference import ReferenceItemAdmin
 from crm.admin_scoping import scoped_choices
+from crm.admin_versions import VersionedAdmin
 from infra.admin_figures import RetiresFigures
 from leads.models import (
     DisqualifyReason,
@@ -10,6 +12,7 @@ from leads.models import (
     LeadImport,
     LeadSource,
     LeadStatusChange,
+    WebSubmission,
 )
 
 
@@ -47,12 +50,12 @@ class LeadStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(RetiresFigures, admin.ModelAdmin):
+class LeadAdmin(PhoneAdmin, RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "company_name",
         "email",
-        "phone",
+        "shown_phone",
         "source",
         "status",
         "owner",
@@ -137,6 +140,21 @@ class LeadImportAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status"]
     exclude = ["content", "rejected_csv"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(WebSubmission)
+class WebSubmissionAdmin(ReadOnlyAdmin):
+    """Held web-form messages are released or purged from the app, where the lead is made."""
+
+    list_display = ["name", "email", "phone", "reason", "address", "status", "team", "received_at"]
+    list_filter = ["reason", "status"]
+    list_select_related = ["team"]
+    search_fields = ["name", "email", "phone", "company", "address"]
+    ordering = ["-received_at", "-pk"]
+    raw_id_fields = ["team", "reviewed_by", "lead"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -6,8 +6,9 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
-from crm.matching import normalize_email, normalize_phone
+from crm.matching import normalize_email, strip_phone
 from crm.models import Team, User
+from infra.folding import contains_folded, fold
 from infra.rendering import DatePicker, QuickSelect
 from leads.models import Lead, LeadSource
 
@@ -101,22 +102,24 @@ class LeadFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, company, email or phone; a whole email address
-        must be the lead's email.
+        must be the lead's email. Names match whatever their case and accents
+        (``infra.folding``).
 
-        On PostgreSQL trigram indexes serve the "appears in" part and the btree on the
-        normalised email the whole address (see the 0005 migration).
+        On PostgreSQL trigram indexes serve the "appears in" part (the folded names' are the
+        search app's 0002 migration) and the btree on the normalised email the whole address
+        (see the 0005 migration).
         """
         for word in value.split()[:5]:
             if WHOLE_EMAIL.fullmatch(word):
                 queryset = queryset.filter(email_normalized=normalize_email(word))
                 continue
             match = (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(company_name__icontains=word)
-                | Q(email_normalized__icontains=word.lower())
+                contains_folded("first_name", word)
+                | contains_folded("last_name", word)
+                | contains_folded("company_name", word)
+                | Q(email_normalized__icontains=fold(word))
             )
-            if len(digits := normalize_phone(word)) >= 3 and digits.isdigit():
+            if len(digits := strip_phone(word)) >= 3 and digits.isdigit():
                 match |= Q(phone_normalized__contains=digits)
             queryset = queryset.filter(match)
         if self.user.is_admin:

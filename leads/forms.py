@@ -8,13 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact, User
+from crm.models.companies import is_web_address
+from crm.phones import PhoneField
+from crm.versions import VersionedForm
 from leads import importing
-from leads.models import DisqualifyReason, Lead, LeadImport, LeadSource
+from leads.models import DisqualifyReason, Lead, LeadImport, LeadSource, WebSubmission
 from opportunities.models import Stage
 from opportunities.services import default_pipeline
 
 
-class LeadForm(forms.ModelForm):
+class LeadForm(VersionedForm, forms.ModelForm):
+    # The status is changed from the list and the lead's page, never here; a change made
+    # meanwhile is still named when an edit is refused.
+    seen_fields = ("status",)
+
     class Meta:
         model = Lead
         fields = [
@@ -30,6 +37,7 @@ class LeadForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +99,10 @@ class ConvertForm(forms.Form):
     contact = forms.ChoiceField(label=_("Contact"), widget=forms.RadioSelect)
     company = forms.ChoiceField(label=_("Company"), widget=forms.RadioSelect)
     company_name = forms.CharField(label=_("New company's name"), max_length=200, required=False)
-    create_opportunity = forms.BooleanField(label=_("Create an opportunity"), required=False)
+    # Most converted leads become a deal: opting out is the exception.
+    create_opportunity = forms.BooleanField(
+        label=_("Create an opportunity"), required=False, initial=True
+    )
     opportunity_name = forms.CharField(label=_("Opportunity name"), max_length=200, required=False)
     amount = forms.DecimalField(
         label=_("Expected amount"), max_digits=14, decimal_places=2, min_value=0, required=False
@@ -117,6 +128,9 @@ class ConvertForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.contacts = {str(c.pk): c for c in contacts}
         self.companies = {str(c.pk): c for c in companies}
+        # A website saved before websites were checked (``javascript:...``) is not copied
+        # into a new company; the screen says so before and after.
+        self.refused_website = "" if is_web_address(lead.website) else lead.website
         self.fields["contact"].choices = [
             *((pk, _("Link to %(name)s") % {"name": c}) for pk, c in self.contacts.items()),
             (self.NEW, _("Create a new contact")),
@@ -158,6 +172,12 @@ class ConvertForm(forms.Form):
                     self.add_error(name, _("This field is required for an opportunity."))
         return data
 
+    def refused_website_message(self) -> str:
+        return _(
+            "The lead's website “%(website)s” is not a web address: the new company was "
+            "created without it."
+        ) % {"website": self.refused_website}
+
     def service_arguments(self) -> dict:
         """The form's answers as ``convert_lead`` keywords."""
         data = self.cleaned_data
@@ -187,7 +207,7 @@ class WebLeadForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    phone = PhoneField(label=_("Phone"), max_length=50, required=False)
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     message = forms.CharField(
         label=_("Message"),
@@ -209,21 +229,29 @@ class WebLeadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+        # A mistyped phone is said beside the phone, not also as a missing email.
+        mistyped = {"email", "phone"} & self.errors.keys()
+        if not data.get("email") and not data.get("phone") and not mistyped:
             self.add_error("email", _("Give us an email address or a phone number."))
         return data
 
-    def is_spam(self) -> bool:
-        """True for a filled honeypot, a missing or forged timestamp, or a too-quick fill."""
+    def spam_reason(self) -> str | None:
+        """Why this looks sent by a bot (a ``WebSubmission.Reason``), or None. A filled honeypot
+        outweighs the timing: a person's autofill may be quick, but it rarely fills a field
+        nobody sees."""
         if self.data.get("website"):
-            return True
+            return WebSubmission.Reason.HONEYPOT
+        stamp = self.data.get("started", "")
+        if not stamp:
+            return WebSubmission.Reason.NO_START
         try:
-            started = signing.loads(
-                self.data.get("started", ""), salt=self.SALT, max_age=60 * 60 * 24
-            )
-        except signing.BadSignature:
-            return True
-        return time.time() - float(started) < settings.WEB_LEADS_MIN_FILL_SECONDS
+            started = signing.loads(stamp, salt=self.SALT, max_age=60 * 60 * 24)
+            elapsed = time.time() - float(started)
+        except (signing.BadSignature, TypeError, ValueError):
+            return WebSubmission.Reason.FORGED_START
+        if elapsed < settings.WEB_LEADS_MIN_FILL_SECONDS:
+            return WebSubmission.Reason.TOO_FAST
+        return None
 
 
 class ImportUploadForm(forms.Form):

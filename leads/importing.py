@@ -1,9 +1,18 @@
 """CSV import of leads: read the upload, map its columns, check every row, save the good ones.
 
+Cells are read as ``infra.spreadsheets.spreadsheet_value`` gives them back: the rejected rows
+are handed out as a CSV whose cells are disarmed against formulas, and once fixed and uploaded
+again they must import as the values they were (``'+49 30 999 000`` is ``+49 30 999 000``).
+
 The work runs as a task so that a large file does not hold a web request; its progress is kept on
 the ``LeadImport`` row, which the page polls. Rows are checked in batches (progress is visible as
 it goes), then every accepted row is saved in one transaction with ``bulk_create``: an import
 either lands whole or not at all.
+
+"Skip rows whose email already belongs to a lead" holds however many task workers run imports
+at once: the saving transaction first takes a lock that every import's saving takes, then checks
+the emails again, so an import started beside another one sees the other's leads once it has
+saved them, and skips them (``_hold_duplicate_check``).
 """
 
 import csv
@@ -11,9 +20,11 @@ import io
 import logging
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from itertools import batched
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -23,8 +34,10 @@ from django.utils.translation import gettext_lazy
 
 from crm.matching import normalize_email
 from crm.models import Contact, User
+from crm.models.companies import website_validator
+from crm.phones import InvalidPhone, stored_phone
 from infra.report_cache import figures_changed
-from infra.spreadsheets import spreadsheet_safe
+from infra.spreadsheets import spreadsheet_safe, spreadsheet_value
 from infra.tasks import retrying_task
 from leads.models import Lead, LeadImport, LeadSource, LeadStatusChange
 from leads.services import source_for
@@ -111,6 +124,11 @@ LENGTHS = {
     )
 }
 LENGTHS["notes"] = 5000
+# Read as the lead form reads it: "www.acme.com" is https://www.acme.com; only http(s) passes.
+WEBSITE = forms.URLField(assume_scheme="https", validators=[website_validator])
+# One for every import: the duplicate check reads the leads the importing user sees, which an
+# import into another team may be writing too (an admin sees every team).
+DUPLICATE_CHECK_LOCK = zlib.crc32(b"leads.importing: duplicate check")
 
 
 class ImportFileError(ValueError):
@@ -193,7 +211,8 @@ def read_upload(upload) -> tuple[str, list[str], int]:
         for values in reader:
             if not headers:
                 headers = [
-                    v.strip() or _("Column %(n)s") % {"n": i + 1} for i, v in enumerate(values)
+                    spreadsheet_value(v).strip() or _("Column %(n)s") % {"n": i + 1}
+                    for i, v in enumerate(values)
                 ]
                 continue
             if any(v.strip() for v in values):
@@ -216,12 +235,13 @@ def read_upload(upload) -> tuple[str, list[str], int]:
 
 
 def iter_rows(lead_import: LeadImport):
-    """(line number, values) for every non-blank row under the header."""
+    """(line number, values) for every non-blank row under the header, each value as it was
+    before a spreadsheet-safe file disarmed it."""
     reader = _reader(lead_import.content)
     next(reader, None)
     for values in reader:
         if any(v.strip() for v in values):
-            yield reader.line_num, values
+            yield reader.line_num, [spreadsheet_value(v) for v in values]
 
 
 class Checker:
@@ -264,6 +284,22 @@ class Checker:
                 validate_email(email)
             except ValidationError:
                 row.errors.append(_("“%(email)s” is not an email address.") % {"email": email})
+        if website := data.get("website"):
+            try:
+                data["website"] = WEBSITE.clean(website)
+            except ValidationError:
+                row.errors.append(
+                    _("“%(website)s” is not a web address (http:// or https://).")
+                    % {"website": website}
+                )
+        if phone := data.get("phone"):
+            try:
+                data["phone"] = stored_phone(phone)
+            except InvalidPhone:
+                row.errors.append(
+                    _("“%(phone)s” is not a valid phone number (e.g. +34 612 345 678).")
+                    % {"phone": phone}
+                )
         source_name = data.pop("source", "")
         source = self.sources.get(source_name.lower()) if source_name else self.default_source
         if source is None:
@@ -304,6 +340,13 @@ def _flag_duplicates(checked: list[CheckedRow], *, seen: set[str], user: User | 
         elif email in seen:
             row.duplicate = _("The same email is on an earlier row.")
         seen.add(email)
+
+
+def rejected_rows(lead_import: LeadImport):
+    """The rejected rows' file as lists of cells, its header first, each cell as it was in
+    the upload (not disarmed)."""
+    for values in csv.reader(io.StringIO(lead_import.rejected_csv, newline="")):
+        yield [spreadsheet_value(value) for value in values]
 
 
 def preview(lead_import: LeadImport, limit: int = PREVIEW_ROWS) -> list[CheckedRow]:
@@ -377,17 +420,35 @@ def _run(lead_import: LeadImport) -> None:
     now = timezone.now()
     imported = 0
     with transaction.atomic():
+        if skip:
+            _hold_duplicate_check()
         accepted = (
             (line, values) for line, values in iter_rows(lead_import) if line not in rejected_lines
         )
         note = _("Imported from %(file)s") % {"file": lead_import.file_name}
         for batch in batched(accepted, BATCH_SIZE):
+            checked = [checker.check(line, values) for line, values in batch]
+            if skip:
+                # Again, under the lock: an import that ran beside this one may have saved
+                # some of these emails since they were checked. (The rows kept have an email
+                # of their own, so this import's saved batches cannot flag its later ones.)
+                _flag_duplicates(checked, seen=set(), user=lead_import.created_by)
+                for row in checked:
+                    if row.duplicate:
+                        rejected_lines.add(row.line)
+                        writer.writerow(
+                            [spreadsheet_safe(cell) for cell in [*row.values, row.duplicate]]
+                        )
             leads = []
-            for line, values in batch:
-                data = checker.check(line, values).data
+            for row in checked:
+                if row.duplicate:
+                    continue
+                data = row.data
                 source = data.pop("source")
                 # Ids rather than objects: the related-object checks cost more than the insert.
                 leads.append(Lead(**data, source_id=source.pk, owner_id=owner_id, team_id=team_id))
+            if not leads:
+                continue
             leads = Lead.objects.bulk_create(leads)
             _record_imported([lead.pk for lead in leads], note=note, by_id=by_id, at=now)
             imported += len(leads)
@@ -401,6 +462,21 @@ def _run(lead_import: LeadImport) -> None:
             content="",  # the file is no longer needed; the rejected rows are kept
             finished_at=timezone.now(),
         )
+
+
+def _hold_duplicate_check() -> None:
+    """Until the transaction ends, make every other import wait here before it checks for
+    duplicates and saves, so that it sees this import's leads (read committed: each query sees
+    what was committed before it began).
+
+    On PostgreSQL a transaction-level advisory lock, released by the commit or the rollback,
+    even of a worker that dies. SQLite needs none: it lets one transaction write at a time, and
+    one that read before another's commit cannot write after it (it fails with "database is
+    locked", and the task's retry runs the import again, seeing the other's leads).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DUPLICATE_CHECK_LOCK])
 
 
 def _record_imported(lead_ids: list[int], *, note: str, by_id: int, at) -> None:

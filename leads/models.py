@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.matching import (
     normalize_email,
-    normalize_phone,
     normalized_email_field,
     normalized_phone_field,
+    phone_keys,
 )
 from crm.models.companies import OwnedRecord, website_validator
 from crm.models.reference import ReferenceItem
@@ -44,8 +44,8 @@ class LeadQuerySet(OwnedQuerySet):
         query = models.Q()
         if email := normalize_email(email):
             query |= models.Q(email_normalized=email)
-        if phone := normalize_phone(phone):
-            query |= models.Q(phone_normalized=phone)
+        if phones := phone_keys(phone):
+            query |= models.Q(phone_normalized__in=phones)
         return self.filter(query) if query else self.none()
 
 
@@ -309,3 +309,92 @@ class LeadImport(models.Model):
         if not self.total:
             return 0
         return min(100, self.processed * 100 // self.total)
+
+
+class WebSubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Held web-form submissions are reviewed by the managers of the team they would have
+        gone to, and by admins; for anyone else none exists (404)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if not user.is_manager:
+            return self.none()
+        return self.filter(team__in=user.managed_teams.order_by().values("pk"))
+
+    def held(self):
+        return self.filter(status=WebSubmission.Status.HELD)
+
+
+class WebSubmission(models.Model):
+    """A message from the public form that tripped a spam check. It is kept, not turned into a
+    lead, until a manager releases it (it becomes a lead as any other web-form message does) or
+    purges it: a person whose browser filled the form in at once must not lose their enquiry."""
+
+    class Reason(models.TextChoices):
+        HONEYPOT = "honeypot", _("Hidden field filled in")
+        NO_START = "no_start", _("Start time missing")
+        FORGED_START = "forged_start", _("Start time forged or expired")
+        TOO_FAST = "too_fast", _("Sent too fast")
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        RELEASED = "released", _("Released")
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    website = models.CharField(_("hidden field"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    address = models.CharField(_("address"), max_length=100, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    team = models.ForeignKey(
+        "crm.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.HELD
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # One lead per submission: the backstop should two releases ever get past the row lock.
+    lead = models.OneToOneField(
+        Lead,
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="web_submission",
+    )
+
+    objects = WebSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("held web submission")
+        verbose_name_plural = _("held web submissions")
+        indexes = [
+            models.Index(fields=["status", "team", "-received_at"], name="web_submission_held_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD

@@ -5,13 +5,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.services import hand_over_pending
-from crm.matching import email_domain
+from crm.matching import company_domain
 from crm.models import Company, Contact, Team, User
+from crm.models.companies import is_web_address
+from crm.phones import stored_phone_or_as_is
 from crm.services import team_for_owner
+from crm.versions import save_if_current
 from infra.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
@@ -56,9 +60,9 @@ def _lock(lead: Lead) -> Lead:
     the same moment (a rep in the list, a manager's bulk action) apply one after the other,
     each checked against what the other left. The figures counting the lead as it stands (its
     owner's, its team's) are retired: the change moves it out of them."""
-    lead.status, lead.owner_id, lead.team_id = (
+    lead.status, lead.owner_id, lead.team_id, lead.version = (
         Lead.objects.select_for_update()
-        .values_list("status", "owner_id", "team_id")
+        .values_list("status", "owner_id", "team_id", "version")
         .get(pk=lead.pk)
     )
     figures_changed(lead)
@@ -66,9 +70,19 @@ def _lock(lead: Lead) -> Lead:
 
 
 def _move(lead: Lead, *, to: str, by: User | None, note: str = "", extra=()) -> Lead:
+    """Give the lead (locked by ``_lock``) the status ``to`` and the ``extra`` fields it holds.
+    Its version rises in the same UPDATE, so that an edit form opened before is refused."""
     from_status = lead.status
     lead.status = to
-    lead.save(update_fields=["status", "updated_at", *extra])
+    lead.updated_at = timezone.now()
+    attnames = [Lead._meta.get_field(name).attname for name in extra]
+    Lead.objects.filter(pk=lead.pk).update(
+        status=to,
+        updated_at=lead.updated_at,
+        version=F("version") + 1,
+        **{attname: getattr(lead, attname) for attname in attnames},
+    )
+    lead.version += 1
     _record(lead, from_status=from_status, by=by, note=note)
     return lead
 
@@ -85,18 +99,23 @@ def create_lead(*, by: User | None, **fields) -> Lead:
 
 
 @transaction.atomic
-def update_lead(lead: Lead, *, by: User | None, **fields) -> Lead:
-    """Edit what we know about a lead. A converted lead is read-only."""
+def update_lead(lead: Lead, *, by: User | None, version: int | None = None, **fields) -> Lead:
+    """Edit what we know about a lead, from a form loaded at ``version`` (None: as it is now).
+    A converted lead is read-only.
+
+    Raises ``crm.versions.StaleEdit``, having written nothing, if the lead was saved since.
+    """
     _lock(lead)
     if lead.is_converted:
         raise LeadError(_("A converted lead cannot be changed."))
+    expected = lead.version if version is None else version
     previous_owner_id = lead.owner_id
     for name, value in fields.items():
         setattr(lead, name, value)
     if "owner" in fields and fields["owner"] is not None:
         lead.team = team_for_owner(fields["owner"]) or lead.team
         fields["team"] = lead.team
-    lead.save(update_fields=[*fields, "updated_at"])
+    save_if_current(lead, version=expected, fields=list(fields))
     hand_over_pending(lead, previous_owner_id=previous_owner_id)
     figures_changed(lead)  # its source or owner counts in the lead reports
     if lead.owner_id != previous_owner_id and lead.owner is not None:
@@ -148,34 +167,62 @@ def reopen(lead: Lead, *, by: User | None) -> Lead:
 
 @transaction.atomic
 def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
-    """Hand leads to ``owner`` (and their team). Converted leads keep their owner."""
-    changed = 0
+    """Hand leads (as read under lock by the caller) to ``owner`` and their team. Converted
+    leads keep their owner. One UPDATE moves them all and raises each one's version, so that
+    an edit form opened on any of them before is refused."""
     team = team_for_owner(owner)
-    for lead in leads:
-        if lead.is_converted or lead.owner_id == owner.pk:
-            continue
+    moving = [lead for lead in leads if not lead.is_converted and lead.owner_id != owner.pk]
+    if not moving:
+        return 0
+    previous_owner_ids = {}
+    for lead in moving:
         figures_changed(lead)  # the figures it leaves
-        previous_owner_id = lead.owner_id
-        lead.owner = owner
-        lead.team = team or lead.team
-        lead.save(update_fields=["owner", "team", "updated_at"])
-        hand_over_pending(lead, previous_owner_id=previous_owner_id)
+        previous_owner_ids[lead.pk] = lead.owner_id
+    now = timezone.now()
+    values = {"owner": owner, "updated_at": now, "version": F("version") + 1}
+    if team is not None:  # else each keeps its own
+        values["team"] = team
+    Lead.objects.filter(pk__in=previous_owner_ids).update(**values)
+    for lead in moving:
+        lead.owner, lead.updated_at, lead.version = owner, now, lead.version + 1
+        if team is not None:
+            lead.team = team
+        hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
-        changed += 1
-    return changed
+    return len(moving)
 
 
 @transaction.atomic
 def disqualify_many(
     leads: Iterable[Lead], *, reason: DisqualifyReason, note: str = "", by: User | None
 ) -> int:
-    """Disqualify every open lead among ``leads``; the others are left alone."""
-    changed = 0
-    for lead in leads:
-        if lead.can_disqualify:
-            disqualify(lead, reason=reason, note=note, by=by)
-            changed += 1
-    return changed
+    """Disqualify every open lead among ``leads`` (as read under lock by the caller); the others
+    are left alone. One UPDATE disqualifies them all and raises each one's version, so that an
+    edit form opened on any of them before is refused."""
+    closing = [lead for lead in leads if lead.can_disqualify]
+    if not closing:
+        return 0
+    for lead in closing:
+        figures_changed(lead)  # the figures it leaves
+    now = timezone.now()
+    Lead.objects.filter(pk__in=[lead.pk for lead in closing]).update(
+        status=Lead.Status.DISQUALIFIED,
+        disqualify_reason=reason,
+        disqualify_note=note,
+        updated_at=now,
+        version=F("version") + 1,
+    )
+    history_note = f"{reason}: {note}" if note else str(reason)
+    for lead in closing:
+        from_status = lead.status
+        lead.status, lead.disqualify_reason, lead.disqualify_note = (
+            Lead.Status.DISQUALIFIED,
+            reason,
+            note,
+        )
+        lead.updated_at, lead.version = now, lead.version + 1
+        _record(lead, from_status=from_status, by=by, note=history_note)
+    return len(closing)
 
 
 @transaction.atomic
@@ -210,7 +257,7 @@ def create_web_lead(
         first_name=first_name[:100],
         last_name=last_name[:100],
         email=email,
-        phone=phone,
+        phone=stored_phone_or_as_is(phone),
         company_name=company_name,
         notes=message,
         source=source_for("web"),
@@ -272,8 +319,11 @@ def convert_lead(
             if company is None and create_company:
                 company = Company.objects.create(
                     name=(company_name or locked.company_name or locked.full_name)[:200],
-                    email_domain=email_domain(locked.email),
-                    website=locked.website if "://" in locked.website else "",
+                    # A free mail address (gmail.com) tells nothing of the company's domain.
+                    email_domain=company_domain(locked.email),
+                    # A lead's website saved before websites were checked is left behind
+                    # (the convert screen says so).
+                    website=locked.website if is_web_address(locked.website) else "",
                     owner=owner,
                     team_id=team_id,
                 )
@@ -282,7 +332,8 @@ def convert_lead(
                     first_name=locked.first_name,
                     last_name=locked.last_name,
                     email=locked.email,
-                    phone=locked.phone,
+                    # A lead saved before numbers were checked may hold one in any form.
+                    phone=stored_phone_or_as_is(locked.phone),
                     job_title=locked.job_title,
                     company=company,
                     owner=owner,
@@ -290,7 +341,10 @@ def convert_lead(
                 )
             elif company is not None and contact.company_id is None:
                 contact.company = company
-                contact.save(update_fields=["company", "updated_at"])
+                # Its version rises, so that an edit form opened on it before is refused.
+                Contact.objects.filter(pk=contact.pk).update(
+                    company=company, updated_at=timezone.now(), version=F("version") + 1
+                )
             opportunity = None
             if create_opportunity:
                 opportunity = create_deal(

@@ -1,3 +1,5 @@
+import copy
+import math
 import time
 from urllib.parse import urlsplit
 
@@ -11,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,13 +24,15 @@ from django_htmx.http import (
 )
 from django_htmx.middleware import HtmxDetails
 
-from crm.matching import email_domain, normalize_domain
 from crm.models import Company, Contact
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
+from crm.versions import StaleEdit
+from infra.ids import parse_id
 from infra.login_lock import client_address
 from infra.pagination import CappedPaginator
-from leads import importing, services
+from infra.spreadsheets import BOM, CSV_CONTENT_TYPE, download, xlsx_response
+from leads import importing, services, web
 from leads.filters import LeadFilter
 from leads.forms import (
     BulkForm,
@@ -40,7 +43,7 @@ from leads.forms import (
     LeadForm,
     WebLeadForm,
 )
-from leads.models import Lead, LeadConversion, LeadImport
+from leads.models import Lead, LeadConversion, LeadImport, WebSubmission
 
 PAGE_SIZE = 25
 
@@ -75,21 +78,6 @@ def _visible_leads(request: HtmxHttpRequest):
 # --- the list -----------------------------------------------------------------------------
 
 
-SORTABLE = ("name", "company", "status", "created")
-
-
-def _sort_links(request: HttpRequest) -> dict[str, str]:
-    """For each sortable column, the list's URL sorted by it (a second click reverses)."""
-    current = request.GET.get("sort", "")
-    links = {}
-    for column in SORTABLE:
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{column}" if current == column else column
-        links[column] = f"?{query.urlencode()}"
-    return links
-
-
 @require_GET
 def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     leads = _visible_leads(request).select_related("owner", "team", "source")
@@ -97,7 +85,6 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     page = CappedPaginator(lead_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_bulk = request.user.is_manager or request.user.is_admin
     context = {
-        "sort_links": _sort_links(request),
         "filter": lead_filter,
         "page_obj": page,
         "leads": page.object_list,
@@ -108,6 +95,9 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "leads/lead_list.html"
     if _partial(request):
         template += "#lead-table"
+    elif _reviews_web_submissions(request.user):
+        # The header's link to the held web-form messages, with their number.
+        context["held_count"] = WebSubmission.objects.visible_to(request.user).held().count()
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -170,8 +160,9 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
             .matching(email=lead.email, phone=lead.phone)
             .select_related("company")[:10]
         )
-        domain = email_domain(lead.email) or normalize_domain(lead.website)
-        duplicate_companies = list(Company.objects.visible_to(user).matching(domain=domain)[:10])
+        duplicate_companies = list(
+            Company.objects.visible_to(user).matching(domains=[lead.email, lead.website])[:10]
+        )
     return {
         "lead": lead,
         "object": lead,
@@ -219,16 +210,32 @@ def lead_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if lead.is_converted:
         messages.warning(request, _("A converted lead is kept as it was and cannot be edited."))
         return redirect(lead)
+    # The form works on a copy: validating writes into its instance, and the service takes
+    # only what the user changed.
     form = LeadForm(
-        request.POST if request.method == "POST" else None, instance=lead, user=request.user
+        request.POST if request.method == "POST" else None,
+        instance=copy.copy(lead),
+        user=request.user,
     )
+    context = {"lead": lead}
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changed:
-            services.update_lead(lead, by=request.user, **changed)
-        messages.success(request, _("Lead %(name)s was saved.") % {"name": lead})
-        return redirect(lead)
-    return render(request, "leads/lead_form.html", {"form": form, "lead": lead})
+        try:
+            services.update_lead(
+                lead, by=request.user, version=form.loaded_version, **form.edited()
+            )
+        except StaleEdit as error:
+            # Saved by someone else since the form was loaded: the form again, with their
+            # changes beside what this user typed.
+            meanwhile = form.meanwhile(error.current)
+            context |= {"lead": error.current, "changed_meanwhile": meanwhile.changes}
+            form = LeadForm(meanwhile.data, instance=copy.copy(error.current), user=request.user)
+        except services.LeadError:
+            messages.warning(request, _("A converted lead is kept as it was and cannot be edited."))
+            return redirect(lead)
+        else:
+            messages.success(request, _("Lead %(name)s was saved.") % {"name": lead})
+            return redirect(lead)
+    return render(request, "leads/lead_form.html", {"form": form, **context})
 
 
 STATUS_ACTIONS = {
@@ -315,6 +322,9 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This lead was already converted."))
         return redirect(record_url(conversion.opportunity or conversion.contact))
     if not lead.can_convert:
+        if request.method == "GET":
+            # A stale link (another tab, a bookmark) says why rather than bouncing away.
+            return render(request, "leads/lead_convert.html", {"lead": lead, "form": None})
         messages.error(request, _("Reopen this lead before converting it."))
         return redirect(lead)
     user = request.user
@@ -323,9 +333,10 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .matching(email=lead.email, phone=lead.phone)
         .select_related("company")[:10]
     )
-    domain = email_domain(lead.email) or normalize_domain(lead.website)
     companies = list(
-        Company.objects.visible_to(user).matching(name=lead.company_name, domain=domain)[:10]
+        Company.objects.visible_to(user).matching(
+            name=lead.company_name, domains=[lead.email, lead.website]
+        )[:10]
     )
     form = ConvertForm(
         request.POST if request.method == "POST" else None,
@@ -344,6 +355,8 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(name)s was converted.") % {"name": lead})
+            if form.refused_website and form.cleaned_data["company"] == ConvertForm.NEW:
+                messages.warning(request, form.refused_website_message())
             return redirect(record_url(conversion.opportunity or conversion.contact))
     return render(
         request,
@@ -355,53 +368,162 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- the public web form -------------------------------------------------------------------
 
 
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Count this submission against its address; True once past the limit for the window.
+def _over_rate_limit(request: HttpRequest) -> int:
+    """Count this submission against its address: 0 within the limit for the window, past it
+    the seconds until the window ends.
 
     ``cache.add`` then ``cache.incr`` are atomic on Redis, so every app server shares the count.
     """
     window = settings.WEB_LEADS_RATE_WINDOW
-    key = f"leads:web-form:{(client_address(request) or 'unknown')}:{int(time.time() // window)}"
+    now = time.time()
+    key = f"leads:web-form:{(client_address(request) or 'unknown')}:{int(now // window)}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # the window ended between add and incr
         cache.add(key, 1, timeout=window)
         count = 1
-    return count > settings.WEB_LEADS_RATE_LIMIT
+    if count <= settings.WEB_LEADS_RATE_LIMIT:
+        return 0
+    return max(1, math.ceil(window - now % window))
+
+
+WEB_FIELDS = ("name", "email", "phone", "company", "message")
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def web_form(request: HttpRequest) -> HttpResponse:
-    """The public form a company links from its website. Spam gets the same thank-you page.
+    """The public form a company links from its website.
 
-    The thank-you page is this URL with ``?sent=1``, so the form is the app's one public page.
+    A message that trips a spam check gets the same thank-you page, but is held for review
+    (``leads.web``), never dropped. The thank-you page is this URL with ``?sent=1``, so the form
+    is the app's one public page.
     """
     if request.method == "GET" and "sent" in request.GET:
         return render(request, "leads/web_thanks.html")
-    thanks = f"{reverse('leads:web_form')}?sent=1"
     form = WebLeadForm(request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
-        if _over_rate_limit(request):
-            form.is_valid()  # keep what they typed, shown with the reason
-            form.add_error(None, _("Too many messages from your address. Please try again later."))
-            status = 429
-        elif form.is_spam():
-            return redirect(thanks)
-        elif form.is_valid():
-            data = form.cleaned_data
-            services.create_web_lead(
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                company_name=data["company"],
-                message=data["message"],
-                team_name=settings.WEB_LEADS_TEAM,
+        if wait := _over_rate_limit(request):
+            # Refused, not dropped: what they typed comes back for them to copy.
+            typed = [(form[name].label, request.POST.get(name, "")) for name in WEB_FIELDS]
+            response = render(
+                request,
+                "leads/web_refused.html",
+                {"typed": [(label, value) for label, value in typed if value.strip()]},
+                status=429,
             )
-            return redirect(thanks)
-    return render(request, "leads/web_form.html", {"form": form}, status=status)
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            data = form.cleaned_data
+            if reason := form.spam_reason():
+                web.hold_submission(
+                    **{name: data[name] for name in WEB_FIELDS},
+                    website=data["website"],
+                    reason=reason,
+                    address=client_address(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                    team_name=settings.WEB_LEADS_TEAM,
+                )
+            else:
+                services.create_web_lead(
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    company_name=data["company"],
+                    message=data["message"],
+                    team_name=settings.WEB_LEADS_TEAM,
+                )
+            return redirect(f"{reverse('leads:web_form')}?sent=1")
+    return render(request, "leads/web_form.html", {"form": form})
+
+
+# --- held web-form messages ------------------------------------------------------------------
+
+
+def _reviews_web_submissions(user) -> bool:
+    return user.is_manager or user.is_admin
+
+
+def _held_submissions(request: HtmxHttpRequest):
+    if not _reviews_web_submissions(request.user):
+        raise Http404
+    return WebSubmission.objects.visible_to(request.user)
+
+
+@require_GET
+def web_held(request: HtmxHttpRequest) -> HttpResponse:
+    """The held messages of the teams a manager runs (every team's for an admin), newest first."""
+    submissions = _held_submissions(request).held().select_related("team")
+    page = CappedPaginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "submissions": page.object_list}
+    template = "leads/web_held.html"
+    if _partial(request):
+        template += "#held-list"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _after_review(request: HtmxHttpRequest, submission: WebSubmission, **row) -> HttpResponse:
+    """With htmx, the submission's row as it is now (and the message); else back to the list."""
+    if request.htmx:
+        return render(
+            request,
+            "leads/web_held.html#held-row-changed",
+            {"submission": submission, **row},
+        )
+    return redirect("leads:web_held")
+
+
+def _get_held(request: HtmxHttpRequest, pk: int) -> WebSubmission:
+    return get_object_or_404(_held_submissions(request), pk=pk)
+
+
+@require_POST
+def web_release(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    submission = _get_held(request, pk)
+    try:
+        lead = web.release_submission(submission, by=request.user)
+    except WebSubmission.DoesNotExist:
+        raise Http404 from None  # purged by someone else meanwhile
+    except web.WebSubmissionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is now a lead.") % {"name": lead})
+    return _after_review(request, submission)
+
+
+@require_POST
+def web_purge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    submission = _get_held(request, pk)
+    try:
+        web.purge_submission(submission, by=request.user)
+    except WebSubmission.DoesNotExist:
+        raise Http404 from None
+    except web.WebSubmissionError as error:
+        messages.error(request, str(error))
+        return _after_review(request, submission)
+    messages.success(request, _("The message from %(name)s was deleted.") % {"name": submission})
+    return _after_review(request, submission, purged=True)
+
+
+@require_POST
+def web_purge_shown(request: HtmxHttpRequest) -> HttpResponse:
+    """Purge the held messages the list showed (their ids are posted), not any that arrived
+    since."""
+    ids = [pk for value in request.POST.getlist("submissions") if (pk := parse_id(value))]
+    submissions = _held_submissions(request).held().filter(pk__in=ids)
+    count = web.purge_submissions(submissions, by=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s message deleted.", "%(count)s messages deleted.", count)
+        % {"count": count},
+    )
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect("leads:web_held")
 
 
 # --- CSV import ----------------------------------------------------------------------------
@@ -471,12 +593,22 @@ def import_map(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(lead_import)
 
 
+def _rejected_name(lead_import: LeadImport, extension: str) -> str:
+    name = lead_import.file_name.rsplit(".", 1)[0] or "leads"
+    return f"{name}-rejected.{extension}"
+
+
 @require_GET
 def import_rejected(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows as CSV, cells disarmed; fixed, the file imports as it stands."""
     lead_import = get_object_or_404(_imports(request).exclude(rejected_csv=""), pk=pk)
-    response = HttpResponse(lead_import.rejected_csv, content_type="text/csv; charset=utf-8")
-    name = lead_import.file_name.rsplit(".", 1)[0] or "leads"
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{name}-rejected.csv"
-    )
-    return response
+    response = HttpResponse(BOM + lead_import.rejected_csv, content_type=CSV_CONTENT_TYPE)
+    return download(response, _rejected_name(lead_import, "csv"))
+
+
+@require_GET
+def import_rejected_xlsx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The same rows as an Excel file, every cell as the text it was in the upload."""
+    lead_import = get_object_or_404(_imports(request).exclude(rejected_csv=""), pk=pk)
+    rows = importing.rejected_rows(lead_import)
+    return xlsx_response(_rejected_name(lead_import, "xlsx"), next(rows), rows)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin_reference import ReferenceItemAdmin
 from crm.admin_scoping import scoped_choices
+from crm.admin_versions import VersionedAdmin
 from infra.admin_figures import RetiresFigures
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
@@ -56,7 +57,7 @@ class OpportunityChangeInline(admin.TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(RetiresFigures, admin.ModelAdmin):
+class OpportunityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "company",

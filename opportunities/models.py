@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -29,7 +30,8 @@ from activities.models import with_activity_badges
 from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.reference import ReferenceItem
-from crm.models.scoping import OwnedQuerySet
+from crm.models.scoping import InSubquery, OwnedQuerySet
+from infra.folding import contains_folded
 
 
 class ForecastCategory(models.TextChoices):
@@ -129,7 +131,8 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.annotate(weighted_amount_db=weighted_amount_expression())
 
     def search(self, text: str):
-        """Deals whose name or company name contains ``text``.
+        """Deals whose name or company name contains ``text``, whatever the case and accents
+        (``infra.folding``).
 
         The companies are matched apart (through their trigram index on PostgreSQL) rather than
         joined: a join makes the planner guess few matches, sort every deal of the column and
@@ -138,8 +141,12 @@ class OpportunityQuerySet(OwnedQuerySet):
         text = text.strip()
         if not text:
             return self
-        companies = Company.objects.filter(name__icontains=text).values("pk")
-        return self.filter(Q(name__icontains=text) | Q(company__in=companies))
+        companies = Subquery(
+            Company.objects.filter(contains_folded("name", text)).order_by().values("pk")
+        )
+        # ``= ANY(ARRAY(...))`` on PostgreSQL, so that the OR can read the folded name's trigram
+        # index and the company index together rather than fold every deal's name.
+        return self.filter(contains_folded("name", text) | Q(InSubquery(F("company"), companies)))
 
     def totals(self, rates: dict[str, Decimal] | None = None) -> dict:
         """``{"deals", "amount_total", "weighted_total"}`` in one query.

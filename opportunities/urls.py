@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/", board.board, name="board"),
     path("board/stages/<int:stage_pk>/", board.column, name="column"),
     path("export/", lists.export, name="export"),
+    path("export.xlsx", lists.export_xlsx, name="export_xlsx"),
     path("new/", records.create, name="create"),
     path("<int:pk>/", records.detail, name="detail"),
     path("<int:pk>/edit/", records.edit, name="edit"),

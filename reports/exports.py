@@ -1,10 +1,12 @@
-"""CSV exports of the report tables, and the column lists that describe each table.
+"""CSV and Excel exports of the report tables, and the column lists that describe each table.
 
-A cell that a spreadsheet would run as a formula (text starting with = + - @, a tab or a carriage
-return) is prefixed with an apostrophe; numbers are written as numbers.
+Both files hold the same rows (``infra.spreadsheets``): in the CSV a cell that a spreadsheet
+would run as a formula (text starting with = + - @, a tab or a carriage return) is prefixed with
+an apostrophe; in the Excel file text is typed as text. Numbers are numbers and dates dates in
+both.
 """
 
-import csv
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from infra.spreadsheets import spreadsheet_safe
+from infra import spreadsheets
 
 CENTS = Decimal("0.01")
 
@@ -28,28 +30,47 @@ def key(name: str) -> Callable[[dict], Any]:
     return lambda row: row.get(name)
 
 
-def safe_cell(value: Any) -> Any:
-    if value is None:
-        return ""
+def figure(value: Any) -> Any:
+    """A table's value as exported: amounts to the cent, rates to four places."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, Decimal):
         return value.quantize(CENTS)
-    if isinstance(value, int):
-        return value
-    return spreadsheet_safe(value)
+    return value
+
+
+def as_date(value: Any) -> Any:
+    """A date kept as text (a deal's history holds ``2026-05-20``) as a date."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _table(columns: list[Column], rows: Iterable):
+    header = [str(column.header) for column in columns]
+    return header, ([figure(column.value(row)) for column in columns] for row in rows)
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([safe_cell(str(column.header)) for column in columns])
-    for row in rows:
-        writer.writerow([safe_cell(column.value(row)) for column in columns])
-    return response
+    header, values = _table(columns, rows)
+    response = HttpResponse(
+        spreadsheets.csv_lines(header, values), content_type=spreadsheets.CSV_CONTENT_TYPE
+    )
+    return spreadsheets.download(response, f"{filename}.csv")
+
+
+def xlsx_response(filename: str, columns: list[Column], rows: Iterable) -> HttpResponse:
+    header, values = _table(columns, rows)
+    return spreadsheets.xlsx_response(f"{filename}.xlsx", header, values)
+
+
+# The downloads a report table offers, by its ``?format=``.
+FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 
 
 def unconverted_column() -> Column:
@@ -72,8 +93,8 @@ PIPELINE_COLUMNS = [
 
 FORECAST_COLUMNS = [
     Column(_("Period"), lambda row: row["period"].label),
-    Column(_("From"), lambda row: row["period"].start.isoformat()),
-    Column(_("To"), lambda row: row["period"].end.isoformat()),
+    Column(_("From"), lambda row: row["period"].start),
+    Column(_("To"), lambda row: row["period"].end),
     Column(_("Won"), key("won")),
     Column(_("Commit"), key("commit")),
     Column(_("Best case"), key("best_case")),
@@ -157,8 +178,8 @@ SLIPPED_COLUMNS = [
     Column(_("Currency"), lambda deal: deal.currency),
     Column(_("Amount"), lambda deal: deal.amount),
     Column(_("Amount in base currency"), lambda deal: deal.base_amount),
-    Column(_("Close date before"), lambda deal: deal.first_date),
-    Column(_("Expected close date"), lambda deal: deal.expected_close_date.isoformat()),
+    Column(_("Close date before"), lambda deal: as_date(deal.first_date)),
+    Column(_("Expected close date"), lambda deal: deal.expected_close_date),
     Column(_("Times pushed"), lambda deal: deal.pushes),
     Column(_("Days pushed"), lambda deal: deal.days_pushed),
 ]
@@ -168,5 +189,5 @@ NO_NEXT_STEP_COLUMNS = [
     Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),
     Column(_("Stage"), lambda deal: deal.stage.name),
     Column(_("Amount in base currency"), lambda deal: deal.base_amount),
-    Column(_("Expected close date"), lambda deal: deal.expected_close_date.isoformat()),
+    Column(_("Expected close date"), lambda deal: deal.expected_close_date),
 ]

@@ -50,12 +50,12 @@ def effective_forecast_category():
 
 
 def pending_next_step(today: datetime.date):
-    """True when an open deal has a next step: an activity still to do (not done, not a note)
-    due today or later. The same rule as the deal badges: an overdue or undated task is not
-    a next step."""
+    """True when an open deal has a next step: a dated activity still to do (not done, not a
+    note), overdue or not. The same rule as the deal badges: an overdue step is late, not
+    missing; an undated task is not a step."""
     return Exists(
         Activity.objects.filter(
-            opportunity=OuterRef("pk"), done_at__isnull=True, due_date__gte=today
+            opportunity=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False
         ).exclude(kind=Activity.Kind.NOTE)
     )
 

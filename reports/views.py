@@ -1,7 +1,7 @@
 """The report pages. Each view names its report, the function that gives its figures, its chart
 and its tables; ``_report`` reads the filters, asks for the figures and answers with the full
-page, the ``#report`` region for an htmx request, or a table as CSV
-(``?format=csv&table=<name>``)."""
+page, the ``#report`` region for an htmx request, or a table as CSV or Excel
+(``?format=csv&table=<name>``, ``?format=xlsx&table=<name>``)."""
 
 from collections.abc import Callable
 from functools import partial
@@ -38,8 +38,8 @@ def _figures(name: str, scope: ReportScope, compute):
     return cached_figures(name, key, compute, user=scope.user)
 
 
-def _wants_csv(request: HtmxHttpRequest) -> bool:
-    return request.GET.get("format") == "csv"
+def _wants_export(request: HtmxHttpRequest) -> bool:
+    return request.GET.get("format") in exports.FORMATS
 
 
 def _report(
@@ -60,9 +60,9 @@ def _report(
     (rows may be a function of the scope instead, called for that table's CSV alone).
 
     The answer: the page ``reports/<name>.html``, its ``#report`` region for an htmx request,
-    or a table as ``<name>-<table>.csv`` (dashes for underscores). The template gets the
-    figures as ``report`` (with ``unpack``, a dict of several reports' figures, each under its
-    own name) and ``context`` besides."""
+    or a table as ``<name>-<table>.csv`` or ``.xlsx`` (dashes for underscores). The template
+    gets the figures as ``report`` (with ``unpack``, a dict of several reports' figures, each
+    under its own name) and ``context`` besides."""
     form = ReportFilterForm(request.GET, user=request.user, default_period=default_period)
     scope = form.scope()
     report = _figures(name, scope, lambda: figures(scope)) if cache else figures(scope)
@@ -75,14 +75,15 @@ def _report(
         **context,
     }
     exported = tables(report)
-    if _wants_csv(request):
+    if _wants_export(request):
         table = request.GET.get("table")
         if table not in exported:
             table = next(iter(exported))
         columns, rows = exported[table]
         if callable(rows):
             rows = rows(scope)
-        return exports.csv_response(f"{context['report_name']}-{table}", columns, rows)
+        download = exports.FORMATS[request.GET["format"]]
+        return download(f"{context['report_name']}-{table}", columns, rows)
     context["tables"] = exported
     # What report_base.html puts in the report region, after the filters.
     context["report_body"] = f"reports/{name}.html#body"
@@ -253,7 +254,7 @@ SLIPPED_SHOWN = 100
 
 @require_GET
 def slipped(request: HtmxHttpRequest) -> HttpResponse:
-    export = _wants_csv(request)
+    export = _wants_export(request)
     return _report(
         request,
         "slipped",

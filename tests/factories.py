@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from crm.models import Company, Contact, Team, User
-from leads.models import DisqualifyReason, Lead, LeadSource
+from leads.models import DisqualifyReason, Lead, LeadSource, WebSubmission
 from opportunities.models import LostReason, Opportunity, Pipeline, Stage
 
 _sequence = itertools.count(1)
@@ -71,6 +71,16 @@ def make_lead(**fields) -> Lead:
     fields.setdefault("first_name", "Lee")
     fields.setdefault("last_name", f"Lead{number}")
     return Lead.objects.create(**_team_of_owner(fields))
+
+
+def make_web_submission(**fields) -> WebSubmission:
+    """A web-form message held for review (sent too fast, unless told)."""
+    number = _next()
+    fields.setdefault("name", f"Sender {number}")
+    fields.setdefault("email", f"sender{number}@example.com")
+    fields.setdefault("reason", WebSubmission.Reason.TOO_FAST)
+    fields.setdefault("address", "203.0.113.9")
+    return WebSubmission.objects.create(**fields)
 
 
 def make_pipeline(*, stages=("Qualification", "Proposal", "Negotiation"), **fields) -> Pipeline:

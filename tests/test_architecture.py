@@ -7,7 +7,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # From the ground up.
-LAYERS = ["infra", "crm", "activities", "opportunities", "leads", "reports", "home", "loadtest"]
+LAYERS = [
+    "infra",
+    "crm",
+    "activities",
+    "opportunities",
+    "leads",
+    "reports",
+    "search",
+    "merging",
+    "home",
+    "loadtest",
+]
 
 
 def modules() -> dict[str, Path]:

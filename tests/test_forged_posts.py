@@ -107,10 +107,13 @@ def test_editing_a_company_changes_only_what_the_form_offers(rep_client, rep, fo
 
     rep_client.post(
         reverse("crm:company_edit", args=[company.pk]),
-        without(forged, "owner") | {"name": "Acme Ltd", "owner": rep.pk},
+        without(forged, "owner", "version")
+        | {"name": "Acme Ltd", "owner": rep.pk, "version": company.version},
     )
 
-    assert changed(before, row(company)) == {"name"}
+    after = row(company)
+    assert changed(before, after) == {"name", "version"}
+    assert after["version"] == before["version"] + 1
 
 
 def test_editing_a_contact_changes_only_what_the_form_offers(rep_client, rep, forged):
@@ -119,10 +122,11 @@ def test_editing_a_contact_changes_only_what_the_form_offers(rep_client, rep, fo
 
     rep_client.post(
         reverse("crm:contact_edit", args=[contact.pk]),
-        without(forged, "owner") | {"first_name": "Pat", "last_name": "Dough", "owner": rep.pk},
+        without(forged, "owner", "version")
+        | {"first_name": "Pat", "last_name": "Dough", "owner": rep.pk, "version": contact.version},
     )
 
-    assert changed(before, row(contact)) == {"last_name"}
+    assert changed(before, row(contact)) == {"last_name", "version"}
 
 
 def test_creating_a_contact_takes_nothing_but_its_own_fields(rep_client, rep, north, forged):
@@ -166,10 +170,11 @@ def test_editing_a_lead_changes_only_what_the_form_offers(rep_client, rep, forge
 
     rep_client.post(
         reverse("leads:edit", args=[lead.pk]),
-        without(forged, "owner") | {"first_name": "Lee", "last_name": "Dough", "owner": rep.pk},
+        without(forged, "owner", "version")
+        | {"first_name": "Lee", "last_name": "Dough", "owner": rep.pk, "version": lead.version},
     )
 
-    assert changed(before, row(lead)) == {"last_name"}
+    assert changed(before, row(lead)) == {"last_name", "version"}
 
 
 def test_changing_a_leads_status_takes_only_the_action(rep_client, rep, forged):
@@ -181,7 +186,7 @@ def test_changing_a_leads_status_takes_only_the_action(rep_client, rep, forged):
     )
 
     after = row(lead)
-    assert changed(before, after) == {"status"}
+    assert changed(before, after) == {"status", "version"}
     assert after["status"] == "working"
 
 
@@ -366,10 +371,11 @@ def test_completing_an_activity_changes_only_the_outcome_and_done(rep_client, re
     before = row(call)
 
     rep_client.post(
-        f"/activities/{call.pk}/complete/", forged | {"outcome": "Reached", "next_kind": "call"}
+        f"/activities/{call.pk}/complete/",
+        forged | {"outcome": "Reached", "next_kind": "call", "version": call.version},
     )
 
-    assert changed(before, row(call)) == {"outcome", "done_at", "done_by_id"}
+    assert changed(before, row(call)) == {"outcome", "done_at", "done_by_id", "version"}
     assert row(call)["done_by_id"] == rep.pk
 
 

@@ -8,12 +8,16 @@ ids in every filter it could read (``owner``, ``team``, ``rep``, ``company``...)
 show South's records either. New URLs are walked as soon as they exist.
 """
 
+import io
+
+import openpyxl
 import pytest
 from django.db.models import Model
 
 from activities.models import Activity
 from crm.models import Company, Contact, User
-from leads.models import Lead, LeadConversion, LeadImport, LeadStatusChange
+from infra.spreadsheets import XLSX_CONTENT_TYPE
+from leads.models import Lead, LeadConversion, LeadImport, LeadStatusChange, WebSubmission
 from opportunities.models import Opportunity, OpportunityChange
 from tests.factories import make_user
 from tests.url_walk import QUERY_RECORDS, RECORD_OF, fill, records, routes
@@ -38,6 +42,7 @@ WRITTEN = [
     LeadImport,
     LeadStatusChange,
     LeadConversion,
+    WebSubmission,
     Opportunity,
     OpportunityChange,
     Activity,
@@ -62,9 +67,15 @@ def database() -> dict:
 
 
 def text_of(response) -> str:
-    if hasattr(response, "streaming_content"):
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    body = (
+        b"".join(response.streaming_content)
+        if hasattr(response, "streaming_content")
+        else response.content
+    )
+    if response.get("Content-Type") == XLSX_CONTENT_TYPE:
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return repr([list(sheet.values) for sheet in book.worksheets])
+    return body.decode()
 
 
 def _id(value) -> str:
@@ -134,6 +145,7 @@ def test_the_walk_covers_every_kind_of_record():
         "contact",
         "lead",
         "lead_import",
+        "web_submission",
         "opportunity",
         "activity",
     }

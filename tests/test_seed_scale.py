@@ -29,6 +29,8 @@ def test_seed_scale_tiny_builds_consistent_data(db):
     assert Lead.objects.count() == 200
     assert Opportunity.objects.count() == 50
     assert Activity.objects.count() == 200
+    # Copied in rather than saved, the companies still carry the key they are matched on.
+    assert not Company.objects.filter(name_key="").exists()
 
     # Every owned record sits in its owner's team; per-team counts add up to the whole.
     for model in (Company, Contact, Lead, Opportunity, Activity):

@@ -17,7 +17,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from crm.models import Company
-from leads.models import LeadImport
+from leads.models import LeadImport, WebSubmission
 from tests.factories import (
     make_activity,
     make_company,
@@ -28,6 +28,9 @@ from tests.factories import (
 
 # Which record a URL's ``pk`` is, by URL name.
 RECORD_OF = {
+    "merging:company": "company",
+    "merging:contact": "contact",
+    "merging:lead": "lead",
     "crm:company_detail": "company",
     "crm:company_edit": "company",
     "crm:company_delete": "company",
@@ -42,6 +45,9 @@ RECORD_OF = {
     "leads:import_detail": "lead_import",
     "leads:import_map": "lead_import",
     "leads:import_rejected": "lead_import",
+    "leads:import_rejected_xlsx": "lead_import",
+    "leads:web_release": "web_submission",
+    "leads:web_purge": "web_submission",
     "opportunities:detail": "opportunity",
     "opportunities:edit": "opportunity",
     "opportunities:quick_edit": "opportunity",
@@ -96,6 +102,12 @@ def records(*, owner, manager, marker: str) -> dict:
         rejected_csv=f"Name,Reason\n{marker} row,Bad\n",
         finished_at=timezone.now(),
     )
+    web_submission = WebSubmission.objects.create(
+        name=f"{marker} sender",
+        email=f"{marker.lower()}-web@example.com",
+        reason=WebSubmission.Reason.TOO_FAST,
+        team=owner.team,
+    )
     return {
         "company": company,
         "contact": contact,
@@ -103,6 +115,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "opportunity": opportunity,
         "activity": activity,
         "lead_import": lead_import,
+        "web_submission": web_submission,
         "stage": opportunity.stage,
     }
 

@@ -1,20 +1,36 @@
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.matching import (
-    normalize_domain,
+    company_domain,
+    company_name_key,
+    domain_spellings,
     normalize_email,
-    normalize_phone,
     normalized_email_field,
     normalized_phone_field,
+    phone_keys,
 )
 from crm.models.scoping import OwnedQuerySet
+from infra.folding import contains_folded
 
 # A website is a web address or nothing: never javascript:, data: or ftp: (it is shown as a link).
 website_validator = URLValidator(schemes=["http", "https"])
+
+
+def is_web_address(value: str) -> bool:
+    """Whether ``value`` passes ``website_validator``: one saved before websites were checked
+    may be anything (``javascript:...``), and is then never copied or linked to."""
+    try:
+        website_validator(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class OwnedRecord(models.Model):
@@ -59,22 +75,51 @@ class CompanyQuerySet(OwnedQuerySet):
         return self.annotate(contact_count=models.functions.Coalesce(models.Subquery(contacts), 0))
 
     def named_like(self, text: str):
-        """Companies whose name holds every word of ``text`` (the first five), in any case."""
+        """Companies whose name holds every word of ``text`` (the first five), whatever the
+        case and accents (``infra.folding``)."""
         condition = models.Q()
         for word in text.split()[:5]:
-            condition &= models.Q(name__icontains=word)
+            condition &= contains_folded("name", word)
         return self.filter(condition)
 
-    def matching(self, *, name: str = "", domain: str = "", phone: str = ""):
-        """Companies that look like the same business: same domain, phone or name."""
+    def matching(self, *, name: str = "", domains: Iterable[str] = (), phone: str = ""):
+        """Companies that look like the same business: same phone, same name once legal form,
+        case, accents and punctuation are set aside, or same domain. ``domains`` are what one
+        can be read from: a typed domain, a website, an email address (a free mail one says
+        nothing). A company has the domain of its email domain, of its website, and of its
+        contacts' addresses."""
         query = models.Q()
-        if domain := normalize_domain(domain):
-            query |= models.Q(domain_normalized=domain)
-        if phone := normalize_phone(phone):
-            query |= models.Q(phone_normalized=phone)
-        if name := name.strip():
-            query |= models.Q(name__iexact=name)
-        return self.filter(query) if query else self.none()
+        spellings = sorted(
+            {
+                spelling
+                for value in domains
+                if (domain := company_domain(value))
+                for spelling in domain_spellings(domain)
+            }
+        )
+        if spellings:
+            query |= models.Q(domain_normalized__in=spellings)
+            query |= models.Q(website_domain__in=spellings)
+        if phones := phone_keys(phone):
+            query |= models.Q(phone_normalized__in=phones)
+        if key := company_name_key(name):
+            query |= models.Q(name_key=key)
+        if not query:
+            return self.none()
+        if not spellings:
+            return self.filter(query)
+        written_from = models.Q()
+        for spelling in spellings:
+            # iendswith: the trigram index on the address (PostgreSQL) answers it.
+            written_from |= models.Q(email_normalized__iendswith=f"@{spelling}")
+        # One UNION of index reads rather than an OR beside a subquery, which PostgreSQL can
+        # only answer by reading every company the user sees.
+        found = (
+            Company.objects.filter(query)
+            .values("pk")
+            .union(Contact.objects.filter(written_from).values("company_id"))
+        )
+        return self.filter(pk__in=found)
 
 
 class Company(OwnedRecord):
@@ -90,6 +135,9 @@ class Company(OwnedRecord):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     domain_normalized = normalized_email_field("email_domain", max_length=200)
     phone_normalized = normalized_phone_field()
+    # Written by save() from the name and the website, to match on (see there).
+    name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
+    website_domain = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     objects = CompanyQuerySet.as_manager()
 
@@ -103,13 +151,38 @@ class Company(OwnedRecord):
             models.Index(fields=["name"], name="company_name_idx"),
             # The list's industry filter skips through it, one probe per industry.
             models.Index(fields=["industry"], name="company_industry_idx"),
+            models.Index(fields=["name_key"], name="company_name_key_idx"),
+            models.Index(fields=["website_domain"], name="company_website_domain_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, **kwargs):
+        # name_key and website_domain are derived columns like the generated *_normalized
+        # ones, but their rules (accents, legal forms, free mail, international names) are
+        # Python's and no SQL expression both databases share: they are set here, which every
+        # save of a company passes. bulk_create() and update() skip it; seed_scale writes the
+        # key itself and nothing renames companies in bulk.
+        self.derive_match_keys()
+        if (fields := kwargs.get("update_fields")) is not None:
+            fields = set(fields)
+            fields |= {"name_key"} if "name" in fields else set()
+            fields |= {"website_domain"} if "website" in fields else set()
+            kwargs["update_fields"] = fields
+        super().save(**kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("crm:company_detail", args=[self.pk])
+
+    def derive_match_keys(self) -> None:
+        self.name_key = company_name_key(self.name)
+        self.website_domain = company_domain(self.website)
+
+    @property
+    def website_link(self) -> str:
+        """The website if it can be linked to; an old unchecked one is shown as text only."""
+        return self.website if is_web_address(self.website) else ""
 
 
 class ContactQuerySet(OwnedQuerySet):
@@ -118,8 +191,8 @@ class ContactQuerySet(OwnedQuerySet):
         query = models.Q()
         if email := normalize_email(email):
             query |= models.Q(email_normalized=email)
-        if phone := normalize_phone(phone):
-            query |= models.Q(phone_normalized=phone)
+        if phones := phone_keys(phone):
+            query |= models.Q(phone_normalized__in=phones)
         return self.filter(query) if query else self.none()
 
 

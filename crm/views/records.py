@@ -1,6 +1,8 @@
 """What the company and contact pages do alike. Each view reads its record itself, scoped to the
 user, and hands it here with the parts that are its own: form, template, messages."""
 
+import copy
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -12,6 +14,7 @@ from crm.forms import OwnedRecordForm
 from crm.models import Company, Contact
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
+from crm.versions import StaleEdit
 from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.pagination import CappedPaginator
 
@@ -89,13 +92,24 @@ def record_edit(
     saved: str,
 ) -> HttpResponse:
     """The form for ``record`` (in the context under its model's name); once saved, ``saved``
-    (a message naming it as ``%(name)s``) and the record's page."""
-    form = form_class(request.POST or None, instance=record, user=request.user)
+    (a message naming it as ``%(name)s``) and the record's page. Saved by someone else since the
+    form was loaded: the form again, with what changed meanwhile (``crm.versions``)."""
+    # The form works on a copy: validating writes into its instance, and the page keeps
+    # naming the record as saved.
+    form = form_class(request.POST or None, instance=copy.copy(record), user=request.user)
+    context = {record._meta.model_name: record}
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, saved % {"name": record})
-        return redirect(record)
-    return render(request, template, {"form": form, record._meta.model_name: record})
+        try:
+            saved_record = form.save()
+        except StaleEdit as error:
+            meanwhile = form.meanwhile(error.current)
+            context["changed_meanwhile"] = meanwhile.changes
+            context[record._meta.model_name] = error.current
+            form = form_class(meanwhile.data, instance=copy.copy(error.current), user=request.user)
+        else:
+            messages.success(request, saved % {"name": saved_record})
+            return redirect(saved_record)
+    return render(request, template, {"form": form, **context})
 
 
 def record_delete(

@@ -6,7 +6,7 @@
 
 from django import template
 
-from infra.numbers import Numbers
+from infra.numbers import Numbers, half_up
 from opportunities.velocity import cached_stage_velocity
 
 register = template.Library()
@@ -16,6 +16,13 @@ register = template.Library()
 def percent(value) -> str:
     """0.675 → "68 %"; a dash when there was nothing to divide."""
     return Numbers().percent(value)
+
+
+@register.filter
+def rounded(value) -> int:
+    """A number of days, rounded half up: ``{% blocktranslate count %}`` picks its plural form
+    by a whole number."""
+    return half_up(value)
 
 
 @register.inclusion_tag("opportunities/includes/stage_velocity.html", takes_context=True)

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from infra.numbers import Numbers
+from infra.numbers import Numbers, half_up
 from reports import charts
 
 register = template.Library()
@@ -26,6 +26,13 @@ def percent(value) -> str:
 def days(value) -> str:
     """A number of days, to one decimal; a dash when unknown."""
     return Numbers().days(value)
+
+
+@register.filter
+def rounded(value) -> int:
+    """A number of days or the like, rounded half up: ``{% blocktranslate count %}`` picks
+    its plural form by a whole number."""
+    return half_up(value)
 
 
 @register.filter

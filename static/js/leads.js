@@ -1,4 +1,5 @@
-// Leads: the bulk-action bar of the list and the opportunity section of the convert screen.
+// Leads: the bulk-action bar of the list, the opportunity section and the new company's name
+// of the convert screen.
 (function () {
   "use strict";
 
@@ -17,6 +18,15 @@
     if (box && fields) fields.classList.toggle("d-none", !box.checked);
   }
 
+  // The new company's name matters only when a new company is chosen. Without this script
+  // the box always shows, and the form ignores it for any other choice.
+  function toggleCompanyName() {
+    var box = document.querySelector("[data-company-name]");
+    if (!box) return;
+    var chosen = document.querySelector("input[name=company]:checked");
+    box.classList.toggle("d-none", !chosen || chosen.value !== "new");
+  }
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches("[data-bulk-all]")) {
@@ -26,11 +36,13 @@
     }
     if (target.matches("[data-bulk-all], [data-bulk-item]")) updateBulkBar();
     if (target.id === "id_create_opportunity") toggleOpportunity();
+    if (target.name === "company") toggleCompanyName();
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     updateBulkBar();
     toggleOpportunity();
+    toggleCompanyName();
   });
   document.addEventListener("htmx:afterSettle", updateBulkBar);
 

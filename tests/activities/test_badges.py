@@ -56,10 +56,10 @@ def test_activity_due_today_is_a_next_step(deal):
     assert badges(deal).needs_next_step is False
 
 
-def test_activity_due_yesterday_is_not_a_next_step(deal):
+def test_a_deal_whose_step_is_late_is_overdue_not_without_a_next_step(deal):
     make_activity(opportunity=deal, due_date=days_ago(1))
     result = badges(deal)
-    assert (result.needs_next_step, result.has_overdue) == (True, True)
+    assert (result.needs_next_step, result.has_overdue) == (False, True)
 
 
 def test_done_or_note_is_not_a_next_step(deal):
@@ -119,7 +119,7 @@ def test_badges_annotate_a_whole_board_in_one_query(rep, django_assert_num_queri
         make_activity(opportunity=deal, due_date=days_ago(1))
     with django_assert_num_queries(1):  # the deals with their badge subqueries
         deals = list(with_activity_badges(Opportunity.objects.all(), today=TODAY))
-    assert [(d.has_overdue, d.needs_next_step) for d in deals] == [(True, True)] * 3
+    assert [(d.has_overdue, d.needs_next_step) for d in deals] == [(True, False)] * 3
 
 
 def test_lead_badges(rep):

@@ -166,3 +166,32 @@ def test_a_column_clicked_straight_after_typing_a_search_sorts_the_results(
     expect(page).to_have_url(f"{live_server.url}/companies/?q=hotel&sort=name")
     expect(rows).to_have_count(2)
     assert rows.locator("td:first-child").all_inner_texts() == ["Hotel Alba", "Hotel Miramar"]
+
+
+def test_a_new_company_with_a_legal_form_and_a_website_is_offered_the_existing_one(
+    transactional_db, page, live_server, login, rep
+):
+    existing = make_company(name="Bodegas Almendral", email_domain="bodegasalmendral.es", owner=rep)
+    login(rep)
+    page.goto(f"{live_server.url}/companies/new/")
+    page.get_by_label("Name").fill("Bodegas Almendral S.L.")
+    page.get_by_label("Website").fill("https://www.bodegasalmendral.es")
+    page.get_by_role("button", name="Save").click()
+
+    offer = page.locator("[role=alert]", has_text="This may already exist")
+    expect(offer).to_be_visible()
+    link = offer.get_by_role("link", name="Bodegas Almendral", exact=True)
+    expect(link).to_have_attribute("href", existing.get_absolute_url())
+    expect(offer).to_contain_text("bodegasalmendral.es")
+    assert Company.objects.count() == 1
+
+    # It is another branch after all: created once the rep says so.
+    page.get_by_label("None of these: create it anyway").check()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bodegas Almendral S.L.")
+    created = Company.objects.exclude(pk=existing.pk).get()
+    assert (created.website, created.website_domain) == (
+        "https://www.bodegasalmendral.es",
+        "bodegasalmendral.es",
+    )

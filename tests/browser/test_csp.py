@@ -16,6 +16,7 @@ ADMIN_PAGES = [
     "/admin/crm/user/add/",
     "/admin/crm/company/",
     "/admin/leads/lead/",
+    "/admin/leads/websubmission/",
     "/admin/opportunities/opportunity/",
     "/reports/",
 ]
@@ -83,6 +84,7 @@ def import_pages(sample: dict, manager) -> list[str]:
         "/leads/import/",
         f"/leads/import/{uploaded.pk}/",
         f"/leads/import/{sample['lead_import'].pk}/",
+        "/leads/web/held/",
     ]
 
 

@@ -30,10 +30,20 @@ def test_rep_qualifies_and_converts_a_lead_linking_an_existing_company(
     expect(status).to_contain_text("New → Qualified")
 
     status.get_by_role("link", name="Convert…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Convert Jane Doe")
+    # The matching company is offered first: no new company's name to give.
+    expect(page.get_by_label("Link to Acme")).to_be_checked()
+    expect(page.get_by_label("New company's name")).to_be_hidden()
+    page.get_by_label("Create a new company").check()
+    expect(page.get_by_label("New company's name")).to_have_value("Acme")
     page.get_by_label("Link to Acme").check()
+    expect(page.get_by_label("New company's name")).to_be_hidden()
+    # Most leads become a deal: the opportunity starts ticked, its fields open.
+    expect(page.get_by_label("Create an opportunity")).to_be_checked()
+    expect(page.get_by_label("Opportunity name")).to_have_value("Acme – Jane Doe")
+    page.get_by_label("Create an opportunity").uncheck()
     expect(page.get_by_label("Opportunity name")).to_be_hidden()
     page.get_by_label("Create an opportunity").check()
-    expect(page.get_by_label("Opportunity name")).to_have_value("Acme – Jane Doe")
     page.get_by_label("Expected amount").fill("25000")
     page.get_by_role("button", name="Convert").click()
 
@@ -49,3 +59,21 @@ def test_rep_qualifies_and_converts_a_lead_linking_an_existing_company(
     conversion = LeadConversion.objects.get()
     assert (conversion.company, conversion.opportunity) == (company, opportunity)
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.CONVERTED
+
+
+def test_without_javascript_every_convert_field_shows(transactional_db, browser, live_server, rep):
+    lead = make_lead(first_name="Jane", last_name="Doe", company_name="Acme", owner=rep)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(rep.username)
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/leads/{lead.pk}/convert/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Qualify and convert Jane Doe")
+    expect(page.get_by_label("Create a new company")).to_be_checked()
+    expect(page.get_by_label("New company's name")).to_be_visible()
+    expect(page.get_by_label("Opportunity name")).to_be_visible()
+    context.close()

@@ -151,7 +151,8 @@ def test_company_detail_shows_contacts_opportunities_and_conversions(rep_client,
     response = rep_client.get(company.get_absolute_url())
 
     assert "Bodegas Almendral" in response.text
-    assert "+34 941 23 45 67" in response.text
+    # A Spanish number, in Spain: as dialled at home, linked in E.164.
+    assert '<a href="tel:+34941234567">941 23 45 67</a>' in response.text
     assert "Lucía Fernández" in response.text
     assert "Export deal" in response.text
     assert "Converted from leads" in response.text
@@ -211,6 +212,19 @@ def test_company_detail_rejects_post(rep_client, rep):
 
 
 # --- create ---------------------------------------------------------------------------------
+
+
+def test_company_detail_links_the_website_only_when_it_is_a_web_address(rep_client, rep):
+    linked = make_company(name="Linked", website="https://www.almendral.es", owner=rep)
+    # Saved before websites were checked.
+    unsafe = make_company(name="Unsafe", website="javascript:alert(document.cookie)", owner=rep)
+
+    linked_page = rep_client.get(linked.get_absolute_url())
+    unsafe_page = rep_client.get(unsafe.get_absolute_url())
+
+    assert 'href="https://www.almendral.es"' in linked_page.text
+    assert "javascript:alert(document.cookie)" in unsafe_page.text
+    assert 'href="javascript:' not in unsafe_page.text
 
 
 CREATE_URL = reverse("crm:company_create")
@@ -280,6 +294,26 @@ def test_company_create_shows_matches_then_creates_anyway(rep_client, rep):
     assert Company.objects.count() == 2
 
 
+def test_company_create_offers_the_company_of_the_same_website_and_name(rep_client, rep):
+    existing = make_company(name="Bodegas Almendral", email_domain="bodegasalmendral.es", owner=rep)
+
+    response = rep_client.post(
+        CREATE_URL,
+        company_data(
+            name="Bodegas Almendral S.L.",
+            website="https://www.bodegasalmendral.es",
+            email_domain="",
+            phone="",
+            owner=rep.pk,
+        ),
+    )
+
+    assert Company.objects.count() == 1
+    assert response.context["form"].matches == [existing]
+    assert existing.get_absolute_url() in response.text
+    assert "bodegasalmendral.es" in response.text
+
+
 def test_company_create_ignores_matches_the_user_cannot_see(rep_client, rep, other_rep):
     make_company(name="Verde Energia", owner=other_rep)
 
@@ -312,17 +346,17 @@ def test_company_edit_saves_changes_and_moves_team_with_owner(manager_client, re
 
 
 def test_company_edit_does_not_check_duplicates(rep_client, rep):
-    make_company(name="Twin", owner=rep, phone="111")
+    make_company(name="Twin", owner=rep, phone="+34911112233")
     company = make_company(name="Other", owner=rep)
 
     response = rep_client.post(
         reverse("crm:company_edit", args=[company.pk]),
-        company_data(name="Other", phone="111", owner=rep.pk),
+        company_data(name="Other", phone="911 11 22 33", owner=rep.pk),
     )
 
     assert response.status_code == 302
     company.refresh_from_db()
-    assert company.phone == "111"
+    assert company.phone == "+34911112233"
 
 
 def test_company_edit_shows_errors_beside_fields(rep_client, rep):

@@ -130,3 +130,59 @@ def test_contact_form_owner_cannot_be_someone_from_another_team(rep, other_rep):
 
     assert not form.is_valid()
     assert list(form.errors) == ["owner"]
+
+
+def test_company_form_finds_a_company_by_the_domain_of_the_website_typed(rep):
+    existing = make_company(name="Almendral", email_domain="bodegasalmendral.es", owner=rep)
+
+    form = company_form(rep, name="Viñedos", website="https://www.bodegasalmendral.es/visitas")
+
+    assert not form.is_valid()
+    assert form.matches == [existing]
+
+
+def test_company_form_finds_a_company_whose_contacts_write_from_the_domain(rep):
+    existing = make_company(name="Almendral", owner=rep)
+    make_contact(last_name="Ruiz", email="ana@bodegasalmendral.es", company=existing, owner=rep)
+
+    form = company_form(rep, name="Viñedos", email_domain="bodegasalmendral.es")
+
+    assert not form.is_valid()
+    assert form.matches == [existing]
+
+
+def test_company_form_finds_a_company_by_its_name_without_the_legal_form(rep):
+    existing = make_company(name="Bodegas Almendral", owner=rep)
+
+    form = company_form(rep, name="Bodegas Almendral, S.L.")
+
+    assert not form.is_valid()
+    assert form.matches == [existing]
+
+
+def test_company_form_refuses_a_free_mail_domain(rep):
+    form = company_form(rep, email_domain="someone@gmail.com")
+
+    assert not form.is_valid()
+    assert form.errors["email_domain"] == [
+        "gmail.com is a free email service that people of any company use: leave this empty, "
+        "or give the company's own domain."
+    ]
+
+
+def test_company_form_finds_nothing_by_a_free_mail_website(rep):
+    careless = make_company(name="Careless", owner=rep)
+    make_contact(last_name="Pérez", email="perez@gmail.com", company=careless, owner=rep)
+
+    form = company_form(rep, name="Other", website="https://mail.gmail.com")
+
+    assert form.is_valid(), form.errors
+    assert form.matches == []
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "ftp://files.acme.com", "acme"])
+def test_company_form_refuses_a_website_that_is_no_web_address(rep, website):
+    form = company_form(rep, website=website)
+
+    assert not form.is_valid()
+    assert form.errors["website"] == ["Enter a valid URL."]

@@ -24,12 +24,12 @@ def searched(user, text: str, filter_class=ContactFilter, model=Contact):
 @pytest.mark.parametrize(
     "index",
     [
-        "contact_first_name_trgm",
-        "contact_last_name_trgm",
+        "contact_first_name_fold_trgm",
+        "contact_last_name_fold_trgm",
         "contact_email_trgm",
-        "contact_job_title_trgm",
+        "contact_job_title_fold_trgm",
         "crm_contact_company_id",
-        "company_name_trgm",
+        "company_name_fold_trgm",
     ],
 )
 def test_contact_search_reads_its_indexes(admin_user, index):
@@ -46,4 +46,4 @@ def test_company_search_sorts_its_matches_instead_of_walking_the_name_index(admi
     plan = plan_of(searched(admin_user, "cobalt", CompanyFilter, Company)[:25])
 
     assert "company_name_idx" not in plan
-    assert "company_name_trgm" in plan
+    assert "company_name_fold_trgm" in plan

@@ -65,6 +65,25 @@ def test_rep_day_lists_deals_without_next_step_and_stale_ones(rep, stage):
     assert [d.name for d in group.stale] == ["Dusty"]
 
 
+def test_each_deal_is_listed_once_with_all_its_badges(rep_client, rep, stage):
+    forgotten = make_opportunity(name="Forgotten and dusty", owner=rep, stage=stage)
+    Opportunity.objects.filter(pk=forgotten.pk).update(created_at=start_of_day(day(-15)))
+    late = make_opportunity(name="Late", owner=rep, stage=stage)
+    make_activity(opportunity=late, owner=rep, subject="Late call", due_date=day(-2))
+
+    [group] = build_day(rep).groups
+    html = rep_client.get("/").content.decode()
+
+    # Without a next step and stale: once, under "no next step", with both badges.
+    assert ([d.name for d in group.no_next_step], group.stale) == (["Forgotten and dusty"], [])
+    assert (group.totals["no_next_step"], group.totals["stale"]) == (1, 0)
+    assert html.count(f'id="day-deal-form-next-{forgotten.pk}"') == 1
+    assert html.count(f'id="day-deal-form-stale-{forgotten.pk}"') == 0
+    # A late step is still a step: the deal is overdue (its call is listed), not without one.
+    assert subjects(group.overdue) == ["Late call"]
+    assert late.pk not in [d.pk for d in group.no_next_step]
+
+
 def test_rep_day_lists_new_leads_nobody_has_touched(rep, north, other_rep):
     make_lead(first_name="Fresh", last_name="Lead", owner=rep)
     make_lead(first_name="Team", last_name="Lead", team=north)
@@ -145,6 +164,7 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
         make_activity(opportunity=deal, owner=rep, subject=f"Due {number}", due_date=day(-1))
         make_activity(lead=make_lead(owner=rep), owner=rep, due_date=day(1))
         make_lead(owner=rep)
+        make_opportunity(owner=rep, stage=stage)  # nothing planned: no next step
     # session, user, the user's team (menu), which items (activities, deals needing
     # attention, new leads), then those activities with their records, those deals with their
     # badges, those leads

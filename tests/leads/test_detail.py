@@ -40,6 +40,16 @@ def test_detail_lists_possible_duplicates_the_user_can_see(rep_client, lead, rep
     assert "Hidden" not in response.content.decode()
 
 
+def test_detail_lists_companies_of_the_leads_website_but_none_by_free_mail(rep_client, rep):
+    lead = make_lead(email="ana@gmail.com", website="https://www.almendral.es", owner=rep)
+    make_company(name="Almendral", email_domain="almendral.es", owner=rep)
+    make_company(name="Careless", email_domain="gmail.com", owner=rep)
+
+    response = rep_client.get(detail(lead))
+
+    assert [x.name for x in response.context["duplicate_companies"]] == ["Almendral"]
+
+
 def test_converted_lead_links_to_what_it_became(rep_client, lead, rep, first_stage):
     conversion = services.convert_lead(
         lead, by=rep, create_company=True, create_opportunity=True, stage=first_stage
@@ -204,6 +214,20 @@ def test_create_shows_errors_beside_fields(rep_client):
     assert response.status_code == 200
     assert "Enter a valid email address." in body
     assert Lead.objects.count() == 0
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "ftp://files.x.example"])
+def test_a_lead_website_must_be_a_web_address_on_create_and_edit(rep_client, lead, rep, website):
+    data = {"last_name": "Lee", "owner": rep.pk, "website": website}
+
+    created = rep_client.post(reverse("leads:create"), data)
+    edited = rep_client.post(reverse("leads:edit", args=[lead.pk]), data)
+
+    for response in (created, edited):
+        assert response.context["form"].errors["website"] == ["Enter a valid URL."]
+    assert Lead.objects.count() == 1
+    lead.refresh_from_db()
+    assert (lead.last_name, lead.website) == ("Doe", "")
 
 
 def test_rep_cannot_hand_a_lead_to_another_team(rep_client, other_rep):

@@ -13,7 +13,7 @@ UPLOAD = reverse("leads:import")
 
 GOOD_CSV = (
     "Full Name,E-mail,Company,Phone,Lead source\n"
-    "Ada Lovelace,ada@engine.example,Analytical,+44 1,Referral\n"
+    "Ada Lovelace,ada@engine.example,Analytical,+44 20 7946 0958,Referral\n"
     "Alan Turing,alan@bletchley.example,Bletchley,,\n"
     ",nobody@x.example,No Name Ltd,,\n"
     "Grace Hopper,not-an-email,Navy,,\n"
@@ -77,9 +77,10 @@ def test_import_saves_valid_rows_and_offers_the_rejected_back(
     assert (uploaded.status, uploaded.imported, uploaded.rejected) == ("done", 2, 6)
     assert uploaded.content == ""  # the upload is not kept once imported
     ada = Lead.objects.get(email="ada@engine.example")
-    assert (ada.first_name, ada.last_name, ada.source.code, ada.owner, ada.team) == (
+    assert (ada.first_name, ada.last_name, ada.phone, ada.source.code, ada.owner, ada.team) == (
         "Ada",
         "Lovelace",
+        "+442079460958",
         "referral",
         rep,
         rep.team,
@@ -89,7 +90,11 @@ def test_import_saves_valid_rows_and_offers_the_rejected_back(
 
     rejected = manager_client.get(reverse("leads:import_rejected", args=[uploaded.pk]))
     assert rejected["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(rejected.content.decode())))
+    assert rejected["Content-Disposition"] == 'attachment; filename="leads-rejected.csv"'
+    assert rejected["Cache-Control"] == "private, no-store"
+    text = rejected.content.decode()
+    assert text.startswith("\ufeff")  # so that Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == ["Full Name", "E-mail", "Company", "Phone", "Lead source", "Reason"]
     assert [row[-1] for row in rows[1:]] == [
         "The last name is missing.",
@@ -181,6 +186,16 @@ def test_progress_is_polled_with_htmx_until_done(manager_client, uploaded, htmx_
     assert "every 1s" not in body
     full = manager_client.get(uploaded.get_absolute_url()).content.decode()
     assert "<html" in full
+
+
+def test_progress_of_a_one_row_file_reads_in_the_singular(manager_client, uploaded, htmx_headers):
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="running", processed=0, total=1)
+    running = manager_client.get(uploaded.get_absolute_url(), headers=htmx_headers)
+    LeadImport.objects.filter(pk=uploaded.pk).update(status="saving", processed=1)
+    saving = manager_client.get(uploaded.get_absolute_url(), headers=htmx_headers)
+
+    assert "0 of 1 row checked." in running.content.decode()
+    assert "1 row checked; saving the lead…" in saving.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -284,3 +299,36 @@ def test_import_pages_wrong_method_and_anonymous(manager_client, client, uploade
     assert manager_client.get(reverse("leads:import_map", args=[uploaded.pk])).status_code == 405
     assert manager_client.put(UPLOAD).status_code == 405
     assert client.get(UPLOAD)["Location"].startswith("/accounts/login/")
+
+
+def test_rows_whose_website_is_no_web_address_are_rejected_with_the_reason(
+    manager_client, manager, django_capture_on_commit_callbacks
+):
+    upload(
+        manager_client,
+        "Name,Email,Website\n"
+        "Ana Ruiz,ana@almendral.example,https://www.almendral.example\n"
+        "Bea Gil,bea@gil.example,www.gil.example\n"
+        "Eve Hack,eve@hack.example,javascript:alert(1)\n"
+        "Fay Ftp,fay@ftp.example,ftp://files.ftp.example\n"
+        "Gus Odd,gus@odd.example,not a website\n",
+    )
+    lead_import = LeadImport.objects.get()
+    data = {f"column_{i}": field for i, field in lead_import.mapping.items()}
+    data.update(owner=manager.pk, start="1")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(reverse("leads:import_map", args=[lead_import.pk]), data)
+
+    lead_import.refresh_from_db()
+    assert (lead_import.status, lead_import.imported, lead_import.rejected) == ("done", 2, 3)
+    assert sorted(Lead.objects.values_list("website", flat=True)) == [
+        "https://www.almendral.example",
+        "https://www.gil.example",  # read as the lead form reads it
+    ]
+    rejected = list(csv.reader(io.StringIO(lead_import.rejected_csv)))
+    assert [row[-1] for row in rejected[1:]] == [
+        "“javascript:alert(1)” is not a web address (http:// or https://).",
+        "“ftp://files.ftp.example” is not a web address (http:// or https://).",
+        "“not a website” is not a web address (http:// or https://).",
+    ]

@@ -54,7 +54,7 @@ def test_rejected_rows_cannot_run_as_formulas_in_a_spreadsheet(
         column_2="",
     )
     response = manager_client.get(reverse("leads:import_rejected", args=[lead_import.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
 
     assert (lead_import.status, lead_import.imported, lead_import.rejected) == ("done", 1, 3)
     assert rows == [

@@ -27,9 +27,9 @@ def searched(user: User, text: str):
 @pytest.mark.parametrize(
     ("text", "index"),
     [
-        ("garcia", "lead_last_name_trgm"),
-        ("garcia", "lead_first_name_trgm"),
-        ("garcia", "lead_company_name_trgm"),
+        ("garcia", "lead_last_name_fold_trgm"),
+        ("garcia", "lead_first_name_fold_trgm"),
+        ("garcia", "lead_company_name_fold_trgm"),
         ("garcia", "lead_email_trgm"),
         ("700123", "lead_phone_trgm"),
         ("ana.garcia@lead.example", "lead_email_idx"),
@@ -42,4 +42,24 @@ def test_lead_search_reads_its_indexes(admin_user, text, index):
 def test_company_match_by_name_reads_its_index(db):
     plan = plan_of(Company.objects.matching(name="Acme Corp"))
 
-    assert "company_name_upper_idx" in plan
+    assert "company_name_key_idx" in plan
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        "company_domain_idx",
+        "company_website_domain_idx",
+        "company_name_key_idx",
+        "company_phone_idx",
+        "contact_email_trgm",
+    ],
+)
+def test_company_match_by_domain_name_and_phone_reads_every_index(db, index):
+    """A company is found by its email domain, its website, its contacts' addresses, its name
+    or its phone, each from its own index rather than by reading every company."""
+    matching = Company.objects.matching(
+        name="Acme Corp", domains=["ana@acme.example", "https://acme.example"], phone="911234567"
+    )
+
+    assert index in plan_of(matching)

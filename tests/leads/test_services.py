@@ -91,7 +91,7 @@ def test_convert_to_new_contact_and_company_without_opportunity(lead, rep):
     assert (contact.full_name, contact.email, contact.phone, contact.owner) == (
         "Jane Doe",
         "Jane.Doe@acme.example",
-        "+34 600 111 222",
+        "+34600111222",  # the lead's number, stored in E.164 on the contact
         rep,
     )
     assert conversion.company.name == "Acme"

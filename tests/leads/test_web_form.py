@@ -1,4 +1,5 @@
 import time
+from unittest import mock
 
 import pytest
 from django.core import signing
@@ -6,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from leads.forms import WebLeadForm
-from leads.models import Lead
+from leads.models import Lead, WebSubmission
 from tests.factories import make_lead, make_user
 
 URL = reverse("leads:web_form")
@@ -17,11 +18,17 @@ def started(seconds_ago: float = 10) -> str:
     return signing.dumps(time.time() - seconds_ago, salt=WebLeadForm.SALT)
 
 
+def yesterdays_stamp() -> str:
+    """A start time signed a day and more ago: past the form's day of validity."""
+    with mock.patch("time.time", return_value=time.time() - 90000):
+        return signing.dumps(time.time(), salt=WebLeadForm.SALT)
+
+
 def submission(**overrides) -> dict:
     data = {
         "name": "Grace Hopper",
         "email": "grace@navy.example",
-        "phone": "+1 555 0100",
+        "phone": "+34 612 345 678",
         "company": "Navy",
         "message": "Call me about compilers.",
         "website": "",
@@ -88,28 +95,77 @@ def test_without_a_configured_team_the_lead_is_unowned(client, db, settings):
     assert Lead.objects.get().owner is None
 
 
-def test_honeypot_is_rejected_silently(client, web_team):
-    response = client.post(URL, submission(website="http://spam.example"))
+def test_a_filled_honeypot_is_held_and_the_sender_thanked(client, web_team):
+    response = client.post(
+        URL,
+        submission(website="http://spam.example"),
+        headers={"user-agent": "Mozilla/5.0 " + "x" * 400},
+        REMOTE_ADDR="203.0.113.5",
+    )
 
     assert response["Location"] == THANKS
     assert Lead.objects.count() == 0
+    held = WebSubmission.objects.get()
+    assert (held.name, held.email, held.phone, held.company, held.message, held.website) == (
+        "Grace Hopper",
+        "grace@navy.example",
+        "+34612345678",
+        "Navy",
+        "Call me about compilers.",
+        "http://spam.example",
+    )
+    assert (held.reason, held.get_reason_display()) == ("honeypot", "Hidden field filled in")
+    assert (held.address, held.team, held.status) == ("203.0.113.5", web_team, "held")
+    assert held.user_agent == ("Mozilla/5.0 " + "x" * 400)[:300]
+    assert (held.reviewed_by, held.reviewed_at, held.lead) == (None, None, None)
 
 
 @pytest.mark.parametrize(
-    "stamp",
+    "stamp, reason",
     [
-        lambda: started(seconds_ago=0.5),
-        lambda: "forged",
-        lambda: signing.dumps(time.time() - 10, salt="another-form"),
-        lambda: "",
+        (lambda: started(seconds_ago=0.5), "too_fast"),
+        (lambda: "forged", "forged_start"),
+        (lambda: signing.dumps(time.time() - 10, salt="another-form"), "forged_start"),
+        (lambda: yesterdays_stamp(), "forged_start"),
+        (lambda: "", "no_start"),
     ],
-    ids=["too-fast", "forged", "other-salt", "missing"],
+    ids=["too-fast", "forged", "other-salt", "expired", "missing"],
 )
-def test_too_fast_or_forged_timestamps_are_rejected_silently(client, web_team, stamp):
+def test_too_fast_or_forged_timestamps_are_held_and_the_sender_thanked(
+    client, web_team, stamp, reason
+):
     response = client.post(URL, submission(started=stamp()))
 
     assert response["Location"] == THANKS
     assert Lead.objects.count() == 0
+    assert list(WebSubmission.objects.values_list("name", "reason", "team")) == [
+        ("Grace Hopper", reason, web_team.pk)
+    ]
+
+
+def test_a_fast_post_reads_as_too_fast_in_the_review(client, web_team):
+    client.post(URL, submission(started=started(seconds_ago=0.2)))
+
+    assert WebSubmission.objects.get().get_reason_display() == "Sent too fast"
+
+
+def test_a_held_message_without_a_configured_team_has_none(client, db, settings):
+    settings.WEB_LEADS_TEAM = ""
+
+    client.post(URL, submission(started=""))
+
+    assert WebSubmission.objects.get().team is None
+
+
+def test_an_empty_form_is_an_error_beside_the_fields(client, web_team):
+    response = client.post(URL, {"name": "", "email": "", "phone": "", "started": started(0)})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in body
+    assert "Give us an email address or a phone number." in body
+    assert "Thank you" not in body
+    assert (Lead.objects.count(), WebSubmission.objects.count()) == (0, 0)
 
 
 def test_bad_input_gets_errors_beside_fields(client, web_team):
@@ -146,11 +202,19 @@ def test_submissions_per_address_are_rate_limited(client, web_team, settings):
     for number in range(3):
         assert client.post(URL, submission(email=f"p{number}@x.example")).status_code == 302
 
-    response = client.post(URL, submission(email="p9@x.example"))
+    response = client.post(URL, submission(email="p9@x.example", message="Line one\nline two"))
 
+    body = response.content.decode()
     assert response.status_code == 429
-    assert "Too many messages from your address" in response.content.decode()
+    assert (
+        "Too many messages from your address. Please try again later, or write to us or call us."
+    ) in body
+    assert 0 < int(response["Retry-After"]) <= settings.WEB_LEADS_RATE_WINDOW
+    # What they typed comes back for them to copy; nothing is stored.
+    for typed in ("Grace Hopper", "p9@x.example", "+34 612 345 678", "Navy", "Line one\nline two"):
+        assert typed in body
     assert Lead.objects.count() == 3
+    assert WebSubmission.objects.count() == 0
     # another address is not affected
     other = Client(REMOTE_ADDR="10.0.0.7")
     assert other.post(URL, submission(email="q@x.example")).status_code == 302
@@ -165,3 +229,24 @@ def test_email_or_phone_is_needed(client, web_team):
     body = client.post(URL, submission(email="", phone="")).content.decode()
     assert "Give us an email address or a phone number." in body
     assert Lead.objects.count() == 0
+
+
+def test_the_refusal_escapes_what_was_typed(client, web_team, settings):
+    settings.WEB_LEADS_RATE_LIMIT = 0
+
+    response = client.post(URL, submission(name="<script>alert(1)</script>", email=""))
+
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)" not in body
+
+
+def test_a_held_spam_post_counts_against_the_rate_limit(client, web_team, settings):
+    settings.WEB_LEADS_RATE_LIMIT = 1
+    client.post(URL, submission(website="http://spam.example"))
+
+    response = client.post(URL, submission(website="http://spam.example"))
+
+    assert response.status_code == 429
+    assert WebSubmission.objects.count() == 1

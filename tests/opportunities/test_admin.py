@@ -71,3 +71,29 @@ def test_admin_leaves_closing_a_deal_to_the_app(admin_client, deal):
     editable = response.context["adminform"].form.fields
     assert {"status", "closed_date", "lost_reason", "competitor"}.isdisjoint(editable)
     assert {"name", "stage", "amount", "owner"} <= set(editable)
+
+
+def test_an_admin_edit_makes_an_open_deal_form_stale_and_a_stale_admin_save_is_refused(
+    admin_client, rep_client, deal
+):
+    from opportunities.models import Opportunity
+    from tests.posted import form_data
+
+    admin_url = reverse("admin:opportunities_opportunity_change", args=[deal.pk])
+    edit_url = reverse("opportunities:edit", args=[deal.pk])
+    reps_form = form_data(rep_client.get(edit_url))
+    admins_form = form_data(admin_client.get(admin_url))
+    admin_client.post(admin_url, admins_form | {"notes": "Checked by the admin"})
+
+    refused_deal = rep_client.post(edit_url, reps_form | {"name": "Acme renewal, 2 years"})
+    refused_admin = admin_client.post(admin_url, admins_form | {"amount": "9999"})
+
+    assert "Someone else saved this deal while you were editing it" in refused_deal.text
+    assert "Notes, now saved: “Checked by the admin”" in refused_admin.text
+    stored = Opportunity.objects.get(pk=deal.pk)
+    assert (stored.name, stored.notes, stored.amount, stored.version) == (
+        "Acme renewal",
+        "Checked by the admin",
+        deal.amount,
+        2,
+    )

@@ -6,8 +6,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from infra import spreadsheets
+from infra.spreadsheets import spreadsheet_safe
 from opportunities.services import mark_won
-from opportunities.views.lists import spreadsheet_safe
 from tests.factories import make_company, make_opportunity, make_user
 
 LIST = reverse("opportunities:list")
@@ -21,7 +22,9 @@ def rows_of(html: str) -> list[str]:
 
 def exported(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(text)))
+    # Excel reads a CSV as UTF-8 only after a byte-order mark.
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_list_shows_visible_deals_by_close_date(rep_client, rep, deal, other_deal, stages):
@@ -166,9 +169,9 @@ def test_export_reads_rows_in_chunks_not_all_at_once(rep_client, rep, stages, mo
     for number in range(5):
         make_opportunity(name=f"Deal {number}", owner=rep, stage=stages[0])
     seen = []
-    original = views.spreadsheet_safe
+    original = spreadsheets.csv_cell
     monkeypatch.setattr(
-        views, "spreadsheet_safe", lambda value: seen.append(value) or original(value)
+        spreadsheets, "csv_cell", lambda value: seen.append(value) or original(value)
     )
 
     response = rep_client.get(EXPORT)
@@ -176,7 +179,7 @@ def test_export_reads_rows_in_chunks_not_all_at_once(rep_client, rep, stages, mo
     # Nothing is read before the response is consumed: it is a generator, not a built string.
     assert seen == []
     first_lines = [next(response.streaming_content) for _ in range(2)]
-    assert first_lines[0].startswith(b"Name,")
+    assert first_lines[0].startswith("\ufeffName,".encode())
     assert first_lines[1].startswith(b"Deal 0,")
     assert len(list(response.streaming_content)) == 4
 

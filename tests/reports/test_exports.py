@@ -1,10 +1,11 @@
-"""CSV cells: what a spreadsheet would run as a formula is written as text."""
+"""Report cells: in a CSV, what a spreadsheet would run as a formula is written as text."""
 
 from decimal import Decimal
 
 import pytest
 
-from reports.exports import safe_cell
+from infra.spreadsheets import csv_cell
+from reports.exports import figure
 
 
 @pytest.mark.parametrize(
@@ -23,5 +24,5 @@ from reports.exports import safe_cell
         (None, ""),
     ],
 )
-def test_safe_cell(value, written):
-    assert safe_cell(value) == written
+def test_csv_cell_of_a_figure(value, written):
+    assert csv_cell(figure(value)) == written

@@ -110,9 +110,9 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
     assert alice["avg_cycle_days"] == pytest.approx((98 + 10) / 2)
     assert alice["activities_done"] == 2
     assert (alice["open_amount"], alice["open_count"]) == (D("20000"), 4)
-    # Globex's task is overdue, Hooli has nothing, Wayne a note and an undated task; Acme has
-    # a task due 18 May.
-    assert alice["no_next_step"] == 3
+    # Hooli has nothing, Wayne a note and an undated task; Globex's task is overdue (late,
+    # not missing) and Acme has a task due 18 May.
+    assert alice["no_next_step"] == 2
     assert alice["unconverted"] == 1
 
     bob = rows[teammate]
@@ -137,7 +137,7 @@ def test_team_performance_per_rep_and_team(sales, manager, rep, teammate, north)
     assert (north["activities_done"], north["open_amount"], north["no_next_step"]) == (
         3,
         D("20000"),
-        3,
+        2,
     )
 
 
@@ -320,7 +320,8 @@ def test_slipped_deals_pushed_out_in_the_period(sales, manager):
 def test_deals_without_next_step_biggest_first(sales, manager):
     deals = list(metrics.deals_without_next_step(scope_for(manager)))
 
-    assert [deal.name for deal in deals] == ["Wayne", "Globex", "Hooli"]
+    # Globex's overdue task is a step, late: Globex is not among them.
+    assert [deal.name for deal in deals] == ["Wayne", "Hooli"]
 
 
 def test_a_rep_sees_only_their_own_numbers(sales, rep):

@@ -106,7 +106,10 @@ def url(name: str, **query) -> str:
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    text = response.content.decode()
+    # Excel reads a CSV as UTF-8 only after a byte-order mark.
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -396,7 +399,7 @@ def test_slipped_page_lists_the_furthest_pushed_and_the_csv_all(sales, manager_c
 
     assert ">Globex<" in html
     assert ">Acme<" not in html
-    assert "The 1 deals pushed out furthest; the CSV export lists them all." in html
+    assert "The 1 deal pushed out furthest; the CSV export lists them all." in html
     assert len(rows) == 3  # the header, Globex and Acme
 
 
@@ -433,3 +436,47 @@ def test_a_filter_changed_in_place_brings_tabs_that_carry_it(manager_client, htm
     assert html.lstrip().startswith('<div id="report"')
     assert 'id="report-nav" hx-swap-oob="true"' in html
     assert f'href="{url("velocity")}?period=last_year"' in html
+
+
+def _deal_pushed_once_by_a_day(owner):
+    today = timezone.localdate()
+    deal = create_opportunity(
+        by=owner,
+        stage=make_pipeline(name="Sales").stages.first(),
+        name="Acme",
+        amount=Decimal("1000"),
+        expected_close_date=today,
+    )
+    OpportunityChange.objects.create(
+        opportunity=deal,
+        field="expected_close_date",
+        old_value=(today - datetime.timedelta(days=1)).isoformat(),
+        new_value=today.isoformat(),
+    )
+
+
+def test_one_push_by_one_day_reads_in_the_singular(manager_client, rep):
+    _deal_pushed_once_by_a_day(rep)
+
+    slipped = manager_client.get(url("slipped")).content.decode()
+    dashboard = manager_client.get(url("dashboard")).content.decode()
+
+    assert "1 deal pushed out in the period (1 time, 1 day in all)." in slipped
+    assert "pushed out once in the period, by 1 day<" in dashboard
+
+
+def test_one_push_by_one_day_reads_in_the_spanish_singular(manager_client, rep):
+    _deal_pushed_once_by_a_day(rep)
+    spanish = {"accept-language": "es"}
+
+    slipped = manager_client.get(url("slipped"), headers=spanish).content.decode()
+    dashboard = manager_client.get(url("dashboard"), headers=spanish).content.decode()
+
+    assert "1 oportunidad aplazada en el periodo (1 vez, 1 día en total)." in slipped
+    assert "aplazada una vez en el periodo, 1 día<" in dashboard
+
+
+def test_many_pushes_read_in_the_plural(sales, manager_client):
+    html = manager_client.get(url("dashboard", **MAY)).content.decode()
+
+    assert "pushed out 3 times in the period, by 41 days in all<" in html

@@ -9,9 +9,27 @@ from opportunities import demo as opportunities_demo
 from opportunities.models import Opportunity
 from reports import demo as reports_demo
 
+# Where ``./dev run`` serves unless PORT says otherwise (runserver's own default).
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+
+def login_url(address: str = DEFAULT_ADDRESS) -> str:
+    """The address ``manage.py runserver <address>`` serves at: a bare port means 127.0.0.1."""
+    address = address.strip() or DEFAULT_ADDRESS
+    if address.isdigit():
+        address = f"127.0.0.1:{address}"
+    return f"http://{address}"
+
 
 class Command(BaseCommand):
     help = "Load demo users, companies, contacts, leads and deals (safe to run twice)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="The address runserver will listen on: a port or host:port.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -24,7 +42,9 @@ class Command(BaseCommand):
             deals=Opportunity.objects.open().filter(owner__in=people.reps),
             leads=Lead.objects.filter(owner__in=people.reps, status=Lead.Status.WORKING),
         )
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is ready. Log in at {login_url(options['address'])}")
+        )
         for user in [people.admin, people.manager, *people.reps]:
             self.stdout.write(
                 f"  {user.username:<8} / {core_demo.DEMO_PASSWORD}  ({user.get_role_display()})"

@@ -155,6 +155,8 @@ class Command(BaseCommand):
             ("Contact list", self.url("crm:contact_list")),
             ("Contact search", self.url("crm:contact_list", query="q=Iglesias")),
             ("Contact detail", contact and self.url("crm:contact_detail", contact.pk)),
+            # A surname that many leads, contacts and companies share, typed as a user would.
+            ("Global search", self.url("search:search", query="q=iglesias")),
             ("Dashboard", self.url("reports:dashboard")),
             ("Pipeline report", self.url("reports:pipeline")),
             ("Forecast report", self.url("reports:forecast")),

@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from activities.models import Activity
+from crm.matching import company_name_key
 from crm.models import Company, Contact, Team, User
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
@@ -527,6 +528,8 @@ class Command(BaseCommand):
             created = self.moment_between(self.now - datetime.timedelta(days=1500), self.now)
             yield {
                 "name": name,
+                # What Company.save() would write: these rows are copied in, not saved.
+                "name_key": company_name_key(name),
                 "email_domain": f"{name.lower().replace(' ', '-')}.example",
                 "phone": f"+34 9{self.rng.randrange(10**7, 10**8)}",
                 "industry": self.rng.choice(INDUSTRIES),

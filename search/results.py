@@ -1,0 +1,83 @@
+"""What the top bar's search finds: a few leads, contacts, companies and deals, each kind found by
+its own list's search (the same ``q`` filter), so that "see all" shows the same records."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from crm.filters import CompanyFilter, ContactFilter
+from crm.models import Company, Contact
+from leads.filters import ALL, LeadFilter
+from leads.models import Lead
+from opportunities.filters import OpportunityFilter
+from opportunities.models import Opportunity
+
+# Shorter words match too much to be worth a query: a trigram index cannot serve them, so each
+# would read every visible record.
+MIN_LENGTH = 3
+PER_KIND = 5
+# Counting every match of a common word would read all of them; past this, "100+".
+COUNT_CAP = 100
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str | Promise
+    rows: list
+    count: int
+    capped: bool
+    list_url: str
+
+
+def _group(kind, label, records: QuerySet, list_name: str, params: dict) -> Group:
+    rows = list(records[:PER_KIND])
+    count = len(rows)
+    if count == PER_KIND:
+        count = records.order_by()[: COUNT_CAP + 1].count()
+    return Group(
+        kind=kind,
+        label=label,
+        rows=rows,
+        count=min(count, COUNT_CAP),
+        capped=count > COUNT_CAP,
+        list_url=f"{reverse(list_name)}?{urlencode(params)}",
+    )
+
+
+def search_records(request: HttpRequest, query: str) -> list[Group]:
+    """The groups that have matches for ``query``, among the records ``request.user`` sees.
+
+    One or two queries per kind: its first rows, and its count when there are more.
+    """
+    user = request.user
+    leads = LeadFilter(
+        {"q": query, "status": ALL}, queryset=Lead.objects.visible_to(user), user=user
+    ).qs
+    contacts = ContactFilter(
+        {"q": query},
+        queryset=Contact.objects.visible_to(user).select_related("company"),
+        request=request,
+    ).qs
+    companies = CompanyFilter(
+        {"q": query}, queryset=Company.objects.visible_to(user), request=request
+    ).qs
+    deals = (
+        OpportunityFilter(
+            {"q": query}, queryset=Opportunity.objects.visible_to(user), request=request
+        )
+        .qs.select_related("company", "stage")
+        .order_by("expected_close_date", "pk")  # as the deal list sorts them
+    )
+    groups = [
+        _group("leads", _("Leads"), leads, "leads:list", {"q": query, "status": ALL}),
+        _group("contacts", _("Contacts"), contacts, "crm:contact_list", {"q": query}),
+        _group("companies", _("Companies"), companies, "crm:company_list", {"q": query}),
+        _group("deals", _("Deals"), deals, "opportunities:list", {"q": query}),
+    ]
+    return [group for group in groups if group.rows]

@@ -1,0 +1,29 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from infra.htmx import HtmxHttpRequest, wants_fragment
+from search.results import MIN_LENGTH, search_records
+
+
+@require_GET
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Leads, contacts, companies and deals matching ``q``: the results page, or for the top
+    bar's search box (htmx) the dropdown of the same results."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    long_enough = len(query) >= MIN_LENGTH
+    groups = search_records(request, query) if long_enough else []
+    context = {
+        "query": query,
+        "long_enough": long_enough,
+        "min_length": MIN_LENGTH,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+    }
+    template = "search/search.html"
+    if wants_fragment(request):
+        template += "#dropdown"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
