@@ -46,6 +46,16 @@ def _team_for(owner: User | None, record):
     return record.team
 
 
+def _create_about(record, *, owner: User | None, **fields) -> Activity:
+    """A new activity about ``record``, filed under its owner's team; the figures that count
+    it are retired."""
+    activity = Activity.objects.create(
+        owner=owner, team=_team_for(owner, record), **{subject_field(record): record}, **fields
+    )
+    figures_changed(activity, record)
+    return activity
+
+
 def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
     """``record`` has changed hands: the steps still to do that its previous owner held go with
     it to the new owner (someone else's stay theirs), so that they land on the new owner's day
@@ -86,7 +96,9 @@ def log_activity(
         raise ValidationError({"kind": _("Use a note for a plain remark.")})
     # Today's activity is done now; an earlier one at noon that day (the hour is not asked).
     done_at = now if done_on == today else start_of_day(done_on) + datetime.timedelta(hours=12)
-    activity = Activity.objects.create(
+    return _create_about(
+        record,
+        owner=by,
         kind=kind,
         subject=subject,
         due_date=done_on,
@@ -94,12 +106,7 @@ def log_activity(
         done_by=by,
         outcome=outcome,
         notes=notes,
-        owner=by,
-        team=_team_for(by, record),
-        **{subject_field(record): record},
     )
-    figures_changed(activity, record)
-    return activity
 
 
 @transaction.atomic
@@ -120,19 +127,15 @@ def schedule_activity(
         raise ValidationError({"due_date": _("A scheduled activity cannot be due in the past.")})
     if kind == Activity.Kind.NOTE:
         raise ValidationError({"kind": _("A note cannot be scheduled.")})
-    owner = owner or record.owner or by
-    activity = Activity.objects.create(
+    return _create_about(
+        record,
+        owner=owner or record.owner or by,
         kind=kind,
         subject=subject,
         due_date=due_date,
         due_time=due_time,
         notes=notes,
-        owner=owner,
-        team=_team_for(owner, record),
-        **{subject_field(record): record},
     )
-    figures_changed(activity, record)
-    return activity
 
 
 @transaction.atomic
@@ -197,15 +200,12 @@ def add_note(*, record, by: User, text: str) -> Activity:
     if not text:
         raise ValidationError({"text": _("Write something.")})
     first_line = text.splitlines()[0]
-    activity = Activity.objects.create(
+    return _create_about(
+        record,
+        owner=by,
         kind=Activity.Kind.NOTE,
         subject=Truncator(first_line).chars(200),
         notes=text,
         done_at=timezone.now(),
         done_by=by,
-        owner=by,
-        team=_team_for(by, record),
-        **{subject_field(record): record},
     )
-    figures_changed(activity, record)
-    return activity

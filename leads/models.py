@@ -5,15 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.matching import (
-    normalize_email,
-    normalized_email_field,
-    normalized_phone_field,
-    phone_keys,
-)
-from crm.models.companies import OwnedRecord, website_validator
+from crm.models.companies import Person, PersonQuerySet, website_validator
 from crm.models.reference import ReferenceItem
-from crm.models.scoping import OwnedQuerySet
 
 
 class LeadSource(ReferenceItem):
@@ -34,22 +27,13 @@ class DisqualifyReason(ReferenceItem):
         verbose_name_plural = _("disqualification reasons")
 
 
-class LeadQuerySet(OwnedQuerySet):
+class LeadQuerySet(PersonQuerySet):
     def promising(self):
         """Leads still worth a rep's time: new, being worked, or qualified but not converted."""
         return self.filter(status__in=Lead.PROMISING)
 
-    def matching(self, *, email: str = "", phone: str = ""):
-        """Leads that are probably the same person: same normalised email or phone."""
-        query = models.Q()
-        if email := normalize_email(email):
-            query |= models.Q(email_normalized=email)
-        if phones := phone_keys(phone):
-            query |= models.Q(phone_normalized__in=phones)
-        return self.filter(query) if query else self.none()
 
-
-class Lead(OwnedRecord):
+class Lead(Person):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         WORKING = "working", _("Working")
@@ -59,12 +43,7 @@ class Lead(OwnedRecord):
 
     PROMISING = (Status.NEW, Status.WORKING, Status.QUALIFIED)
 
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100)
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
-    job_title = models.CharField(_("job title"), max_length=100, blank=True)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(
         _("website"), max_length=300, blank=True, validators=[website_validator]
     )
@@ -88,8 +67,6 @@ class Lead(OwnedRecord):
         related_name="leads",
     )
     disqualify_note = models.TextField(_("disqualification note"), blank=True)
-    email_normalized = normalized_email_field("email")
-    phone_normalized = normalized_phone_field()
 
     objects = LeadQuerySet.as_manager()
 
@@ -110,13 +87,6 @@ class Lead(OwnedRecord):
                 name="lead_new_owner_idx",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def is_converted(self) -> bool:

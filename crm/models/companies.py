@@ -185,9 +185,9 @@ class Company(OwnedRecord):
         return self.website if is_web_address(self.website) else ""
 
 
-class ContactQuerySet(OwnedQuerySet):
+class PersonQuerySet(OwnedQuerySet):
     def matching(self, *, email: str = "", phone: str = ""):
-        """Contacts that are probably the same person: same email or phone."""
+        """People who are probably the same person: same normalised email or phone."""
         query = models.Q()
         if email := normalize_email(email):
             query |= models.Q(email_normalized=email)
@@ -196,12 +196,30 @@ class ContactQuerySet(OwnedQuerySet):
         return self.filter(query) if query else self.none()
 
 
-class Contact(OwnedRecord):
+class Person(OwnedRecord):
+    """What a contact and a lead both are: a person with a name, an email and a phone,
+    matched on the last two (see ``PersonQuerySet.matching``)."""
+
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    email_normalized = normalized_email_field("email")
+    phone_normalized = normalized_phone_field()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Contact(Person):
     company = models.ForeignKey(
         Company,
         verbose_name=_("company"),
@@ -210,10 +228,8 @@ class Contact(OwnedRecord):
         blank=True,
         related_name="contacts",
     )
-    email_normalized = normalized_email_field("email")
-    phone_normalized = normalized_phone_field()
 
-    objects = ContactQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -225,12 +241,5 @@ class Contact(OwnedRecord):
             models.Index(fields=["last_name", "first_name"], name="contact_name_idx"),
         ]
 
-    def __str__(self) -> str:
-        return self.full_name
-
     def get_absolute_url(self) -> str:
         return reverse("crm:contact_detail", args=[self.pk])
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
