@@ -4,8 +4,10 @@ Team North: alice and bob (reps), managed by mia. Team South: charlie (rep). Ada
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from crm.models import User
 from tests.factories import make_team, make_user
@@ -87,7 +89,10 @@ def htmx_headers():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: login locks and rate limits must not leak between."""
+    """Each test starts with an empty cache (login locks and rate limits must not leak between
+    tests) and in the default language (a Spanish page must not leave its language behind)."""
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.deactivate()
