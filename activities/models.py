@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet
+from infra.fields import optional_foreign_key
 
 # The records an activity can be about. Exactly one of them is set (a database constraint).
 SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
@@ -126,30 +127,19 @@ class Activity(OwnedRecord):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     due_time = models.TimeField(_("due time"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    done_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), related_name="+"
     )
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
-    lead = models.ForeignKey(
-        "leads.Lead", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    lead = optional_foreign_key("leads.Lead", on_delete=models.CASCADE, related_name="activities")
+    opportunity = optional_foreign_key(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="activities"
     )
-    opportunity = models.ForeignKey(
-        "opportunities.Opportunity",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="activities",
+    contact = optional_foreign_key(
+        "crm.Contact", on_delete=models.CASCADE, related_name="activities"
     )
-    contact = models.ForeignKey(
-        "crm.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
-    )
-    company = models.ForeignKey(
-        "crm.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    company = optional_foreign_key(
+        "crm.Company", on_delete=models.CASCADE, related_name="activities"
     )
 
     objects = ActivityQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import Person, PersonQuerySet, website_validator
 from crm.models.reference import ReferenceItem
+from infra.fields import optional_foreign_key
 
 
 class LeadSource(ReferenceItem):
@@ -47,23 +48,16 @@ class Lead(Person):
     website = models.URLField(
         _("website"), max_length=300, blank=True, validators=[website_validator]
     )
-    source = models.ForeignKey(
-        LeadSource,
-        verbose_name=_("source"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="leads",
+    source = optional_foreign_key(
+        LeadSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="leads"
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    disqualify_reason = models.ForeignKey(
+    disqualify_reason = optional_foreign_key(
         DisqualifyReason,
         verbose_name=_("disqualification reason"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="leads",
     )
     disqualify_note = models.TextField(_("disqualification note"), blank=True)
@@ -127,13 +121,8 @@ class LeadStatusChange(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=20, choices=Lead.Status.choices)
     note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    changed_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
@@ -160,20 +149,10 @@ class LeadConversion(models.Model):
     contact = models.ForeignKey(
         "crm.Contact", on_delete=models.PROTECT, related_name="lead_conversions"
     )
-    company = models.ForeignKey(
-        "crm.Company",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="lead_conversions",
+    company = optional_foreign_key(
+        "crm.Company", on_delete=models.PROTECT, related_name="lead_conversions"
     )
-    opportunity = models.ForeignKey(
-        "opportunities.Opportunity",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="lead_conversions",
-    )
+    opportunity = optional_foreign_key("opportunities.Opportunity", related_name="lead_conversions")
     converted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -227,17 +206,10 @@ class LeadImport(models.Model):
         on_delete=models.CASCADE,
         related_name="lead_imports",
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner of the new leads"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    owner = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner of the new leads"), related_name="+"
     )
-    team = models.ForeignKey(
-        "crm.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True
-    )
+    team = optional_foreign_key("crm.Team", verbose_name=_("team"))
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.TextField(_("content"))
     headers = models.JSONField(_("columns"), default=list)
@@ -321,25 +293,13 @@ class WebSubmission(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     address = models.CharField(_("address"), max_length=100, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
-    team = models.ForeignKey(
-        "crm.Team",
-        verbose_name=_("team"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    team = optional_foreign_key("crm.Team", verbose_name=_("team"), related_name="+")
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.HELD
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    reviewed_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     # One lead per submission: the backstop should two releases ever get past the row lock.

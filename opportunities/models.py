@@ -31,6 +31,7 @@ from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.reference import ReferenceItem
 from crm.models.scoping import InSubquery, OwnedQuerySet
+from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
 
@@ -263,21 +264,14 @@ class Opportunity(OwnedRecord):
         LOST = "lost", _("Lost")
 
     name = models.CharField(_("name"), max_length=200)
-    company = models.ForeignKey(
+    company = optional_foreign_key(
         "crm.Company",
         verbose_name=_("company"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="opportunities",
     )
-    contact = models.ForeignKey(
-        "crm.Contact",
-        verbose_name=_("primary contact"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
+    contact = optional_foreign_key(
+        "crm.Contact", verbose_name=_("primary contact"), related_name="opportunities"
     )
     pipeline = models.ForeignKey(
         Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="opportunities"
@@ -313,22 +307,15 @@ class Opportunity(OwnedRecord):
     )
     expected_close_date = models.DateField(_("expected close date"))
     closed_date = models.DateField(_("closed on"), null=True, blank=True)
-    lost_reason = models.ForeignKey(
+    lost_reason = optional_foreign_key(
         LostReason,
         verbose_name=_("lost reason"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="opportunities",
     )
     competitor = models.CharField(_("competitor"), max_length=200, blank=True)
-    lead = models.ForeignKey(
-        "leads.Lead",
-        verbose_name=_("source lead"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
+    lead = optional_foreign_key(
+        "leads.Lead", verbose_name=_("source lead"), related_name="opportunities"
     )
 
     objects = OpportunityQuerySet.as_manager()
@@ -411,19 +398,10 @@ class OpportunityChange(models.Model):
     field = models.CharField(_("field"), max_length=30, choices=Field.choices)
     old_value = models.CharField(_("old value"), max_length=100, blank=True)
     new_value = models.CharField(_("new value"), max_length=100, blank=True)
-    from_stage = models.ForeignKey(
-        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    to_stage = models.ForeignKey(
-        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    from_stage = optional_foreign_key(Stage, related_name="+")
+    to_stage = optional_foreign_key(Stage, related_name="+")
+    changed_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     # On a row entering a stage: when the stay ended, and whether the deal then moved on (to

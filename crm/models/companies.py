@@ -17,6 +17,7 @@ from crm.matching import (
     phone_keys,
 )
 from crm.models.scoping import OwnedQuerySet
+from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
 # A website is a web address or nothing: never javascript:, data: or ftp: (it is shown as a link).
@@ -36,20 +37,8 @@ def is_web_address(value: str) -> bool:
 class OwnedRecord(models.Model):
     """Fields every owned record shares; see ``OwnedQuerySet.visible_to``."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    team = models.ForeignKey(
-        "crm.Team",
-        verbose_name=_("team"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    owner = optional_foreign_key(settings.AUTH_USER_MODEL, verbose_name=_("owner"))
+    team = optional_foreign_key("crm.Team", verbose_name=_("team"))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -220,14 +209,7 @@ class Person(OwnedRecord):
 
 
 class Contact(Person):
-    company = models.ForeignKey(
-        Company,
-        verbose_name=_("company"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contacts",
-    )
+    company = optional_foreign_key(Company, verbose_name=_("company"), related_name="contacts")
 
     objects = PersonQuerySet.as_manager()
 

@@ -3,16 +3,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from infra.fields import optional_foreign_key
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("manager"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="managed_teams",
+    manager = optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name=_("manager"), related_name="managed_teams"
     )
 
     class Meta:
@@ -59,14 +56,7 @@ class User(AbstractUser):
         ADMIN = "admin", _("Administrator")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
-    team = models.ForeignKey(
-        Team,
-        verbose_name=_("team"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
+    team = optional_foreign_key(Team, verbose_name=_("team"), related_name="members")
     language = models.CharField(
         _("language"),
         max_length=10,
