@@ -1,13 +1,11 @@
-"""Admin for activities. Imported by crm/admin.py (``from crm import admin_activities``)."""
+"""Admin for activities."""
 
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import SUBJECT_FIELDS, Activity
-from crm.admin_scoping import scoped_choices
-from crm.admin_versions import VersionedAdmin
-from infra.admin_figures import RetiresFigures
+from crm.admin_scoping import ScopedAdmin
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -48,7 +46,7 @@ class AboutFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
+class ActivityAdmin(ScopedAdmin):
     list_display = ["subject", "kind", "about", "owner", "due_date", "due_time", "done_at"]
     list_filter = [StateFilter, "kind", AboutFilter, "team", "due_date"]
     search_fields = ["subject", "notes", "outcome", "owner__username", "owner__last_name"]
@@ -59,8 +57,6 @@ class ActivityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     show_full_result_count = False
     list_select_related = ["owner", *SUBJECT_FIELDS]
     readonly_fields = ["created_at", "updated_at", "done_by"]
-    # Autocomplete where the related admin offers it (see get_autocomplete_fields); a raw id
-    # box otherwise, never a select listing every lead.
     raw_id_fields = ["owner", *SUBJECT_FIELDS]
     fieldsets = [
         (None, {"fields": ["kind", "subject", "notes"]}),
@@ -72,21 +68,3 @@ class ActivityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     @admin.display(description=_("about"))
     def about(self, activity: Activity):
         return activity.record
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def get_autocomplete_fields(self, request):
-        fields = []
-        for name in ["owner", *SUBJECT_FIELDS]:
-            related = Activity._meta.get_field(name).related_model
-            related_admin = self.admin_site._registry.get(related)
-            if related_admin is not None and related_admin.search_fields:
-                fields.append(name)
-        return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only records, people and teams the admin user may see can be chosen.
-        if (choices := scoped_choices(db_field, request.user)) is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

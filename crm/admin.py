@@ -11,29 +11,13 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from crm.admin_phones import PhoneAdmin
-from crm.admin_scoping import scoped_choices
-from crm.admin_versions import VersionedAdmin
+from crm.admin_scoping import ScopedAdmin
 from crm.filters import teams_for
 from crm.models import Company, Contact, ExchangeRate, Team, User
 from infra.admin_figures import RetiresFigures
 
 # What only a superuser may change on a user: who they are in the app and what they may do.
 PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
-
-
-class ScopedAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
-    """Owned records in the admin follow the same rule as the app: a staff manager sees only
-    their teams' records (``visible_to``), and may only hand them to their own people. Deleting
-    one deletes its activities, which the reports count: the cached figures are retired. A
-    change saved from a form loaded before someone else's is refused (``VersionedAdmin``)."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (choices := scoped_choices(db_field, request.user)) is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -2,9 +2,8 @@ from django.contrib import admin
 
 from crm.admin_phones import PhoneAdmin
 from crm.admin_reference import ReferenceItemAdmin
-from crm.admin_scoping import scoped_choices
-from crm.admin_versions import VersionedAdmin
-from infra.admin_figures import RetiresFigures
+from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin
+from infra.admin_readonly import ReadOnlyAdmin
 from leads.models import (
     DisqualifyReason,
     Lead,
@@ -25,19 +24,6 @@ class LeadSourceAdmin(ReferenceItemAdmin):
 admin.site.register(DisqualifyReason, ReferenceItemAdmin)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is written by the services only; the admin shows it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class LeadStatusChangeInline(admin.TabularInline):
     model = LeadStatusChange
     fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
@@ -50,7 +36,7 @@ class LeadStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(PhoneAdmin, RetiresFigures, VersionedAdmin, admin.ModelAdmin):
+class LeadAdmin(PhoneAdmin, ScopedAdmin):
     list_display = [
         "__str__",
         "company_name",
@@ -65,39 +51,17 @@ class LeadAdmin(PhoneAdmin, RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     list_filter = ["status", "source", "team", "created_at"]
     search_fields = ["first_name", "last_name", "company_name", "email", "phone"]
     list_select_related = ["source", "owner", "team"]
-    # Autocomplete where the related admin offers search (see get_autocomplete_fields); a raw
-    # id box otherwise, never a select listing every user.
     raw_id_fields = ["owner", "team"]
+    searched_links = ["source", "disqualify_reason"]
     readonly_fields = ["status", "created_at", "updated_at"]
     # No date hierarchy and no count of every lead: at a million leads, each took a few hundred
     # milliseconds of every list (the "created" filter does the hierarchy's work).
     show_full_result_count = False
     inlines = [LeadStatusChangeInline]
 
-    def get_queryset(self, request):
-        # Staff who are not superusers see in the admin only what they see in the app.
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.visible_to(request.user)
-
-    def get_autocomplete_fields(self, request):
-        fields = []
-        for name in ["owner", "team", "source", "disqualify_reason"]:
-            related = Lead._meta.get_field(name).related_model
-            related_admin = self.admin_site._registry.get(related)
-            if related_admin is not None and related_admin.search_fields:
-                fields.append(name)
-        return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (choices := scoped_choices(db_field, request.user)) is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(LeadStatusChange)
-class LeadStatusChangeAdmin(ReadOnlyAdmin):
+class LeadStatusChangeAdmin(ScopedThroughAdmin, ReadOnlyAdmin):
     list_display = ["lead", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status", "changed_at"]
     list_select_related = ["lead", "changed_by"]
@@ -106,25 +70,15 @@ class LeadStatusChangeAdmin(ReadOnlyAdmin):
     # every row: a million of them (see OpportunityChangeAdmin).
     ordering = ["-pk"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_admin:  # sees every record: no IN over them all
-            return queryset
-        return queryset.filter(lead__in=Lead.objects.visible_to(request.user).values("pk"))
+    scoped_through = "lead"
 
 
 @admin.register(LeadConversion)
-class LeadConversionAdmin(ReadOnlyAdmin):
+class LeadConversionAdmin(ScopedThroughAdmin, ReadOnlyAdmin):
     list_display = ["lead", "contact", "company", "opportunity", "converted_by", "converted_at"]
     list_select_related = ["lead", "contact", "company", "opportunity", "converted_by"]
     search_fields = ["lead__last_name", "contact__last_name", "company__name"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_admin:  # sees every record: no IN over them all
-            return queryset
-        return queryset.filter(lead__in=Lead.objects.visible_to(request.user).values("pk"))
+    scoped_through = "lead"
 
 
 @admin.register(LeadImport)

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_reference import ReferenceItemAdmin
-from crm.admin_scoping import scoped_choices
-from crm.admin_versions import VersionedAdmin
+from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin
 from infra.admin_figures import RetiresFigures
+from infra.admin_readonly import ReadOnlyAdmin
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
 
 
@@ -57,7 +57,7 @@ class OpportunityChangeInline(admin.TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
+class OpportunityAdmin(ScopedAdmin):
     list_display = [
         "name",
         "company",
@@ -91,31 +91,9 @@ class OpportunityAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     inlines = [OpportunityChangeInline]
     show_full_result_count = False
 
-    def get_autocomplete_fields(self, request):
-        # Search-as-you-type where the related model's admin can search; raw ids otherwise.
-        names = []
-        for name in self.raw_id_fields:
-            model = Opportunity._meta.get_field(name).related_model
-            registered = self.admin_site.is_registered(model)
-            if registered and self.admin_site.get_model_admin(model).search_fields:
-                names.append(name)
-        return names
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (choices := scoped_choices(db_field, request.user)) is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_queryset(self, request):
-        # Staff who are not superusers see in the admin what they see in the app.
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.visible_to(request.user)
-
 
 @admin.register(OpportunityChange)
-class OpportunityChangeAdmin(admin.ModelAdmin):
+class OpportunityChangeAdmin(ScopedThroughAdmin, ReadOnlyAdmin):
     """History is written by the transitions only: read-only here."""
 
     list_display = ["opportunity", "field", "old_value", "new_value", "changed_by", "changed_at"]
@@ -127,22 +105,7 @@ class OpportunityChangeAdmin(admin.ModelAdmin):
     # hierarchy; the date filter does without either.
     ordering = ["-pk"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_admin:  # sees every record: no IN over them all
-            return queryset
-        visible = Opportunity.objects.visible_to(request.user).values("pk")
-        return queryset.filter(opportunity__in=visible)
+    scoped_through = "opportunity"
 
     @admin.display(description=_("field"))
     def field_name(self, obj):
