@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,12 +21,12 @@ from django_htmx.http import (
     reswap,
     retarget,
 )
-from django_htmx.middleware import HtmxDetails
 
 from crm.models import Company, Contact
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
 from crm.versions import StaleEdit
+from infra.htmx import HtmxHttpRequest, render_region, wants_fragment
 from infra.ids import parse_id
 from infra.login_lock import client_address
 from infra.pagination import CappedPaginator
@@ -46,14 +45,6 @@ from leads.forms import (
 from leads.models import Lead, LeadConversion, LeadImport, WebSubmission
 
 PAGE_SIZE = 25
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
 
 
 def record_url(record) -> str:
@@ -92,15 +83,10 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(user=request.user) if can_bulk else None,
         "can_import": can_bulk,
     }
-    template = "leads/lead_list.html"
-    if _partial(request):
-        template += "#lead-table"
-    elif _reviews_web_submissions(request.user):
+    if not wants_fragment(request) and _reviews_web_submissions(request.user):
         # The header's link to the held web-form messages, with their number.
         context["held_count"] = WebSubmission.objects.visible_to(request.user).held().count()
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_region(request, "leads/lead_list.html", "lead-table", context)
 
 
 @require_POST
@@ -305,12 +291,8 @@ def disqualify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("%(name)s was disqualified.") % {"name": lead})
         return _after_status_change(request, lead)
-    template = "leads/lead_disqualify.html"
-    if _partial(request):
-        template += "#disqualify-form"
-    response = render(request, template, {"lead": lead, "form": form})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = {"lead": lead, "form": form}
+    return render_region(request, "leads/lead_disqualify.html", "disqualify-form", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -458,12 +440,7 @@ def web_held(request: HtmxHttpRequest) -> HttpResponse:
     submissions = _held_submissions(request).held().select_related("team")
     page = CappedPaginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "submissions": page.object_list}
-    template = "leads/web_held.html"
-    if _partial(request):
-        template += "#held-list"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_region(request, "leads/web_held.html", "held-list", context)
 
 
 def _after_review(request: HtmxHttpRequest, submission: WebSubmission, **row) -> HttpResponse:
@@ -564,12 +541,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if lead_import.status == LeadImport.Status.UPLOADED:
         context["form"] = ImportMappingForm(lead_import=lead_import, user=request.user)
         context["rows"] = importing.preview(lead_import)
-    template = "leads/import_detail.html"
-    if _partial(request):
-        template += "#import-progress"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_region(request, "leads/import_detail.html", "import-progress", context)
 
 
 @require_POST

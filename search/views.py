@@ -1,9 +1,7 @@
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from infra.htmx import HtmxHttpRequest, wants_fragment
+from infra.htmx import HtmxHttpRequest, render_region
 from search.results import MIN_LENGTH, search_records
 
 
@@ -21,9 +19,4 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "groups": groups,
         "total": sum(group.count for group in groups),
     }
-    template = "search/search.html"
-    if wants_fragment(request):
-        template += "#dropdown"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_region(request, "search/search.html", "dropdown", context)

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django_filters import FilterSet
 
 from crm.forms import OwnedRecordForm
@@ -15,7 +14,7 @@ from crm.models import Company, Contact
 from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
 from crm.versions import StaleEdit
-from infra.htmx import HtmxHttpRequest, wants_fragment
+from infra.htmx import HtmxHttpRequest, render_region
 from infra.pagination import CappedPaginator
 
 PER_PAGE = 25
@@ -37,12 +36,7 @@ def record_list(
         request.GET.get("page")
     )
     context = {"filter": filters, "page_obj": page_obj, "sort": request.GET.get("sort", "")}
-    if wants_fragment(request):
-        template += "#" + partial
-    response = render(request, template, context)
-    # The same URL answers with a page or a fragment: a browser cache must not mix them up.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_region(request, template, partial, context)
 
 
 def record_detail(
