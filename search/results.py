@@ -35,11 +35,19 @@ class Group:
     list_url: str
 
 
-def _group(kind, label, records: QuerySet, list_name: str, params: dict) -> Group:
-    rows = list(records[:PER_KIND])
-    count = len(rows)
-    if count == PER_KIND:
-        count = records.order_by()[: COUNT_CAP + 1].count()
+def _group(kind, label, records: QuerySet, list_name: str, params: dict, counted: bool) -> Group:
+    if counted:
+        rows = list(records[:PER_KIND])
+        count = len(rows)
+        if count == PER_KIND:
+            count = records.order_by()[: COUNT_CAP + 1].count()
+    else:
+        # One row more than shown says whether there are more, without counting them.
+        rows = list(records[: PER_KIND + 1])
+        count = len(rows)
+        rows = rows[:PER_KIND]
+        if count > PER_KIND:
+            count = COUNT_CAP + 1  # "and more": the list behind "see all" has them
     return Group(
         kind=kind,
         label=label,
@@ -50,10 +58,12 @@ def _group(kind, label, records: QuerySet, list_name: str, params: dict) -> Grou
     )
 
 
-def search_records(request: HttpRequest, query: str) -> list[Group]:
+def search_records(request: HttpRequest, query: str, *, counted: bool = True) -> list[Group]:
     """The groups that have matches for ``query``, among the records ``request.user`` sees.
 
-    One or two queries per kind: its first rows, and its count when there are more.
+    One or two queries per kind: its first rows, and its count (up to ``COUNT_CAP``) when there
+    are more. Without ``counted`` (the dropdown, asked at every keystroke) one query per kind:
+    a group with more rows than it shows is only marked ``capped``.
     """
     user = request.user
     leads = LeadFilter(
@@ -75,9 +85,9 @@ def search_records(request: HttpRequest, query: str) -> list[Group]:
         .order_by("expected_close_date", "pk")  # as the deal list sorts them
     )
     groups = [
-        _group("leads", _("Leads"), leads, "leads:list", {"q": query, "status": ALL}),
-        _group("contacts", _("Contacts"), contacts, "crm:contact_list", {"q": query}),
-        _group("companies", _("Companies"), companies, "crm:company_list", {"q": query}),
-        _group("deals", _("Deals"), deals, "opportunities:list", {"q": query}),
+        _group("leads", _("Leads"), leads, "leads:list", {"q": query, "status": ALL}, counted),
+        _group("contacts", _("Contacts"), contacts, "crm:contact_list", {"q": query}, counted),
+        _group("companies", _("Companies"), companies, "crm:company_list", {"q": query}, counted),
+        _group("deals", _("Deals"), deals, "opportunities:list", {"q": query}, counted),
     ]
     return [group for group in groups if group.rows]

@@ -214,6 +214,22 @@ def test_search_query_count_with_more_than_a_few_per_kind(
     ]
 
 
+def test_dropdown_shows_a_few_of_many_without_counting_them(
+    rep, rep_client, htmx_headers, django_assert_num_queries
+):
+    for number in range(7):
+        make_lead(owner=rep, last_name=f"Iglesias{number}")
+
+    # The session and the user (a fragment has no top bar); then one query per kind, however
+    # many match.
+    with django_assert_num_queries(6):
+        response = rep_client.get(URL, {"q": "iglesias"}, headers=htmx_headers)
+
+    (leads,) = response.context["groups"]
+    assert (len(leads.rows), leads.capped) == (5, True)
+    assert "5 results shown, and more" in response.content.decode()
+
+
 def test_dropdown_is_a_listbox_of_options_for_htmx(rep, rep_client, htmx_headers):
     lead = make_lead(owner=rep, first_name="Ana", last_name="Iglesias")
 
