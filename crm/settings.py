@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "infra.middleware.MalformedHtmxUrlMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "infra.middleware.NoStoreMiddleware",
     "infra.middleware.HtmxLoginRequiredMiddleware",

@@ -2,6 +2,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -68,6 +69,28 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class MalformedHtmxUrlMiddleware:
+    """An ``HX-Current-URL`` header that is no URL (``http://[::1``) is treated as absent.
+
+    htmx sends the page's address there; everything that reads it (the login redirect of an
+    expired session, a lead's page after a status change, the board) would otherwise fail on
+    it with a traceback, for anyone who cares to send one."""
+
+    HEADER = "HTTP_HX_CURRENT_URL"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.HEADER in request.META:
+            try:
+                urlsplit(request.META[self.HEADER])
+            except ValueError:
+                del request.META[self.HEADER]
+                request.__dict__.pop("headers", None)  # read again from META when next asked
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:
