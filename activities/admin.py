@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import SUBJECT_FIELDS, Activity
-from crm.admin_scoping import ScopedAdmin
+from crm.admin_scoping import ScopedAdmin, TeamFilter
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -48,7 +48,7 @@ class AboutFilter(admin.SimpleListFilter):
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin):
     list_display = ["subject", "kind", "about", "owner", "due_date", "due_time", "done_at"]
-    list_filter = [StateFilter, "kind", AboutFilter, "team", "due_date"]
+    list_filter = [StateFilter, "kind", AboutFilter, ("team", TeamFilter), "due_date"]
     search_fields = ["subject", "notes", "outcome", "owner__username", "owner__last_name"]
     # Newest first by the primary key, no date hierarchy (the "due date" filter does its work)
     # and no count of every row: over a million activities, sorting them by due date took

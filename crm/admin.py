@@ -11,7 +11,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from crm.admin_phones import PhoneAdmin
-from crm.admin_scoping import ScopedAdmin
+from crm.admin_scoping import ScopedAdmin, TeamFilter
 from crm.filters import teams_for
 from crm.models import Company, Contact, ExchangeRate, Team, User
 from infra.admin_figures import RetiresFigures
@@ -23,7 +23,7 @@ PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_pe
 @admin.register(User)
 class UserAdmin(RetiresFigures, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "team", "is_active"]
-    list_filter = ["role", "team", "is_active", "is_staff", "language"]
+    list_filter = ["role", ("team", TeamFilter), "is_active", "is_staff", "language"]
     list_select_related = ["team"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["team"]
@@ -152,7 +152,7 @@ class CompanyAdmin(PhoneAdmin, ScopedAdmin):
         "team",
         "created_at",
     ]
-    list_filter = ["industry", "team", "created_at"]
+    list_filter = ["industry", ("team", TeamFilter), "created_at"]
     list_select_related = ["owner", "team"]
     search_fields = ["name", "email_domain", "website", "phone"]
     autocomplete_fields = ["owner", "team"]
@@ -177,7 +177,7 @@ class ContactAdmin(PhoneAdmin, ScopedAdmin):
         "owner",
         "created_at",
     ]
-    list_filter = ["team", "created_at"]
+    list_filter = [("team", TeamFilter), "created_at"]
     list_select_related = ["company", "owner"]
     search_fields = ["first_name", "last_name", "email", "phone", "company__name"]
     autocomplete_fields = ["company", "owner", "team"]

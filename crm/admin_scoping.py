@@ -27,6 +27,14 @@ def scoped_choices(db_field: ForeignKey, user: User) -> QuerySet | None:
     return None
 
 
+class TeamFilter(admin.RelatedFieldListFilter):
+    """The admin's "By team" filter offers the teams the staff user may see, not every team's
+    name."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(team.pk, str(team)) for team in teams_for(request.user).order_by("name")]
+
+
 class ScopedAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
     """Owned records in the admin follow the same rule as the app: a staff manager sees only
     their teams' records (``visible_to``), and may only hand them to their own people. A change

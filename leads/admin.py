@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from crm.admin_phones import PhoneAdmin
 from crm.admin_reference import ReferenceItemAdmin
-from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin
+from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin, TeamFilter
 from infra.admin_readonly import ReadOnlyAdmin
 from leads.models import (
     DisqualifyReason,
@@ -48,7 +48,7 @@ class LeadAdmin(PhoneAdmin, ScopedAdmin):
         "team",
         "created_at",
     ]
-    list_filter = ["status", "source", "team", "created_at"]
+    list_filter = ["status", "source", ("team", TeamFilter), "created_at"]
     search_fields = ["first_name", "last_name", "company_name", "email", "phone"]
     list_select_related = ["source", "owner", "team"]
     raw_id_fields = ["owner", "team"]

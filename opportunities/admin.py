@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_reference import ReferenceItemAdmin
-from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin
+from crm.admin_scoping import ScopedAdmin, ScopedThroughAdmin, TeamFilter
 from infra.admin_figures import RetiresFigures
 from infra.admin_readonly import ReadOnlyAdmin
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Pipeline, Stage
@@ -71,7 +71,7 @@ class OpportunityAdmin(ScopedAdmin):
         "owner",
         "team",
     ]
-    list_filter = ["status", "pipeline", "stage", "team", "currency"]
+    list_filter = ["status", "pipeline", "stage", ("team", TeamFilter), "currency"]
     list_select_related = ["company", "pipeline", "stage", "owner", "team"]
     search_fields = ["name", "company__name"]
     raw_id_fields = ["company", "contact", "owner", "lead"]

@@ -36,7 +36,8 @@ def staff_client(staff_manager):
 def south_records(other_rep, south):
     south_manager = make_user(username="sam", role=User.Role.MANAGER)
     south.manager = south_manager
-    south.save(update_fields=["manager"])
+    south.name = f"South {MARKER}"  # a filter listing every team would show it
+    south.save(update_fields=["manager", "name"])
     sample = records(owner=other_rep, manager=south_manager, marker=MARKER)
     LeadStatusChange.objects.create(lead=sample["lead"], to_status="new", note=MARKER)
     return sample
