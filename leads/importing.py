@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
+# A lead has a few dozen fields at most; the mapping page holds a choice per column, and a form
+# holds at most DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields.
+MAX_COLUMNS = 200
 BATCH_SIZE = 2000
 PREVIEW_ROWS = 50
 
@@ -209,6 +212,14 @@ def read_upload(upload) -> tuple[str, list[str], int]:
     reader = _reader(text)
     try:
         for values in reader:
+            if len(values) > MAX_COLUMNS:
+                raise ImportFileError(
+                    _(
+                        "Line %(line)s has %(count)s columns; at most %(max)s can be imported. "
+                        "Remove the columns you do not need and upload the file again."
+                    )
+                    % {"line": reader.line_num, "count": f"{len(values):,}", "max": MAX_COLUMNS}
+                )
             if not headers:
                 headers = [
                     spreadsheet_value(v).strip() or _("Column %(n)s") % {"n": i + 1}

@@ -332,3 +332,28 @@ def test_rows_whose_website_is_no_web_address_are_rejected_with_the_reason(
         "“ftp://files.ftp.example” is not a web address (http:// or https://).",
         "“not a website” is not a web address (http:// or https://).",
     ]
+
+
+def test_a_file_wider_than_a_mapping_can_hold_is_refused_at_upload(manager_client):
+    header = ",".join(f"Field {number}" for number in range(999))
+    row = ",".join(["Ada"] * 999)
+
+    response = upload(manager_client, f"Name,{header}\nLovelace,{row}\n")
+
+    assert response.status_code == 200
+    assert LeadImport.objects.count() == 0
+    assert response.context["form"].errors["file"] == [
+        "Line 1 has 1,000 columns; at most 200 can be imported. "
+        "Remove the columns you do not need and upload the file again."
+    ]
+
+
+def test_a_file_as_wide_as_allowed_is_mapped(manager_client):
+    others = ",".join(f"Note {number}" for number in range(importing.MAX_COLUMNS - 1))
+    upload(manager_client, f"Last name,{others}\nLovelace,{',' * (importing.MAX_COLUMNS - 2)}\n")
+    lead_import = LeadImport.objects.get()
+
+    page = manager_client.get(lead_import.get_absolute_url())
+
+    assert page.status_code == 200
+    assert len(page.context["form"].column_fields()) == importing.MAX_COLUMNS
