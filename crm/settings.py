@@ -110,12 +110,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "crm.User"
-# Django's model backend, refusing an account locked from the caller's address (crm/login_lock.py).
+# Django's model backend, refusing logins locked for the caller's address (infra/login_lock.py).
 AUTHENTICATION_BACKENDS = ["infra.login_lock.LockingModelBackend"]
 # After this many failed logins for one account from one address, that pair is locked for
 # LOGIN_LOCK_SECONDS (failures older than that are forgotten).
 LOGIN_LOCK_ATTEMPTS = env_int("LOGIN_LOCK_ATTEMPTS", 5)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 15 * 60)
+# After this many failed logins from one address, whatever the accounts, every login from it
+# is refused for LOGIN_LOCK_SECONDS (an office behind one address seldom fails so often).
+LOGIN_ADDRESS_ATTEMPTS = env_int("LOGIN_ADDRESS_ATTEMPTS", 20)
 # How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 trusts none
 # and uses the connection's address.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)

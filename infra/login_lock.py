@@ -1,4 +1,6 @@
-"""Stop password guessing: too many failed logins to one account from one address lock that pair.
+"""Stop password guessing: too many failed logins to one account from one address lock that pair,
+and too many failed logins from one address, whatever the accounts, lock that address (password
+spraying: one password tried on many accounts never locks any of them).
 
 The count and the lock live in Django's cache, which is Redis when several app servers run, so
 every server sees the same count. They are keyed on the account *and* the address: someone
@@ -44,14 +46,28 @@ def _key(kind: str, username: str, address: str) -> str:
     return f"login-lock:{kind}:{digest}"
 
 
-def locked_for(username: str, address: str) -> int:
-    """Seconds until the lock on this account and address lifts; 0 when it is not locked."""
-    until = cache.get(_key("lock", username, address))
+# The whole address's lock is kept under an account name no one can have.
+ANY_ACCOUNT = "\x00any"
+
+
+def _seconds_left(key: str) -> int:
+    until = cache.get(key)
     return max(0, math.ceil(until - time.time())) if until else 0
 
 
-def record_failure(username: str, address: str) -> None:
-    """Count one failed login; the LOGIN_LOCK_ATTEMPTS-th within LOGIN_LOCK_SECONDS locks."""
+def locked_for(username: str, address: str) -> int:
+    """Seconds until the lock on this account and address lifts; 0 when it is not locked."""
+    return _seconds_left(_key("lock", username, address))
+
+
+def address_locked_for(address: str) -> int:
+    """Seconds until the lock on every login from this address lifts; 0 when it is not locked."""
+    return _seconds_left(_key("lock", ANY_ACCOUNT, address))
+
+
+def _count_failure(username: str, address: str, attempts: int) -> bool:
+    """Count one failure for the pair; True (and the pair locked) at the ``attempts``-th within
+    LOGIN_LOCK_SECONDS."""
     seconds = settings.LOGIN_LOCK_SECONDS
     failures = _key("failures", username, address)
     cache.add(failures, 0, timeout=seconds)
@@ -60,13 +76,28 @@ def record_failure(username: str, address: str) -> None:
     except ValueError:  # the count expired between add() and incr()
         cache.set(failures, 1, timeout=seconds)
         count = 1
-    if count >= settings.LOGIN_LOCK_ATTEMPTS:
-        cache.set(_key("lock", username, address), time.time() + seconds, timeout=seconds)
-        cache.delete(failures)
+    if count < attempts:
+        return False
+    cache.set(_key("lock", username, address), time.time() + seconds, timeout=seconds)
+    cache.delete(failures)
+    return True
+
+
+def record_failure(username: str, address: str) -> None:
+    """Count one failed login for the account and for the address; LOGIN_LOCK_ATTEMPTS for the
+    account or LOGIN_ADDRESS_ATTEMPTS for the address within LOGIN_LOCK_SECONDS lock it."""
+    seconds = settings.LOGIN_LOCK_SECONDS
+    if _count_failure(username, address, settings.LOGIN_LOCK_ATTEMPTS):
         logger.warning(
             "Login locked after %s failed attempts",
-            count,
+            settings.LOGIN_LOCK_ATTEMPTS,
             extra={"username": username, "address": address, "lock_seconds": seconds},
+        )
+    if _count_failure(ANY_ACCOUNT, address, settings.LOGIN_ADDRESS_ATTEMPTS):
+        logger.warning(
+            "Logins from an address locked after %s failed attempts",
+            settings.LOGIN_ADDRESS_ATTEMPTS,
+            extra={"address": address, "lock_seconds": seconds},
         )
 
 
@@ -82,7 +113,7 @@ class LockingModelBackend(ModelBackend):
         if request is None or not username:
             return super().authenticate(request, username, password, **kwargs)
         address = client_address(request)
-        if locked_for(username, address):
+        if locked_for(username, address) or address_locked_for(address):
             # PermissionDenied stops Django from trying any other backend.
             raise PermissionDenied
         user = super().authenticate(request, username, password, **kwargs)
@@ -108,7 +139,21 @@ class LoginForm(AuthenticationForm):
             raise
 
     def _raise_if_locked(self, username: str) -> None:
-        seconds = locked_for(username, client_address(self.request))
+        address = client_address(self.request)
+        if seconds := address_locked_for(address):
+            minutes = math.ceil(seconds / 60)
+            raise ValidationError(
+                ngettext(
+                    "Too many failed attempts to log in from your address. "
+                    "Try again in %(minutes)d minute.",
+                    "Too many failed attempts to log in from your address. "
+                    "Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        seconds = locked_for(username, address)
         if seconds:
             minutes = math.ceil(seconds / 60)
             raise ValidationError(

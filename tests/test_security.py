@@ -156,6 +156,31 @@ def test_a_lock_does_not_reach_other_addresses_or_accounts(db, lock_after_three)
     assert (colleague.status_code, colleague["Location"]) == (302, "/")
 
 
+def test_one_password_tried_on_many_accounts_locks_the_address(db, lock_after_three, settings):
+    settings.LOGIN_ADDRESS_ATTEMPTS = 10
+    make_user(username="zoe")
+    for number in range(10):  # ten accounts, one attempt each: none of them is locked
+        log_in(Client(), f"user{number}", "Summer2026!")
+
+    sprayer = log_in(Client(), "zoe", PASSWORD)
+    elsewhere = log_in(Client(), "zoe", PASSWORD, address="198.51.100.2")
+
+    assert sprayer.status_code == 200
+    assert (
+        "Too many failed attempts to log in from your address. Try again in 10 minutes."
+        in sprayer.content.decode()
+    )
+    assert (elsewhere.status_code, elsewhere["Location"]) == (302, "/")
+
+
+def test_failures_from_an_address_below_its_limit_lock_nothing_there(db, lock_after_three):
+    make_user(username="zoe")
+    for number in range(5):
+        log_in(Client(), f"user{number}", "wrong")
+
+    assert log_in(Client(), "zoe", PASSWORD)["Location"] == "/"
+
+
 def test_a_lock_lifts_by_itself(db, lock_after_three, monkeypatch):
     make_user(username="alice")
     for _ in range(3):
