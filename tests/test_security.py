@@ -377,3 +377,24 @@ def test_a_signed_in_users_pages_are_not_stored_by_the_browser(rep_client):
     assert "private" in page["Cache-Control"]
     # A download sets its own: it is kept in no cache either.
     assert download["Cache-Control"] == "private, no-store"
+
+
+# --- Password hashing -----------------------------------------------------------------------
+
+
+def test_production_hashes_with_argon2_and_upgrades_older_hashes_at_login(db, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from crm import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = make_user(username="olga")
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+    response = log_in(Client(), "olga", PASSWORD)
+
+    user.refresh_from_db()
+    assert response["Location"] == "/"
+    assert user.password.startswith("argon2$argon2id$")
+    assert make_password("new one").startswith("argon2$")

@@ -234,4 +234,4 @@ def app_servers(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def production_hashing(settings):
     """The servers check passwords with production's hashers, not the tests' fast one."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
