@@ -194,6 +194,20 @@ def complete_activity(
 
 
 @transaction.atomic
+def receive_message(*, record, subject: str, text: str) -> Activity:
+    """Something the customer sent (a web-form message, later an email), on the record's
+    timeline and its owner's: done when it arrived, done by nobody in the CRM."""
+    return _create_about(
+        record,
+        owner=record.owner,
+        kind=Activity.Kind.NOTE,
+        subject=Truncator(subject).chars(200),
+        notes=text,
+        done_at=timezone.now(),
+    )
+
+
+@transaction.atomic
 def add_note(*, record, by: User, text: str) -> Activity:
     """A plain remark on a record: done the moment it is written, never due."""
     text = text.strip()

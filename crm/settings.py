@@ -161,8 +161,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The public web-to-lead form: its leads go round-robin to the active members of this team
 # (by name); with no such team or no members they stay unowned.
 WEB_LEADS_TEAM = env_str("WEB_LEADS_TEAM", "")
-# At most this many submissions per client address in each window (seconds), counted in the
-# cache so that every app server shares the count.
+# At most this many submissions per client address in any WEB_LEADS_RATE_WINDOW seconds (a
+# sliding window), counted in the cache so that every app server shares the count.
 WEB_LEADS_RATE_LIMIT = env_int("WEB_LEADS_RATE_LIMIT", 5)
 WEB_LEADS_RATE_WINDOW = env_int("WEB_LEADS_RATE_WINDOW", 600)
 # A human takes at least this long to fill the form in; faster submissions are bots.

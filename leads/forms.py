@@ -1,9 +1,12 @@
 import datetime
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -201,9 +204,13 @@ class ConvertForm(forms.Form):
 
 class WebLeadForm(forms.Form):
     """The public form. ``website`` is a honeypot hidden from people; ``started`` is a signed
-    timestamp of when the form was served, so instant submissions can be told apart."""
+    token of when the form was served and to which address, good for one message, so that
+    instant, replayed and borrowed submissions can be told apart.
+
+    ``address`` is the client's (``infra.login_lock.client_address``)."""
 
     SALT = "leads.web-form"
+    MAX_AGE = 60 * 60 * 24
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
@@ -222,10 +229,22 @@ class WebLeadForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, address: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.address = address
         if not self.is_bound:
-            self.fields["started"].initial = signing.dumps(time.time(), salt=self.SALT)
+            self.fields["started"].initial = self.start_token(address)
+
+    @classmethod
+    def start_token(cls, address: str, *, now: float | None = None) -> str:
+        """When the form was served, to whom, and a number used once."""
+        served = time.time() if now is None else now
+        payload = {"t": served, "a": cls._client(address), "n": secrets.token_urlsafe(12)}
+        return signing.dumps(payload, salt=cls.SALT)
+
+    @staticmethod
+    def _client(address: str) -> str:
+        return hashlib.sha256(f"web-form\n{address}".encode()).hexdigest()[:16]
 
     def clean(self):
         data = super().clean()
@@ -238,19 +257,26 @@ class WebLeadForm(forms.Form):
     def spam_reason(self) -> str | None:
         """Why this looks sent by a bot (a ``WebSubmission.Reason``), or None. A filled honeypot
         outweighs the timing: a person's autofill may be quick, but it rarely fills a field
-        nobody sees."""
+        nobody sees. Asked once per valid submission: it uses up the token."""
+        Reason = WebSubmission.Reason
         if self.data.get("website"):
-            return WebSubmission.Reason.HONEYPOT
+            return Reason.HONEYPOT
         stamp = self.data.get("started", "")
         if not stamp:
-            return WebSubmission.Reason.NO_START
+            return Reason.NO_START
         try:
-            started = signing.loads(stamp, salt=self.SALT, max_age=60 * 60 * 24)
-            elapsed = time.time() - float(started)
-        except (signing.BadSignature, TypeError, ValueError):
-            return WebSubmission.Reason.FORGED_START
+            payload = signing.loads(stamp, salt=self.SALT, max_age=self.MAX_AGE)
+            elapsed = time.time() - float(payload["t"])
+            client, nonce = str(payload["a"]), str(payload["n"])
+        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            return Reason.FORGED_START
+        if client != self._client(self.address):
+            return Reason.OTHER_CLIENT
+        # Shared by every app server (the cache is Redis there): a token sends one message.
+        if not cache.add(f"leads:web-form:used:{nonce}", 1, timeout=self.MAX_AGE):
+            return Reason.REUSED_START
         if elapsed < settings.WEB_LEADS_MIN_FILL_SECONDS:
-            return WebSubmission.Reason.TOO_FAST
+            return Reason.TOO_FAST
         return None
 
 

@@ -279,6 +279,8 @@ class WebSubmission(models.Model):
         NO_START = "no_start", _("Start time missing")
         FORGED_START = "forged_start", _("Start time forged or expired")
         TOO_FAST = "too_fast", _("Sent too fast")
+        OTHER_CLIENT = "other_client", _("Form opened from another address")
+        REUSED_START = "reused_start", _("Form sent again with the same start time")
 
     class Status(models.TextChoices):
         HELD = "held", _("Held")

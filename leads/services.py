@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.services import hand_over_pending
-from crm.matching import company_domain
+from activities.services import hand_over_pending, receive_message
+from crm.matching import company_domain, normalize_email
 from crm.models import Company, Contact, Team, User
 from crm.models.companies import is_web_address
 from crm.phones import stored_phone_or_as_is
@@ -229,18 +229,23 @@ def disqualify_many(
 def create_web_lead(
     *, name: str, email: str, phone: str, company_name: str, message: str, team_name: str
 ) -> Lead:
-    """A lead from the public form, handed round-robin to the active members of ``team_name``.
+    """A lead from the public form, handed round-robin to the active members of ``team_name``;
+    or, when a lead of that team still being worked already has this email, that lead, with
+    the message on its timeline: someone writing twice is one enquiry, not two leads.
 
     The team row is locked so that two submissions at the same moment (on any app server)
-    take turns instead of both going to the same person.
+    take turns instead of both going to the same person, or both making a lead.
     """
+    team = None
+    if team_name:
+        team = Team.objects.select_for_update().filter(name=team_name).first()
+    if repeated := _open_web_lead(email, team):
+        _add_web_message(repeated, name=name, phone=phone, company=company_name, text=message)
+        return repeated
     first_name, _sep, last_name = name.strip().rpartition(" ")
     if not last_name:
         first_name, last_name = "", first_name
-    team = None
     owner = None
-    if team_name:
-        team = Team.objects.select_for_update().filter(name=team_name).first()
     if team is not None:
         members = list(team.members.filter(is_active=True).order_by("pk"))
         if members:
@@ -264,6 +269,31 @@ def create_web_lead(
         owner=owner,
         team=team,
     )
+
+
+def _open_web_lead(email: str, team: Team | None) -> Lead | None:
+    """The newest lead of ``team`` still being worked that has this email, if any."""
+    if not email:
+        return None
+    return (
+        Lead.objects.promising()
+        .filter(email_normalized=normalize_email(email), team=team)
+        .select_related("owner")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _add_web_message(lead: Lead, *, name: str, phone: str, company: str, text: str) -> None:
+    """What the form said this time, as a note on the lead: who wrote and how to reach them
+    (which may have changed), then the message."""
+    details = [
+        f"{label}: {value}"
+        for label, value in ((_("Name"), name), (_("Phone"), phone), (_("Company"), company))
+        if value
+    ]
+    body = "\n".join([*details, "", text] if text else details)
+    receive_message(record=lead, subject=_("Wrote again through the web form"), text=body)
 
 
 def suggested_opportunity_name(lead: Lead, company: Company | None = None) -> str:

@@ -351,23 +351,36 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _over_rate_limit(request: HttpRequest) -> int:
-    """Count this submission against its address: 0 within the limit for the window, past it
-    the seconds until the window ends.
+    """Count this submission against its address: 0 while the address has sent no more than
+    WEB_LEADS_RATE_LIMIT in the last WEB_LEADS_RATE_WINDOW seconds; past it, the seconds to wait.
 
-    ``cache.add`` then ``cache.incr`` are atomic on Redis, so every app server shares the count.
+    A sliding window: the count of the current window plus the previous one's, weighted by how
+    much of it still lies within the last WEB_LEADS_RATE_WINDOW seconds, so that a burst across
+    a window's end is counted whole. ``cache.add`` then ``cache.incr`` are atomic on Redis, so
+    every app server shares the counts.
     """
     window = settings.WEB_LEADS_RATE_WINDOW
+    limit = settings.WEB_LEADS_RATE_LIMIT
     now = time.time()
-    key = f"leads:web-form:{(client_address(request) or 'unknown')}:{int(now // window)}"
-    cache.add(key, 0, timeout=window)
+    bucket, into = divmod(now, window)
+    prefix = f"leads:web-form:{client_address(request) or 'unknown'}"
+    key = f"{prefix}:{int(bucket)}"
+    cache.add(key, 0, timeout=2 * window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    if count <= settings.WEB_LEADS_RATE_LIMIT:
+        current = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=2 * window)
+        current = 1
+    previous = cache.get(f"{prefix}:{int(bucket) - 1}", 0)
+    remaining = 1 - into / window  # the share of the previous window still counted
+    if current + previous * remaining <= limit:
         return 0
-    return max(1, math.ceil(window - now % window))
+    if current > limit:
+        # This window's own messages are too many: they fall out as the next window slides.
+        return max(1, math.ceil(window - into + window * (1 - limit / current)))
+    # The previous window's messages fall out as it slides past them.
+    excess = current + previous * remaining - limit
+    return max(1, math.ceil(excess / previous * window))
 
 
 WEB_FIELDS = ("name", "email", "phone", "company", "message")
@@ -384,7 +397,8 @@ def web_form(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "GET" and "sent" in request.GET:
         return render(request, "leads/web_thanks.html")
-    form = WebLeadForm(request.POST if request.method == "POST" else None)
+    address = client_address(request)
+    form = WebLeadForm(request.POST if request.method == "POST" else None, address=address)
     if request.method == "POST":
         if wait := _over_rate_limit(request):
             # Refused, not dropped: what they typed comes back for them to copy.
@@ -404,7 +418,7 @@ def web_form(request: HttpRequest) -> HttpResponse:
                     **{name: data[name] for name in WEB_FIELDS},
                     website=data["website"],
                     reason=reason,
-                    address=client_address(request),
+                    address=address,
                     user_agent=request.headers.get("User-Agent", ""),
                     team_name=settings.WEB_LEADS_TEAM,
                 )

@@ -11,7 +11,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -395,7 +394,7 @@ def test_the_profile_changes_only_names_email_and_language(rep_client, rep, forg
 
 def test_the_public_form_takes_nothing_but_its_own_fields(client, db, forged, settings):
     settings.WEB_LEADS_TEAM = ""
-    started = signing.dumps(time.time() - 60, salt=WebLeadForm.SALT)
+    started = WebLeadForm.start_token("127.0.0.1", now=time.time() - 60)
 
     response = client.post(
         reverse("leads:web_form"),

@@ -1,3 +1,4 @@
+import re
 import time
 from unittest import mock
 
@@ -14,14 +15,15 @@ URL = reverse("leads:web_form")
 THANKS = f"{URL}?sent=1"
 
 
-def started(seconds_ago: float = 10) -> str:
-    return signing.dumps(time.time() - seconds_ago, salt=WebLeadForm.SALT)
+def started(seconds_ago: float = 10, address: str = "127.0.0.1") -> str:
+    """The form's start token as the form served it to ``address`` (the test client's)."""
+    return WebLeadForm.start_token(address, now=time.time() - seconds_ago)
 
 
 def yesterdays_stamp() -> str:
-    """A start time signed a day and more ago: past the form's day of validity."""
+    """A start token signed a day and more ago: past the form's day of validity."""
     with mock.patch("time.time", return_value=time.time() - 90000):
-        return signing.dumps(time.time(), salt=WebLeadForm.SALT)
+        return started(seconds_ago=0)
 
 
 def submission(**overrides) -> dict:
@@ -125,11 +127,12 @@ def test_a_filled_honeypot_is_held_and_the_sender_thanked(client, web_team):
     [
         (lambda: started(seconds_ago=0.5), "too_fast"),
         (lambda: "forged", "forged_start"),
-        (lambda: signing.dumps(time.time() - 10, salt="another-form"), "forged_start"),
+        (lambda: signing.dumps(time.time() - 10, salt=WebLeadForm.SALT), "forged_start"),
+        (lambda: signing.dumps({"t": time.time() - 10}, salt="another-form"), "forged_start"),
         (lambda: yesterdays_stamp(), "forged_start"),
         (lambda: "", "no_start"),
     ],
-    ids=["too-fast", "forged", "other-salt", "expired", "missing"],
+    ids=["too-fast", "forged", "older-format", "other-salt", "expired", "missing"],
 )
 def test_too_fast_or_forged_timestamps_are_held_and_the_sender_thanked(
     client, web_team, stamp, reason
@@ -217,7 +220,8 @@ def test_submissions_per_address_are_rate_limited(client, web_team, settings):
     assert WebSubmission.objects.count() == 0
     # another address is not affected
     other = Client(REMOTE_ADDR="10.0.0.7")
-    assert other.post(URL, submission(email="q@x.example")).status_code == 302
+    sent = other.post(URL, submission(email="q@x.example", started=started(address="10.0.0.7")))
+    assert sent.status_code == 302
     assert Lead.objects.count() == 4
 
 
@@ -242,6 +246,22 @@ def test_the_refusal_escapes_what_was_typed(client, web_team, settings):
     assert "<script>alert(1)" not in body
 
 
+def test_the_limit_slides_over_the_end_of_a_window(client, web_team, settings):
+    settings.WEB_LEADS_RATE_LIMIT = 3
+    settings.WEB_LEADS_RATE_WINDOW = 600
+    window_end = (time.time() // 600 + 1) * 600
+    with mock.patch("time.time", return_value=window_end - 5):  # three just before the end
+        sent = [client.post(URL, submission(email=f"p{n}@x.example")) for n in range(3)]
+    with mock.patch("time.time", return_value=window_end + 5):  # and one just after it
+        fourth = client.post(URL, submission(email="p3@x.example"))
+
+    assert [response.status_code for response in sent] == [302] * 3
+    assert fourth.status_code == 429
+    # The three fall out of the count as the window slides past them, within a window.
+    assert 0 < int(fourth["Retry-After"]) <= 600
+    assert Lead.objects.count() == 3
+
+
 def test_a_held_spam_post_counts_against_the_rate_limit(client, web_team, settings):
     settings.WEB_LEADS_RATE_LIMIT = 1
     client.post(URL, submission(website="http://spam.example"))
@@ -250,3 +270,66 @@ def test_a_held_spam_post_counts_against_the_rate_limit(client, web_team, settin
 
     assert response.status_code == 429
     assert WebSubmission.objects.count() == 1
+
+
+# --- one token, one message ------------------------------------------------------------------
+
+
+def test_the_served_form_carries_a_token_for_that_client_only(client, web_team):
+    page = client.get(URL).content.decode()
+    token = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    with mock.patch("time.time", return_value=time.time() + 10):
+        sent = client.post(URL, submission(started=token))
+        replayed = client.post(URL, submission(started=token, email="again@x.example"))
+        borrowed = Client(REMOTE_ADDR="198.51.100.9").post(
+            URL, submission(started=started(), email="other@x.example")
+        )
+
+    assert [r["Location"] for r in (sent, replayed, borrowed)] == [THANKS] * 3
+    assert Lead.objects.get().email == "grace@navy.example"
+    assert sorted(WebSubmission.objects.values_list("email", "reason")) == [
+        ("again@x.example", "reused_start"),
+        ("other@x.example", "other_client"),
+    ]
+
+
+def test_a_form_sent_back_with_errors_keeps_its_token_good(client, web_team):
+    token = started()
+    client.post(URL, submission(started=token, email="", phone=""))  # an error beside the field
+
+    client.post(URL, submission(started=token))
+
+    assert Lead.objects.count() == 1
+    assert WebSubmission.objects.count() == 0
+
+
+# --- the same person writing again -------------------------------------------------------------
+
+
+def test_writing_again_adds_the_message_to_the_lead_being_worked(client, web_team, rep):
+    client.post(URL, submission())
+
+    client.post(
+        URL,
+        submission(email="GRACE@navy.example", phone="", message="Any news?", started=started()),
+    )
+
+    lead = Lead.objects.get()
+    note = lead.activities.get()
+    assert (note.kind, note.subject, note.owner) == (
+        "note",
+        "Wrote again through the web form",
+        rep,
+    )
+    assert note.notes == "Name: Grace Hopper\nCompany: Navy\n\nAny news?"
+    assert note.done_at is not None
+
+
+def test_writing_again_after_the_lead_was_closed_makes_a_new_lead(client, web_team, rep):
+    client.post(URL, submission())
+    Lead.objects.update(status=Lead.Status.DISQUALIFIED)
+
+    client.post(URL, submission(message="Second try", started=started()))
+
+    assert Lead.objects.count() == 2
+    assert Lead.objects.order_by("-pk").first().notes == "Second try"
