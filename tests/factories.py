@@ -47,11 +47,17 @@ def make_company(**fields) -> Company:
     return Company.objects.create(**_team_of_owner(fields))
 
 
-def make_contact(**fields) -> Contact:
-    number = _next()
-    fields.setdefault("first_name", "Pat")
-    fields.setdefault("last_name", f"Person{number}")
-    return Contact.objects.create(**_team_of_owner(fields))
+def _make_person(model, first_name: str, last_name: str, name: str | None, fields: dict):
+    """A contact or a lead: ``name`` ("Jane Doe") gives the first and last name in one go."""
+    if name is not None:
+        fields["first_name"], _, fields["last_name"] = name.partition(" ")
+    fields.setdefault("first_name", first_name)
+    fields.setdefault("last_name", f"{last_name}{_next()}")
+    return model.objects.create(**_team_of_owner(fields))
+
+
+def make_contact(*, name: str | None = None, **fields) -> Contact:
+    return _make_person(Contact, "Pat", "Person", name, fields)
 
 
 def make_lead_source(**fields) -> LeadSource:
@@ -66,11 +72,8 @@ def make_disqualify_reason(**fields) -> DisqualifyReason:
     return DisqualifyReason.objects.create(**fields)
 
 
-def make_lead(**fields) -> Lead:
-    number = _next()
-    fields.setdefault("first_name", "Lee")
-    fields.setdefault("last_name", f"Lead{number}")
-    return Lead.objects.create(**_team_of_owner(fields))
+def make_lead(*, name: str | None = None, **fields) -> Lead:
+    return _make_person(Lead, "Lee", "Lead", name, fields)
 
 
 def make_web_submission(**fields) -> WebSubmission:
