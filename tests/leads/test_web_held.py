@@ -23,12 +23,6 @@ def purge_url(submission) -> str:
 
 
 @pytest.fixture
-def web_team(north, settings):
-    settings.WEB_LEADS_TEAM = north.name
-    return north
-
-
-@pytest.fixture
 def held(web_team):
     return make_web_submission(
         name="Grace Hopper",
