@@ -23,9 +23,17 @@ def south(db):
     return make_team(name="South")
 
 
+def _person(name: str, **fields) -> User:
+    """A user called ``name`` ("Alice Rep"), who logs in as the first name in lower case."""
+    first_name, last_name = name.split()
+    return make_user(
+        username=first_name.lower(), first_name=first_name, last_name=last_name, **fields
+    )
+
+
 @pytest.fixture
 def manager(north):
-    user = make_user(username="mia", first_name="Mia", last_name="Manager", role=User.Role.MANAGER)
+    user = _person("Mia Manager", role=User.Role.MANAGER)
     north.manager = user
     north.save(update_fields=["manager"])
     return user
@@ -33,29 +41,22 @@ def manager(north):
 
 @pytest.fixture
 def rep(north, manager):
-    return make_user(username="alice", first_name="Alice", last_name="Rep", team=north)
+    return _person("Alice Rep", team=north)
 
 
 @pytest.fixture
 def teammate(north, manager):
-    return make_user(username="bob", first_name="Bob", last_name="Rep", team=north)
+    return _person("Bob Rep", team=north)
 
 
 @pytest.fixture
 def other_rep(south):
-    return make_user(username="charlie", first_name="Charlie", last_name="Rep", team=south)
+    return _person("Charlie Rep", team=south)
 
 
 @pytest.fixture
 def admin_user(db):
-    return make_user(
-        username="ada",
-        first_name="Ada",
-        last_name="Admin",
-        role=User.Role.ADMIN,
-        is_staff=True,
-        is_superuser=True,
-    )
+    return _person("Ada Admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
 
 
 def _client_for(user) -> Client:
@@ -72,6 +73,12 @@ def _logged_in(user_fixture: str):
         return _client_for(request.getfixturevalue(user_fixture))
 
     return client_fixture
+
+
+@pytest.fixture
+def client_for():
+    """A function that gives a browser session of the user it is handed."""
+    return _client_for
 
 
 rep_client = _logged_in("rep")

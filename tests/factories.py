@@ -17,9 +17,14 @@ def _next() -> int:
     return next(_sequence)
 
 
+def _make_named(model, prefix: str, fields: dict):
+    """A record known by its name alone: "<prefix> <number>" unless the test names it."""
+    fields.setdefault("name", f"{prefix} {_next()}")
+    return model.objects.create(**fields)
+
+
 def make_team(**fields) -> Team:
-    fields.setdefault("name", f"Team {_next()}")
-    return Team.objects.create(**fields)
+    return _make_named(Team, "Team", fields)
 
 
 def make_user(*, password: str = "secret-pass-123", **fields) -> User:
@@ -47,11 +52,21 @@ def make_company(**fields) -> Company:
     return Company.objects.create(**_team_of_owner(fields))
 
 
-def make_contact(**fields) -> Contact:
-    number = _next()
-    fields.setdefault("first_name", "Pat")
-    fields.setdefault("last_name", f"Person{number}")
-    return Contact.objects.create(**_team_of_owner(fields))
+def _make_person(model, first_name: str, last_name: str, name: str | None, fields: dict):
+    """A contact or a lead: ``name`` ("Jane Doe") gives the first and last name in one go."""
+    if name is not None:
+        fields["first_name"], _, fields["last_name"] = name.partition(" ")
+    fields.setdefault("first_name", first_name)
+    fields.setdefault("last_name", f"{last_name}{_next()}")
+    return model.objects.create(**_team_of_owner(fields))
+
+
+def make_contact(*, name: str | None = None, **fields) -> Contact:
+    return _make_person(Contact, "Pat", "Person", name, fields)
+
+
+def make_lead(*, name: str | None = None, **fields) -> Lead:
+    return _make_person(Lead, "Lee", "Lead", name, fields)
 
 
 def make_lead_source(**fields) -> LeadSource:
@@ -59,18 +74,6 @@ def make_lead_source(**fields) -> LeadSource:
     fields.setdefault("name", f"Source {number}")
     fields.setdefault("code", f"source-{number}")
     return LeadSource.objects.create(**fields)
-
-
-def make_disqualify_reason(**fields) -> DisqualifyReason:
-    fields.setdefault("name", f"Reason {_next()}")
-    return DisqualifyReason.objects.create(**fields)
-
-
-def make_lead(**fields) -> Lead:
-    number = _next()
-    fields.setdefault("first_name", "Lee")
-    fields.setdefault("last_name", f"Lead{number}")
-    return Lead.objects.create(**_team_of_owner(fields))
 
 
 def make_web_submission(**fields) -> WebSubmission:
@@ -101,9 +104,12 @@ def make_stage(**fields) -> Stage:
     return Stage.objects.create(**fields)
 
 
+def make_disqualify_reason(**fields) -> DisqualifyReason:
+    return _make_named(DisqualifyReason, "Reason", fields)
+
+
 def make_lost_reason(**fields) -> LostReason:
-    fields.setdefault("name", f"Lost reason {_next()}")
-    return LostReason.objects.create(**fields)
+    return _make_named(LostReason, "Lost reason", fields)
 
 
 def make_opportunity(**fields) -> Opportunity:

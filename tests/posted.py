@@ -71,3 +71,8 @@ def form_data(response: HttpResponse, *, marker: str = "version") -> dict[str, s
                 name: values[0] if len(values) == 1 else values for name, values in fields.items()
             }
     raise AssertionError(f"No form with a {marker!r} field on the page.")
+
+
+def save_as_loaded(client, url: str, **typed) -> HttpResponse:
+    """Open the form at ``url`` and post it back as it was loaded, with what was ``typed``."""
+    return client.post(url, form_data(client.get(url)) | typed)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -26,38 +27,30 @@ def test_login_page_is_in_english_by_default(db):
     assert "Log in to the CRM" in page
 
 
-def test_profile_language_wins_over_the_browser(db):
-    user = make_user(first_name="Lucía", language="es")
-    client = Client()
-    client.force_login(user)
+@pytest.mark.parametrize(
+    ("profile", "accepted", "page_language", "greeting", "log_out"),
+    [
+        ("es", "en-GB,en;q=0.9", "es", "Buenos días, Lucía", "Cerrar sesión"),
+        ("en", "es", "en", "Good day, Lucía", "Log out"),
+        ("", "es", "es", "Buenos días, Lucía", "Cerrar sesión"),
+    ],
+    ids=[
+        "a Spanish profile in an English browser",
+        "an English profile in a Spanish browser",
+        "no profile language in a Spanish browser",
+    ],
+)
+def test_the_profile_language_wins_over_the_browser_unless_it_is_empty(
+    client_for, db, profile, accepted, page_language, greeting, log_out
+):
+    client = client_for(make_user(first_name="Lucía", language=profile))
 
-    response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
+    response = client.get("/", headers={"accept-language": accepted})
 
     page = response.content.decode()
-    assert response["Content-Language"] == "es"
-    assert "Buenos días, Lucía" in page
-    assert "Cerrar sesión" in page
-
-
-def test_english_profile_stays_english_in_a_spanish_browser(db):
-    user = make_user(first_name="Lucy", language="en")
-    client = Client()
-    client.force_login(user)
-
-    response = client.get("/", headers={"accept-language": "es"})
-
-    assert response["Content-Language"] == "en"
-    assert "Good day, Lucy" in response.content.decode()
-
-
-def test_an_empty_profile_language_follows_the_browser(db):
-    user = make_user(first_name="Lucía", language="")
-    client = Client()
-    client.force_login(user)
-
-    response = client.get("/", headers={"accept-language": "es"})
-
-    assert "Buenos días, Lucía" in response.content.decode()
+    assert response["Content-Language"] == page_language
+    assert greeting in page
+    assert log_out in page
 
 
 def test_the_login_lock_is_explained_in_spanish(db, settings):
@@ -77,12 +70,17 @@ def test_the_login_lock_is_explained_in_spanish(db, settings):
     ) in response.content.decode()
 
 
-def test_date_pickers_hold_iso_dates_in_spanish(rep):
-    """A browser date picker shows nothing for "27/11/2026": in Spanish too, its value is ISO."""
+@pytest.fixture
+def spanish_rep_client(rep, client_for):
+    """Alice's browser session, with Spanish chosen in her profile."""
     rep.language = "es"
     rep.save(update_fields=["language"])
-    client = Client()
-    client.force_login(rep)
+    return client_for(rep)
+
+
+def test_date_pickers_hold_iso_dates_in_spanish(spanish_rep_client, rep):
+    """A browser date picker shows nothing for "27/11/2026": in Spanish too, its value is ISO."""
+    client = spanish_rep_client
     today = timezone.localdate().isoformat()
     deal = make_opportunity(owner=rep)
 
@@ -94,21 +92,15 @@ def test_date_pickers_hold_iso_dates_in_spanish(rep):
     assert 'value="2026-01-05"' in report
 
 
-def test_the_empty_choice_of_a_select_is_in_spanish(rep):
-    rep.language = "es"
-    rep.save(update_fields=["language"])
-    client = Client()
-    client.force_login(rep)
-
-    html = client.get("/contacts/new/").content.decode()
+def test_the_empty_choice_of_a_select_is_in_spanish(spanish_rep_client):
+    html = spanish_rep_client.get("/contacts/new/").content.decode()
 
     assert "- Seleccione una opción -" in html
     assert "Select an option" not in html
 
 
-def test_my_day_names_the_day_as_each_language_writes_it(db):
-    client = Client()
-    client.force_login(make_user(language="es"))
+def test_my_day_names_the_day_as_each_language_writes_it(client_for, db):
+    client = client_for(make_user(language="es"))
     today = timezone.localdate()
 
     page = client.get("/").content.decode()
@@ -117,9 +109,8 @@ def test_my_day_names_the_day_as_each_language_writes_it(db):
     assert re.search(rf"[A-ZÁÉÍÓÚ][a-záéíóú]+, {today.day} de [a-z]+ de {today.year}", page)
 
 
-def test_dashboard_counts_read_right_whatever_the_number(db):
-    client = Client()
-    client.force_login(make_user(language="es", role="manager"))
+def test_dashboard_counts_read_right_whatever_the_number(client_for, db):
+    client = client_for(make_user(language="es", role="manager"))
 
     page = client.get("/reports/").content.decode()
 

@@ -41,18 +41,6 @@ def test_log_activity_on_an_earlier_day_is_done_that_day(deal, rep):
     assert timezone.localdate(activity.done_at) == yesterday
 
 
-def test_log_activity_cannot_be_in_the_future(deal, rep):
-    with pytest.raises(ValidationError):
-        log_activity(
-            record=deal,
-            by=rep,
-            kind="call",
-            subject="Later",
-            done_on=TODAY() + datetime.timedelta(days=1),
-        )
-    assert Activity.objects.count() == 0
-
-
 def test_schedule_activity_lands_on_the_record_owners_day(deal, manager, rep):
     activity = schedule_activity(
         record=deal, by=manager, kind="call", subject="Check budget", due_date=TODAY()
@@ -60,15 +48,18 @@ def test_schedule_activity_lands_on_the_record_owners_day(deal, manager, rep):
     assert (activity.owner, activity.team, activity.is_pending) == (rep, rep.team, True)
 
 
-def test_schedule_activity_cannot_be_due_in_the_past(deal, rep):
-    with pytest.raises(ValidationError):
-        schedule_activity(
-            record=deal,
-            by=rep,
-            kind="call",
-            subject="Too late",
-            due_date=TODAY() - datetime.timedelta(days=1),
-        )
+@pytest.mark.parametrize(
+    ("write", "day", "days_from_today"),
+    [(log_activity, "done_on", 1), (schedule_activity, "due_date", -1)],
+    ids=["logged in the future", "scheduled in the past"],
+)
+def test_an_activity_on_the_wrong_side_of_today_is_refused(deal, rep, write, day, days_from_today):
+    when = TODAY() + datetime.timedelta(days=days_from_today)
+
+    with pytest.raises(ValidationError) as refused:
+        write(record=deal, by=rep, kind="call", subject="Wrong day", **{day: when})
+    assert list(refused.value.message_dict) == [day]
+    assert Activity.objects.count() == 0
 
 
 def test_complete_activity_with_next_step_schedules_it(deal, rep):

@@ -21,6 +21,18 @@ def tomorrow() -> str:
     return (TODAY() + datetime.timedelta(days=1)).isoformat()
 
 
+def complete(client, call, headers, outcome: str, next_step=("call", "", ""), slot: str = ""):
+    """Mark ``call`` done through its form as htmx posts it: the outcome and the next step
+    (kind, subject, due date) typed in, from a record's page or from the ``slot`` ("card" on
+    the board, "day" on My day)."""
+    kind, subject, due_date = next_step
+    return client.post(
+        f"/activities/{call.pk}/complete/" + (f"?slot={slot}" if slot else ""),
+        {"outcome": outcome, "next_kind": kind, "next_subject": subject, "next_due_date": due_date},
+        headers=headers,
+    )
+
+
 # Permissions: every endpoint, for every kind of record.
 
 
@@ -211,11 +223,7 @@ def test_completing_the_last_step_of_an_open_deal_asks_for_the_next(
     form = rep_client.get(f"/activities/{call.pk}/complete/?slot=card", headers=htmx_headers)
     assert "schedule the next one" in form.content.decode()
 
-    response = rep_client.post(
-        f"/activities/{call.pk}/complete/?slot=card",
-        {"outcome": "Went well", "next_kind": "call", "next_subject": "", "next_due_date": ""},
-        headers=htmx_headers,
-    )
+    response = complete(rep_client, call, htmx_headers, "Went well", slot="card")
     html = response.content.decode()
     assert response.status_code == 200
     assert "HX-Retarget" not in response
@@ -228,15 +236,8 @@ def test_completing_the_last_step_of_an_open_deal_asks_for_the_next(
 
 def test_completing_with_the_next_step_schedules_it(rep_client, deal, rep, htmx_headers):
     call = make_activity(opportunity=deal, owner=rep, subject="First call")
-    response = rep_client.post(
-        f"/activities/{call.pk}/complete/?slot=card",
-        {
-            "outcome": "Went well",
-            "next_kind": "meeting",
-            "next_subject": "Demo",
-            "next_due_date": tomorrow(),
-        },
-        headers=htmx_headers,
+    response = complete(
+        rep_client, call, htmx_headers, "Went well", ("meeting", "Demo", tomorrow()), slot="card"
     )
     assert response["HX-Retarget"] == f"#card-activity-{deal.pk}"
     assert "Meeting: Demo" in response.content.decode()
@@ -249,11 +250,7 @@ def test_completing_with_the_next_step_schedules_it(rep_client, deal, rep, htmx_
 def test_completing_on_a_lead_needs_no_next_step(rep_client, rep, htmx_headers):
     lead = make_lead(owner=rep)
     call = make_activity(lead=lead, owner=rep)
-    response = rep_client.post(
-        f"/activities/{call.pk}/complete/",
-        {"outcome": "Reached", "next_kind": "call"},
-        headers=htmx_headers,
-    )
+    response = complete(rep_client, call, htmx_headers, "Reached")
     assert response["HX-Retarget"] == f"#timeline-lead-{lead.pk}"
     call.refresh_from_db()
     assert (call.is_done, call.outcome) == (True, "Reached")
@@ -262,11 +259,7 @@ def test_completing_on_a_lead_needs_no_next_step(rep_client, rep, htmx_headers):
 def test_next_step_needs_both_subject_and_date(rep_client, deal, rep, htmx_headers):
     call = make_activity(opportunity=deal, owner=rep)
     make_activity(opportunity=deal, owner=rep, due_date=TODAY() + datetime.timedelta(days=3))
-    response = rep_client.post(
-        f"/activities/{call.pk}/complete/",
-        {"outcome": "", "next_kind": "call", "next_subject": "Call again"},
-        headers=htmx_headers,
-    )
+    response = complete(rep_client, call, htmx_headers, "", ("call", "Call again", ""))
     assert "When is the next step?" in response.content.decode()
 
 
@@ -277,15 +270,8 @@ def test_done_activity_cannot_be_completed_again(rep_client, deal, rep):
 
 def test_complete_from_my_day_returns_my_day(rep_client, deal, rep, htmx_headers):
     call = make_activity(opportunity=deal, owner=rep, subject="Morning call")
-    response = rep_client.post(
-        f"/activities/{call.pk}/complete/?slot=day",
-        {
-            "outcome": "",
-            "next_kind": "task",
-            "next_subject": "Send offer",
-            "next_due_date": tomorrow(),
-        },
-        headers=htmx_headers,
+    response = complete(
+        rep_client, call, htmx_headers, "", ("task", "Send offer", tomorrow()), slot="day"
     )
     html = response.content.decode()
     assert response["HX-Retarget"] == "#my-day"

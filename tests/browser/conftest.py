@@ -48,14 +48,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def login(page, live_server):
-    """Log a user in through the real login form; returns a function taking the user."""
+    """Log a user in through the real login form; returns a function taking the user, and
+    the page of another browser (``on``) when it is not the test's own page that logs in."""
 
-    def _login(user: User, password: str = "secret-pass-123"):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+    def _login(user: User, password: str = "secret-pass-123", *, on=None):
+        browser_page = on or page
+        browser_page.goto(f"{live_server.url}/accounts/login/")
+        browser_page.get_by_label("Username").fill(user.username)
+        browser_page.get_by_label("Password").fill(password)
+        browser_page.get_by_role("button", name="Log in").click()
+        browser_page.wait_for_url(f"{live_server.url}/")
+        return browser_page
 
     return _login

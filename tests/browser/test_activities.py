@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -9,11 +10,16 @@ from activities.models import Activity
 from tests.factories import make_activity, make_opportunity, make_stage
 
 
-def test_rep_completes_a_call_and_schedules_the_next_step_from_my_day(
-    transactional_db, page, live_server, login, rep
-):
+@pytest.fixture
+def call(transactional_db, rep):
+    """Alice's call to Pat, due today: the only step planned on her open deal."""
     deal = make_opportunity(name="Acme renewal", owner=rep, stage=make_stage(name="Proposal"))
-    call = make_activity(opportunity=deal, owner=rep, kind="call", subject="Call Pat")
+    return make_activity(opportunity=deal, owner=rep, kind="call", subject="Call Pat")
+
+
+def test_rep_completes_a_call_and_schedules_the_next_step_from_my_day(
+    page, live_server, login, rep, call
+):
     next_week = timezone.localdate() + datetime.timedelta(days=3)
 
     login(rep)
@@ -42,15 +48,12 @@ def test_rep_completes_a_call_and_schedules_the_next_step_from_my_day(
     assert (call.is_done, call.outcome) == (True, "Pat wants a demo")
     assert list(
         Activity.objects.pending().values_list("kind", "subject", "due_date", "opportunity")
-    ) == [("meeting", "Demo for Pat", next_week, deal.pk)]
+    ) == [("meeting", "Demo for Pat", next_week, call.opportunity_id)]
 
 
-def test_rep_completes_the_next_activity_from_a_deal_card(
-    transactional_db, page, live_server, login, rep
-):
+def test_rep_completes_the_next_activity_from_a_deal_card(page, live_server, login, rep, call):
     # The card's activity part on a page of its own; the board shows the same include.
-    deal = make_opportunity(name="Acme renewal", owner=rep, stage=make_stage(name="Proposal"))
-    call = make_activity(opportunity=deal, owner=rep, kind="call", subject="Call Pat")
+    deal = call.opportunity
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     login(rep)

@@ -13,13 +13,7 @@ def test_rep_qualifies_and_converts_a_lead_linking_an_existing_company(
     Pipeline.objects.update(is_default=False)  # the seeded default may still be there
     pipeline = make_pipeline(name="Sales", is_default=True)
     company = make_company(name="Acme", email_domain="acme.example", owner=rep)
-    lead = make_lead(
-        first_name="Jane",
-        last_name="Doe",
-        company_name="Acme",
-        email="jane@acme.example",
-        owner=rep,
-    )
+    lead = make_lead(name="Jane Doe", company_name="Acme", email="jane@acme.example", owner=rep)
 
     login(rep)
     page.goto(f"{live_server.url}/leads/")
@@ -61,14 +55,12 @@ def test_rep_qualifies_and_converts_a_lead_linking_an_existing_company(
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.CONVERTED
 
 
-def test_without_javascript_every_convert_field_shows(transactional_db, browser, live_server, rep):
-    lead = make_lead(first_name="Jane", last_name="Doe", company_name="Acme", owner=rep)
+def test_without_javascript_every_convert_field_shows(
+    transactional_db, browser, live_server, login, rep
+):
+    lead = make_lead(name="Jane Doe", company_name="Acme", owner=rep)
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(rep.username)
-    page.get_by_label("Password").fill("secret-pass-123")
-    page.get_by_role("button", name="Log in").click()
+    page = login(rep, on=context.new_page())
 
     page.goto(f"{live_server.url}/leads/{lead.pk}/convert/")
 

@@ -17,12 +17,7 @@ def test_the_second_save_on_the_same_company_shows_what_changed_meanwhile(
 
     # The manager, in another browser, opens the same page and saves a new phone number.
     managers_context = browser.new_context()
-    managers_page = managers_context.new_page()
-    managers_page.goto(f"{live_server.url}/accounts/login/")
-    managers_page.get_by_label("Username").fill(manager.username)
-    managers_page.get_by_label("Password").fill("secret-pass-123")
-    managers_page.get_by_role("button", name="Log in").click()
-    managers_page.wait_for_url(f"{live_server.url}/")
+    managers_page = login(manager, on=managers_context.new_page())
     managers_page.goto(edit_url)
     managers_page.get_by_label("Phone").fill("+34 699 000 111")
     managers_page.get_by_role("button", name="Save").click()

@@ -19,27 +19,6 @@ def names_in(response) -> list[str]:
 # --- list -----------------------------------------------------------------------------------
 
 
-def test_contact_list_shows_only_visible_contacts(rep_client, rep, other_rep):
-    make_contact(first_name="Lucía", last_name="Fernández", owner=rep)
-    make_contact(first_name="Carl", last_name="Hidden", owner=other_rep)
-
-    response = rep_client.get(LIST_URL)
-
-    assert names_in(response) == ["Lucía Fernández"]
-    assert "Hidden" not in response.text
-    assert "<html" in response.text
-
-
-def test_contact_list_htmx_request_gets_only_the_list_region(rep_client, rep, htmx_headers):
-    make_contact(first_name="Lucía", last_name="Fernández", owner=rep)
-
-    response = rep_client.get(LIST_URL, {"q": "lucía"}, headers=htmx_headers)
-
-    assert "<html" not in response.text
-    assert 'id="contact-list"' in response.text
-    assert "Lucía Fernández" in response.text
-
-
 def test_contact_list_searches_names_email_phone_and_company(rep_client, rep):
     acme = make_company(name="Acme Logistics", owner=rep)
     make_contact(first_name="Ana", last_name="Ruiz", email="ana@acme.es", owner=rep)
@@ -97,16 +76,6 @@ def test_contact_list_query_count_does_not_grow(rep_client, rep, rows, django_as
     assert len(names_in(response)) == rows
 
 
-def test_contact_list_rejects_post(rep_client):
-    assert rep_client.post(LIST_URL).status_code == 405
-
-
-def test_contact_list_sends_anonymous_to_login(client):
-    response = client.get(LIST_URL)
-
-    assert response.url == f"/accounts/login/?next={LIST_URL}"
-
-
 # --- detail ---------------------------------------------------------------------------------
 
 
@@ -139,22 +108,10 @@ def test_contact_detail_does_not_link_a_company_the_user_cannot_open(rep_client,
     assert company.get_absolute_url() not in response.text
 
 
-def test_contact_detail_of_another_team_is_404(rep_client, other_rep):
-    contact = make_contact(owner=other_rep)
-
-    assert rep_client.get(contact.get_absolute_url()).status_code == 404
-
-
 def test_contact_detail_teammates_private_contact_is_404(rep_client, teammate):
     contact = make_contact(owner=teammate)
 
     assert rep_client.get(contact.get_absolute_url()).status_code == 404
-
-
-def test_contact_detail_rejects_post(rep_client, rep):
-    contact = make_contact(owner=rep)
-
-    assert rep_client.post(contact.get_absolute_url()).status_code == 405
 
 
 # --- create and edit ------------------------------------------------------------------------
@@ -238,36 +195,7 @@ def test_contact_edit_saves(rep_client, rep):
     assert contact.last_name == "New"
 
 
-def test_contact_edit_of_another_team_is_404(rep_client, other_rep):
-    contact = make_contact(owner=other_rep, last_name="Theirs")
-
-    response = rep_client.post(
-        reverse("crm:contact_edit", args=[contact.pk]), contact_data(owner=other_rep.pk)
-    )
-
-    contact.refresh_from_db()
-    assert response.status_code == 404
-    assert contact.last_name == "Theirs"
-
-
-def test_contact_edit_rejects_put(rep_client, rep):
-    contact = make_contact(owner=rep)
-
-    assert rep_client.put(reverse("crm:contact_edit", args=[contact.pk])).status_code == 405
-
-
 # --- delete ---------------------------------------------------------------------------------
-
-
-def test_contact_delete_asks_then_deletes(rep_client, rep):
-    contact = make_contact(owner=rep, first_name="Gone", last_name="Soon")
-    url = reverse("crm:contact_delete", args=[contact.pk])
-
-    assert "Delete Gone Soon?" in rep_client.get(url).text
-    response = rep_client.post(url)
-
-    assert response.url == LIST_URL
-    assert Contact.objects.count() == 0
 
 
 def test_contact_converted_from_a_lead_is_protected(rep_client, rep):
@@ -279,21 +207,6 @@ def test_contact_converted_from_a_lead_is_protected(rep_client, rep):
     assert "cannot be deleted" in response.text
     assert "1 lead conversion" in response.text
     assert Contact.objects.filter(pk=contact.pk).exists()
-
-
-def test_contact_delete_of_another_team_is_404(rep_client, other_rep):
-    contact = make_contact(owner=other_rep)
-
-    response = rep_client.post(reverse("crm:contact_delete", args=[contact.pk]))
-
-    assert response.status_code == 404
-    assert Contact.objects.filter(pk=contact.pk).exists()
-
-
-def test_contact_delete_rejects_put(rep_client, rep):
-    contact = make_contact(owner=rep)
-
-    assert rep_client.put(reverse("crm:contact_delete", args=[contact.pk])).status_code == 405
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -327,15 +240,12 @@ def test_contact_list_company_select_offers_only_the_chosen_company_among_many(
     assert "Globex" not in filtered
 
 
-def test_contact_search_keeps_the_name_order_and_a_chosen_sort(rep_client, rep):
+def test_contact_search_orders_a_contact_found_by_its_company_by_name(rep_client, rep):
     acme = make_company(name="Iglesias Hermanos", owner=rep)
-    make_contact(first_name="Bea", last_name="Iglesias", email="b@example.com", owner=rep)
-    make_contact(first_name="Ana", last_name="Iglesias", email="z@example.com", owner=rep)
-    make_contact(first_name="Carl", last_name="Alonso", company=acme, owner=rep)
-    make_contact(first_name="Dan", last_name="Other", owner=rep)
+    make_contact(name="Bea Iglesias", owner=rep)
+    make_contact(name="Carl Alonso", company=acme, owner=rep)
+    make_contact(name="Dan Other", owner=rep)
 
     found = names_in(rep_client.get(LIST_URL, {"q": "iglesias"}))
-    by_email = names_in(rep_client.get(LIST_URL, {"q": "iglesias", "sort": "-email"}))
 
-    assert found == ["Carl Alonso", "Ana Iglesias", "Bea Iglesias"]
-    assert by_email[:2] == ["Ana Iglesias", "Bea Iglesias"]
+    assert found == ["Carl Alonso", "Bea Iglesias"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from crm.models import Company, Contact
 from crm.versions import StaleEdit, save_if_current
 from tests.factories import make_company, make_contact
-from tests.posted import form_data
+from tests.posted import form_data, save_as_loaded
 
 
 def edit_url(record) -> str:
@@ -76,8 +76,7 @@ def test_edit_form_carries_the_version_and_the_loaded_values(rep_client, rep):
 def test_a_reps_stale_notes_edit_keeps_the_managers_new_phone(rep_client, manager_client, rep):
     company = make_company(name="Acme", owner=rep, phone="+34612345678", notes="Old notes")
     reps_form = form_data(rep_client.get(edit_url(company)))
-    managers_form = form_data(manager_client.get(edit_url(company)))
-    manager_client.post(edit_url(company), managers_form | {"phone": "+34699000111"})
+    save_as_loaded(manager_client, edit_url(company), phone="+34699000111")
 
     response = rep_client.post(edit_url(company), reps_form | {"notes": "Met at the fair"})
 
@@ -109,9 +108,7 @@ def test_a_reps_stale_notes_edit_keeps_the_managers_new_phone(rep_client, manage
 def test_both_changing_the_same_field_shows_theirs_and_keeps_yours(rep_client, manager_client, rep):
     company = make_company(name="Acme", owner=rep, industry="Retail")
     reps_form = form_data(rep_client.get(edit_url(company)))
-    manager_client.post(
-        edit_url(company), form_data(manager_client.get(edit_url(company))) | {"industry": "Energy"}
-    )
+    save_as_loaded(manager_client, edit_url(company), industry="Energy")
 
     response = rep_client.post(edit_url(company), reps_form | {"industry": "Mining"})
 
@@ -125,9 +122,7 @@ def test_a_stale_form_with_no_changes_is_refused_and_shows_the_newer_values(
 ):
     company = make_company(name="Acme", owner=rep)
     reps_form = form_data(rep_client.get(edit_url(company)))
-    manager_client.post(
-        edit_url(company), form_data(manager_client.get(edit_url(company))) | {"name": "Acme SA"}
-    )
+    save_as_loaded(manager_client, edit_url(company), name="Acme SA")
 
     response = rep_client.post(edit_url(company), reps_form)
 
@@ -139,7 +134,7 @@ def test_a_stale_form_with_no_changes_is_refused_and_shows_the_newer_values(
 def test_a_save_that_changes_nothing_leaves_the_version(rep_client, rep):
     company = make_company(name="Acme", owner=rep)
 
-    response = rep_client.post(edit_url(company), form_data(rep_client.get(edit_url(company))))
+    response = save_as_loaded(rep_client, edit_url(company))
 
     assert response.url == company.get_absolute_url()
     assert Company.objects.get(pk=company.pk).version == 1
@@ -148,10 +143,7 @@ def test_a_save_that_changes_nothing_leaves_the_version(rep_client, rep):
 def test_two_people_edit_a_contact_the_second_is_refused(rep_client, manager_client, rep):
     contact = make_contact(first_name="Pat", last_name="Doe", owner=rep, job_title="Buyer")
     reps_form = form_data(rep_client.get(edit_url(contact)))
-    manager_client.post(
-        edit_url(contact),
-        form_data(manager_client.get(edit_url(contact))) | {"email": "pat@acme.example"},
-    )
+    save_as_loaded(manager_client, edit_url(contact), email="pat@acme.example")
 
     response = rep_client.post(edit_url(contact), reps_form | {"job_title": "Head of buying"})
 
@@ -167,9 +159,7 @@ def test_the_message_is_in_spanish_for_a_spanish_user(rep_client, manager_client
     rep.save(update_fields=["language"])
     company = make_company(name="Acme", owner=rep)
     reps_form = form_data(rep_client.get(edit_url(company)))
-    manager_client.post(
-        edit_url(company), form_data(manager_client.get(edit_url(company))) | {"name": "Acme SA"}
-    )
+    save_as_loaded(manager_client, edit_url(company), name="Acme SA")
 
     html = rep_client.post(edit_url(company), reps_form).content.decode()
 
@@ -200,10 +190,7 @@ def test_the_admin_refuses_a_stale_save_and_keeps_what_was_typed(
     )
     loaded = form_data(admin_client.get(admin_url(record)))
     assert loaded["version"] == "1"
-    manager_client.post(
-        edit_url(record),
-        form_data(manager_client.get(edit_url(record))) | {"phone": "+34699000111"},
-    )
+    save_as_loaded(manager_client, edit_url(record), phone="+34699000111")
 
     response = admin_client.post(admin_url(record), loaded | {"notes": "Checked by the admin"})
 
@@ -230,9 +217,7 @@ def test_an_admin_save_raises_the_version_so_an_open_page_form_is_stale(
 ):
     contact = make_contact(last_name="Doe", owner=rep)
     reps_form = form_data(rep_client.get(edit_url(contact)))
-    admin_client.post(
-        admin_url(contact), form_data(admin_client.get(admin_url(contact))) | {"job_title": "CEO"}
-    )
+    save_as_loaded(admin_client, admin_url(contact), job_title="CEO")
 
     response = rep_client.post(edit_url(contact), reps_form | {"notes": "Call back"})
 

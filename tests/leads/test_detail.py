@@ -82,34 +82,46 @@ def test_detail_wrong_method_and_anonymous(rep_client, client, lead):
 # --- status changes ---------------------------------------------------------------------
 
 
-def test_status_change_from_the_list_returns_the_row(rep_client, lead, htmx_headers):
+@pytest.mark.parametrize(
+    ("target", "action", "answer", "shown", "said", "status"),
+    [
+        pytest.param(
+            "lead-row",
+            "start_working",
+            '<tr id="lead-row-{pk}"',
+            "Working",
+            "is now working.",
+            Lead.Status.WORKING,
+            id="a row of the list",
+        ),
+        pytest.param(
+            "lead-status",
+            "qualify",
+            '<section id="lead-status"',
+            "New → Qualified",
+            "is now qualified.",
+            Lead.Status.QUALIFIED,
+            id="the status card of the detail",
+        ),
+    ],
+)
+def test_a_status_change_answers_with_the_part_of_the_page_it_came_from(
+    rep_client, lead, htmx_headers, target, action, answer, shown, said, status
+):
     response = rep_client.post(
         reverse("leads:change_status", args=[lead.pk]),
-        {"action": "start_working"},
-        headers={**htmx_headers, "HX-Target": "lead-row"},
+        {"action": action},
+        headers={**htmx_headers, "HX-Target": target},
     )
 
     body = response.content.decode()
-    assert body.strip().startswith(f'<tr id="lead-row-{lead.pk}"')
-    assert "Working" in body
-    # What happened is said at once, not on the next full page.
+    assert body.strip().startswith(answer.format(pk=lead.pk))
+    assert shown in body
+    # What happened is said at once, out of band, not on the next full page.
     messages = body.split('<div id="messages" class="toast-stack" hx-swap-oob="true">', 1)[1]
-    assert "is now working." in messages
+    assert said in messages
     lead.refresh_from_db()
-    assert lead.status == Lead.Status.WORKING
-
-
-def test_status_change_from_the_detail_returns_the_status_card(rep_client, lead, htmx_headers):
-    response = rep_client.post(
-        reverse("leads:change_status", args=[lead.pk]),
-        {"action": "qualify"},
-        headers={**htmx_headers, "HX-Target": "lead-status"},
-    )
-
-    body = response.content.decode()
-    assert body.strip().startswith('<section id="lead-status"')
-    assert "New → Qualified" in body
-    assert "is now qualified" in body  # the message, swapped out of band
+    assert lead.status == status
 
 
 def test_status_change_without_htmx_redirects_to_the_lead(rep_client, lead):

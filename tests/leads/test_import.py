@@ -30,6 +30,11 @@ def upload(client, content: bytes | str, name="leads.csv"):
     return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content, "text/csv")})
 
 
+def columns(*fields: str) -> dict[str, str]:
+    """A mapping as an import stores it: the number of each column, as text, to its field."""
+    return {str(number): field for number, field in enumerate(fields)}
+
+
 @pytest.fixture
 def uploaded(manager_client, manager, rep):
     make_lead(last_name="Known", email="known@x.example", owner=rep)
@@ -40,13 +45,7 @@ def uploaded(manager_client, manager, rep):
 
 def test_upload_guesses_the_mapping_and_shows_a_preview(manager_client, uploaded):
     assert uploaded.headers == ["Full Name", "E-mail", "Company", "Phone", "Lead source"]
-    assert uploaded.mapping == {
-        "0": "full_name",
-        "1": "email",
-        "2": "company_name",
-        "3": "phone",
-        "4": "source",
-    }
+    assert uploaded.mapping == columns("full_name", "email", "company_name", "phone", "source")
     assert uploaded.total == 8
 
     response = manager_client.get(uploaded.get_absolute_url())
@@ -234,7 +233,7 @@ def test_semicolon_files_and_byte_order_marks_are_read(manager_client):
 
     lead_import = LeadImport.objects.get()
     assert lead_import.headers == ["Last name", "Email"]
-    assert lead_import.mapping == {"0": "last_name", "1": "email"}
+    assert lead_import.mapping == columns("last_name", "email")
 
 
 def test_semicolon_files_with_ragged_rows_are_read(manager_client):
@@ -249,13 +248,9 @@ def test_semicolon_files_with_ragged_rows_are_read(manager_client):
 
     lead_import = LeadImport.objects.get()
     assert lead_import.headers == ["Nombre", "Apellido", "E-mail", "Empresa", "Teléfono"]
-    assert lead_import.mapping == {
-        "0": "first_name",
-        "1": "last_name",
-        "2": "email",
-        "3": "company_name",
-        "4": "phone",
-    }
+    assert lead_import.mapping == columns(
+        "first_name", "last_name", "email", "company_name", "phone"
+    )
     assert [values for _, values in importing.iter_rows(lead_import)][2] == [
         "Lucía",
         "García",

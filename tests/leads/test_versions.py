@@ -10,7 +10,7 @@ from django.urls import reverse
 from leads import services
 from leads.models import Lead
 from tests.factories import make_lead
-from tests.posted import form_data
+from tests.posted import form_data, save_as_loaded
 
 
 def edit_url(lead) -> str:
@@ -27,9 +27,7 @@ def lead_updates(queries) -> list[str]:
 
 def test_two_people_edit_a_lead_the_second_is_refused(rep_client, manager_client, lead):
     reps_form = form_data(rep_client.get(edit_url(lead)))
-    manager_client.post(
-        edit_url(lead), form_data(manager_client.get(edit_url(lead))) | {"job_title": "CTO"}
-    )
+    save_as_loaded(manager_client, edit_url(lead), job_title="CTO")
 
     response = rep_client.post(edit_url(lead), reps_form | {"notes": "Wants a call on Monday"})
 
@@ -121,10 +119,7 @@ def test_a_bulk_disqualify_raises_every_version_in_one_update(manager, rep, no_b
 def test_the_lead_admin_refuses_a_stale_save(admin_client, rep_client, lead):
     url = reverse("admin:leads_lead_change", args=[lead.pk])
     loaded = form_data(admin_client.get(url))
-    rep_client.post(
-        edit_url(lead),
-        form_data(rep_client.get(edit_url(lead))) | {"website": "https://acme.example"},
-    )
+    save_as_loaded(rep_client, edit_url(lead), website="https://acme.example")
 
     response = admin_client.post(url, loaded | {"notes": "Checked"})
 

@@ -17,18 +17,32 @@ def held(north):
     return make_web_submission(name="Ada Lovelace", email="ada@engine.example", team=north)
 
 
+def hold(team_name: str, **sent) -> WebSubmission:
+    """Hold a message from Ada for the team called ``team_name``: sent too fast, with only her
+    name and email, unless ``sent`` says otherwise."""
+    message = {
+        "name": "Ada Lovelace",
+        "email": "ada@engine.example",
+        "phone": "",
+        "company": "",
+        "message": "",
+        "website": "",
+        "reason": WebSubmission.Reason.TOO_FAST,
+        "address": "",
+        "user_agent": "",
+    }
+    return web.hold_submission(**(message | sent), team_name=team_name)
+
+
 def test_hold_keeps_the_message_for_the_team_it_would_go_to(north):
-    submission = web.hold_submission(
-        name="Ada Lovelace",
-        email="ada@engine.example",
-        phone="",
+    submission = hold(
+        "North",
         company="Engines",
         message="Hello",
         website="x" * 500,
         reason=WebSubmission.Reason.HONEYPOT,
         address="2001:db8::1",
         user_agent="UA " * 200,
-        team_name="North",
     )
 
     stored = WebSubmission.objects.get(pk=submission.pk)
@@ -46,18 +60,7 @@ def test_hold_keeps_the_message_for_the_team_it_would_go_to(north):
 
 
 def test_hold_for_a_team_that_does_not_exist_has_none(db):
-    submission = web.hold_submission(
-        name="Ada",
-        email="ada@engine.example",
-        phone="",
-        company="",
-        message="",
-        website="",
-        reason=WebSubmission.Reason.TOO_FAST,
-        address="",
-        user_agent="",
-        team_name="Gone",
-    )
+    submission = hold("Gone")
 
     assert submission.team is None
 

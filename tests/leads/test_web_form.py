@@ -40,12 +40,6 @@ def submission(**overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def web_team(north, settings):
-    settings.WEB_LEADS_TEAM = north.name
-    return north
-
-
 def test_anonymous_visitor_sees_the_public_form_without_navigation(client, db):
     body = client.get(URL).content.decode()
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,12 +19,6 @@ def release_url(submission) -> str:
 
 def purge_url(submission) -> str:
     return reverse("leads:web_purge", args=[submission.pk])
-
-
-@pytest.fixture
-def web_team(north, settings):
-    settings.WEB_LEADS_TEAM = north.name
-    return north
 
 
 @pytest.fixture
@@ -364,13 +357,11 @@ def test_purge_all_shown_wrong_method_is_405(manager_client, held):
     assert manager_client.get(reverse("leads:web_purge_shown")).status_code == 405
 
 
-def test_a_manager_of_two_teams_reviews_both(web_team, south, held, south_held):
+def test_a_manager_of_two_teams_reviews_both(client_for, web_team, south, held, south_held):
     boss = make_user(username="boss", role="manager")
     web_team.manager = boss
     web_team.save(update_fields=["manager"])
     south.manager = boss
     south.save(update_fields=["manager"])
-    client = Client()
-    client.force_login(boss)
 
-    assert names(client.get(URL)) == ["Southern Sender", "Grace Hopper"]
+    assert names(client_for(boss).get(URL)) == ["Southern Sender", "Grace Hopper"]

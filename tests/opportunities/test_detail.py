@@ -7,6 +7,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from opportunities.services import move_opportunity, update_opportunity
 from tests.factories import make_company, make_contact, make_lead, make_opportunity
+from tests.opportunities.history import fields_changed
 
 
 def detail_url(deal) -> str:
@@ -15,6 +16,19 @@ def detail_url(deal) -> str:
 
 def quick_url(deal) -> str:
     return reverse("opportunities:quick_edit", args=[deal.pk])
+
+
+def quick_edit(client, deal, headers, **typed):
+    """Save the in-place form of ``deal`` as htmx posts it: the values it shows, with what was
+    ``typed`` over them."""
+    shown = {
+        "stage": deal.stage_id,
+        "amount": str(deal.amount),
+        "probability": str(deal.probability),
+        "expected_close_date": deal.expected_close_date.isoformat(),
+        "version": str(deal.version),
+    }
+    return client.post(quick_url(deal), shown | typed, headers=headers)
 
 
 def test_detail_shows_company_contact_lead_amounts_and_history_newest_first(
@@ -86,16 +100,14 @@ def test_quick_edit_without_htmx_shows_the_form_in_the_page(rep_client, deal):
 def test_quick_edit_saves_and_swaps_back_with_the_new_history(
     rep_client, rep, deal, stages, htmx_headers
 ):
-    response = rep_client.post(
-        quick_url(deal),
-        {
-            "stage": stages[1].pk,
-            "amount": "1500",
-            "probability": "60",
-            "expected_close_date": "2031-01-31",
-            "version": "1",
-        },
-        headers=htmx_headers,
+    response = quick_edit(
+        rep_client,
+        deal,
+        htmx_headers,
+        stage=stages[1].pk,
+        amount="1500",
+        probability="60",
+        expected_close_date="2031-01-31",
     )
 
     deal.refresh_from_db()
@@ -110,25 +122,12 @@ def test_quick_edit_saves_and_swaps_back_with_the_new_history(
     assert html.lstrip().startswith('<section class="card" id="summary">')
     assert 'id="timeline" hx-swap-oob="true"' in html
     assert "1,000.00 → 1,500.00" in html
-    assert sorted(deal.changes.values_list("field", flat=True)) == [
-        "amount",
-        "expected_close_date",
-        "probability",
-        "stage",
-    ]
+    assert fields_changed(deal) == ["amount", "expected_close_date", "probability", "stage"]
 
 
 def test_quick_edit_shows_errors_beside_the_fields(rep_client, deal, stages, htmx_headers):
-    response = rep_client.post(
-        quick_url(deal),
-        {
-            "stage": stages[0].pk,
-            "amount": "-5",
-            "probability": "120",
-            "expected_close_date": "",
-            "version": "1",
-        },
-        headers=htmx_headers,
+    response = quick_edit(
+        rep_client, deal, htmx_headers, amount="-5", probability="120", expected_close_date=""
     )
 
     html = response.content.decode()
@@ -145,17 +144,7 @@ def test_quick_edit_refuses_a_stale_version_and_shows_the_current_values(
     # Someone saves first; Alice's form still carries version 1.
     update_opportunity(deal, by=rep, version=1, amount=Decimal("2000"))
 
-    response = rep_client.post(
-        quick_url(deal),
-        {
-            "stage": stages[0].pk,
-            "amount": "7777",
-            "probability": "30",
-            "expected_close_date": deal.expected_close_date.isoformat(),
-            "version": "1",
-        },
-        headers=htmx_headers,
-    )
+    response = quick_edit(rep_client, deal, htmx_headers, amount="7777", version="1")
 
     html = response.content.decode()
     assert "Someone else saved this deal while you were editing it" in html

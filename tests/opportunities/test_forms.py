@@ -7,6 +7,7 @@ from django.urls import reverse
 from opportunities.models import Opportunity
 from opportunities.services import update_opportunity
 from tests.factories import make_company, make_contact, make_opportunity, make_pipeline
+from tests.opportunities.history import fields_changed
 
 CREATE = reverse("opportunities:create")
 
@@ -144,12 +145,7 @@ def test_edit_saves_changes_and_records_them(rep_client, rep, deal, stages):
         90,
         2,
     )
-    assert sorted(deal.changes.values_list("field", flat=True)) == [
-        "amount",
-        "expected_close_date",
-        "probability",
-        "stage",
-    ]
+    assert fields_changed(deal) == ["amount", "expected_close_date", "probability", "stage"]
 
 
 def test_edit_keeps_a_company_and_contact_another_rep_owns(rep_client, rep, teammate, stages):

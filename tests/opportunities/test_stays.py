@@ -6,15 +6,8 @@ from decimal import Decimal
 
 from django.apps import apps
 
+from opportunities import services
 from opportunities.models import OpportunityChange
-from opportunities.services import (
-    create_opportunity,
-    mark_lost,
-    mark_won,
-    move_opportunity,
-    reopen,
-    update_opportunity,
-)
 
 
 def stays(deal) -> list[tuple]:
@@ -40,17 +33,17 @@ def stays(deal) -> list[tuple]:
 
 
 def a_deal_that_went_round(rep, stages, price):
-    deal = create_opportunity(
+    deal = services.create_opportunity(
         by=rep,
         stage=stages[0],
         name="Acme renewal",
         amount=Decimal("5000"),
         expected_close_date=datetime.date(2030, 1, 1),
     )
-    move_opportunity(deal, stage=stages[1], by=rep)
-    mark_lost(deal, reason=price, by=rep)
-    reopen(deal, by=rep)
-    update_opportunity(deal, by=rep, version=deal.version, stage=stages[2])
+    services.move_opportunity(deal, stage=stages[1], by=rep)
+    services.mark_lost(deal, reason=price, by=rep)
+    services.reopen(deal, by=rep)
+    services.update_opportunity(deal, by=rep, version=deal.version, stage=stages[2])
     return deal
 
 
@@ -63,14 +56,14 @@ def test_a_deal_that_moved_was_lost_and_came_back_ends_each_stay(rep, stages, pr
         ("Negotiation", "going on", None),
     ]
 
-    mark_won(deal, by=rep)
+    services.mark_won(deal, by=rep)
 
     assert stays(deal)[-1] == ("Negotiation", "moved on", "status")
 
 
 def test_the_history_so_far_gets_the_same_ends_when_the_columns_arrive(rep, stages, price):
     deal = a_deal_that_went_round(rep, stages, price)
-    mark_won(deal, by=rep)
+    services.mark_won(deal, by=rep)
     recorded = list(deal.changes.order_by("pk").values_list("pk", "left_at", "moved_on"))
     OpportunityChange.objects.update(left_at=None, moved_on=None)
 
