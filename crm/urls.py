@@ -43,4 +43,5 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("activities/", include("activities.urls")),
     path("merge/", include("merging.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -103,3 +103,15 @@ def _empty_cache():
     yield
     cache.clear()
     translation.deactivate()
+
+
+@pytest.fixture
+def api_client():
+    """A program calling the API with a personal token: ``api_client(user, scope="write")``."""
+    from api.services import create_token
+
+    def client_for(user, *, scope: str = "write") -> Client:
+        secret = create_token(user=user, name="Tests", scope=scope).secret
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    return client_for

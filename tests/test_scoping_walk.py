@@ -141,6 +141,7 @@ def test_another_teams_ids_in_filters_show_nothing_of_theirs(
 
 def test_the_walk_covers_every_kind_of_record():
     assert {RECORD_OF[name] for name, _route in RECORD_ROUTES if name in RECORD_OF} == {
+        "api_token",
         "company",
         "contact",
         "lead",

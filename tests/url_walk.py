@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from api.services import create_token
 from crm.models import Company
 from leads.models import LeadImport, WebSubmission
 from tests.factories import (
@@ -56,6 +57,20 @@ RECORD_OF = {
     "opportunities:lost": "opportunity",
     "opportunities:reopen": "opportunity",
     "activities:complete": "activity",
+    "api:lead-detail": "lead",
+    "api:lead-qualify": "lead",
+    "api:lead-disqualify": "lead",
+    "api:lead-convert": "lead",
+    "api:company-detail": "company",
+    "api:contact-detail": "contact",
+    "api:opportunity-detail": "opportunity",
+    "api:opportunity-move": "opportunity",
+    "api:opportunity-win": "opportunity",
+    "api:opportunity-lose": "opportunity",
+    "api:opportunity-reopen": "opportunity",
+    "api:activity-detail": "activity",
+    "api:activity-complete": "activity",
+    "api:token_revoke": "api_token",
 }
 
 # Pages that name a record in the query string: which parameters, and which record each takes.
@@ -109,6 +124,7 @@ def records(*, owner, manager, marker: str) -> dict:
         team=owner.team,
     )
     return {
+        "api_token": create_token(user=owner, name=f"{marker} token", scope="write").token,
         "company": company,
         "contact": contact,
         "lead": lead,

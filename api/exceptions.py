@@ -1,0 +1,27 @@
+"""Every error of the API is JSON, in the user's language (DRF's messages and ours are
+translated): ``{"detail": ...}``, or ``{"field": [messages]}`` as the forms give them."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from leads.services import LeadError
+from opportunities.services import InvalidTransition
+
+
+class Conflict(exceptions.APIException):
+    """The record's state does not allow it (qualifying a converted lead, moving a won deal)."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
+def handle(exc, context):
+    if isinstance(exc, LeadError | InvalidTransition):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # "Not found.", translated, naming no model
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    return exception_handler(exc, context)
