@@ -73,6 +73,11 @@ def xlsx_response(filename: str, columns: list[Column], rows: Iterable) -> HttpR
 FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 
 
+def who_label(who) -> str:
+    """A team performance row's name: the rep's or team's, "Unassigned" for no one's."""
+    return str(who) if who is not None else str(_("Unassigned"))
+
+
 def unconverted_column() -> Column:
     return Column(_("Deals without a rate"), key("unconverted"))
 
@@ -107,7 +112,7 @@ FORECAST_COLUMNS = [
 ]
 
 PERFORMANCE_COLUMNS = [
-    Column(_("Name"), lambda row: str(row["who"])),
+    Column(_("Name"), lambda row: who_label(row["who"])),
     Column(_("Leads received"), key("leads_received")),
     Column(_("Leads qualified"), key("leads_qualified")),
     Column(_("Leads converted"), key("leads_converted")),
@@ -128,13 +133,11 @@ PERFORMANCE_COLUMNS = [
 
 FUNNEL_COLUMNS = [
     Column(_("Source"), lambda row: row.get("source__name") or _("No source")),
-    Column(_("Leads"), key("leads")),
-    Column(_("Qualified"), key("qualified")),
-    Column(_("Converted"), key("converted")),
+    Column(_("Leads received"), key("leads")),
+    Column(_("Leads qualified"), key("qualified")),
+    Column(_("Leads converted"), key("converted")),
     Column(_("Deals won"), key("won_count")),
     Column(_("Won amount"), key("won_amount")),
-    Column(_("Qualified rate"), key("qualified_rate")),
-    Column(_("Converted rate"), key("converted_rate")),
     unconverted_column(),
 ]
 

@@ -156,17 +156,15 @@ class ReportScope:
         """The work of the people in scope (see ``ActivityQuerySet.owned_by_people_of``)."""
         return self._owned(Activity.objects.owned_by_people_of(self.user))
 
-    def reps(self):
-        """The people who get a row of their own: the active members of the teams in scope
-        and, over every team, those teams' managers, whose own deals and leads count too
-        (a manager need not belong to a team); a rep: only themselves."""
+    def reps(self, *, also=()):
+        """The people who get a row of their own: the active members of the teams in scope,
+        those teams' managers, whose own deals and leads count too (a manager need not belong
+        to a team), and ``also`` (the owners of records in scope); a rep: only themselves."""
         if self.rep is not None:
             return User.objects.filter(pk=self.rep.pk)
         teams = self.teams().values("pk")
-        people = Q(team__in=teams)
-        if self.team is None:
-            people |= Q(managed_teams__in=teams)
-        return User.objects.filter(people, is_active=True).distinct()
+        people = Q(team__in=teams) | Q(managed_teams__in=teams)
+        return User.objects.filter(Q(people, is_active=True) | Q(pk__in=also)).distinct()
 
     def teams(self):
         teams = teams_visible_to(self.user)

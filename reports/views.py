@@ -129,7 +129,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         unpack=True,
         chart=lambda report: bar_chart(
             report["performance"]["reps"],
-            label="who",
+            label=lambda row: exports.who_label(row["who"]),
             series=[("won_amount", _("Won"), GREEN), ("open_amount", _("Open"), GREY)],
         ),
         tables=lambda report: {
@@ -185,7 +185,7 @@ def team_performance(request: HtmxHttpRequest) -> HttpResponse:
         metrics.team_performance_report,
         chart=lambda report: bar_chart(
             report["reps"],
-            label="who",
+            label=lambda row: exports.who_label(row["who"]),
             series=[("won_amount", _("Won"), GREEN), ("lost_amount", _("Lost"), RED)],
         ),
         tables=lambda report: {

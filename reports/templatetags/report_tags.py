@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from infra.numbers import Numbers, half_up
 from reports import charts
+from reports.exports import who_label
 
 register = template.Library()
 
@@ -85,8 +86,10 @@ def _rows(rows, cells) -> SafeString:
         badge = badges.get(count)
         if badge is None:
             badge = badges[count] = unconverted(count)
+        who = row["who"]
         html.append(
-            f'<tr data-row="{row["who"].pk}"><th scope="row">{escape(row["who"])}</th>'
+            f'<tr data-row="{who.pk if who else "unassigned"}">'
+            f'<th scope="row">{escape(who_label(who))}</th>'
             f"{cells(row, numbers, badge)}</tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 (names are escaped, the rest is figures)
@@ -97,7 +100,7 @@ def _performance_cells(row, numbers: Numbers, badge: str) -> str:
     avg_deal = "–" if row["avg_deal"] is None else money(row["avg_deal"])
     return (
         f'<td class="text-end">{number(row["leads_received"])}</td>'
-        f'<td class="text-end">{number(row["leads_qualified"])}</td>'
+        f'<td class="text-end" data-figure="qualified">{number(row["leads_qualified"])}</td>'
         f'<td class="text-end">{number(row["leads_converted"])}</td>'
         f'<td class="text-end">{number(row["created"])}</td>'
         f'<td class="text-end" data-figure="won">{number(row["won_count"])} · '

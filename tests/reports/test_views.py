@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from crm.models import Company, ExchangeRate, User
-from leads.models import LeadStatusChange
+from leads.models import Lead, LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from reports import views as report_views
@@ -480,3 +480,27 @@ def test_many_pushes_read_in_the_plural(sales, manager_client):
     html = manager_client.get(url("dashboard", **MAY)).content.decode()
 
     assert "pushed out 3 times in the period, by 41 days in all<" in html
+
+
+def test_dashboard_funnel_and_team_performance_say_the_same_qualified(sales, manager_client, north):
+    # A lead that came in on 10 April, qualified on 12 May: May's, by its qualification.
+    april_lead = Lead.objects.get(
+        created_at=datetime.datetime(2026, 4, 10, 12, tzinfo=datetime.UTC)
+    )
+    LeadStatusChange.objects.create(
+        lead=april_lead,
+        to_status="qualified",
+        changed_at=datetime.datetime(2026, 5, 12, 12, tzinfo=datetime.UTC),
+    )
+    may_in_north = {**MAY, "team": north.pk}
+
+    dashboard = manager_client.get(url("dashboard", **may_in_north)).content.decode()
+    funnel = manager_client.get(url("lead_funnel", **may_in_north)).content.decode()
+    team = manager_client.get(url("team_performance", **may_in_north)).content.decode()
+
+    assert "3 qualified, 1 converted, 1 won" in dashboard
+    assert '<td class="text-end" data-total="qualified">3</td>' in funnel
+    north_row = team.split('data-table="teams"', 1)[1].split(f'<tr data-row="{north.pk}">', 1)[1]
+    assert north_row.split('data-figure="qualified">', 1)[1].startswith("3<")
+    note = "Qualified: leads moved to Qualified in the period, counted on the day of that change"
+    assert note in dashboard and note in funnel and note in team
