@@ -188,6 +188,30 @@ def reps_visible_to(user: User):
     return User.objects.filter(pk=user.pk)
 
 
+# Every report opens on this period until the user picks another, which then follows them
+# from report to report (``remember_period``).
+DEFAULT_PERIOD = PeriodChoice.THIS_MONTH
+SESSION_PERIOD = "reports_period"
+
+
+def remember_period(form: "ReportFilterForm", session) -> None:
+    """Keep the period the user just picked for the next report they open without one."""
+    chosen = form.chosen_period()
+    if chosen is not None and session.get(SESSION_PERIOD) != chosen:
+        session[SESSION_PERIOD] = chosen
+
+
+def with_remembered_period(query: QueryDict, session) -> QueryDict:
+    """The filters asked for; with no period among them, the one the user last picked (a period
+    in the query always wins)."""
+    remembered = session.get(SESSION_PERIOD)
+    if "period" in query or not remembered:
+        return query
+    query = query.copy()
+    query.update(remembered)
+    return query
+
+
 LAST_DAY = MaxValueValidator(
     datetime.date.max - datetime.timedelta(days=1),
     message=_("Choose a day before the last one of the calendar."),
@@ -225,11 +249,12 @@ class ReportFilterForm(forms.Form):
         widget=QuickSelect,
     )
 
-    def __init__(self, data=None, *, user: User, default_period: str = PeriodChoice.THIS_MONTH):
+    default_period = DEFAULT_PERIOD
+
+    def __init__(self, data=None, *, user: User):
         super().__init__(data or None)
         self.user = user
-        self.default_period = default_period
-        self.fields["period"].initial = default_period
+        self.fields["period"].initial = self.default_period
         self.fields["team"].queryset = teams_visible_to(user)
         self.fields["rep"].queryset = reps_visible_to(user).filter(is_active=True)
         if not user.is_admin and not user.is_manager:
@@ -249,10 +274,19 @@ class ReportFilterForm(forms.Form):
                 self.add_error("end", _("The period cannot end before it starts."))
         return cleaned
 
+    def chosen_period(self) -> dict | None:
+        """The period the query asks for, as kept in the session (``remember_period``); None
+        when it asks for none or for one with an error."""
+        if not self.is_bound or "period" not in self.data or not self.is_valid():
+            return None
+        chosen = {"period": self.cleaned_data["period"] or self.default_period}
+        if chosen["period"] == PeriodChoice.CUSTOM:
+            chosen |= {name: self.cleaned_data[name].isoformat() for name in ("start", "end")}
+        return chosen
+
     def query(self) -> str:
         """The filters in force, as a query string for links to the other reports: they open
-        on the same period (this one's default spelled out, since theirs may differ), team,
-        rep and pipeline."""
+        on the same period (spelled out, default or not), team, rep and pipeline."""
         data = {}
         if self.is_bound and self.is_valid():
             data = self.cleaned_data

@@ -17,7 +17,12 @@ from infra.htmx import HtmxHttpRequest
 from infra.report_cache import cached_figures
 from reports import exports, metrics, velocity
 from reports.charts import Chart, bar_chart
-from reports.filters import PeriodChoice, ReportFilterForm, ReportScope
+from reports.filters import (
+    ReportFilterForm,
+    ReportScope,
+    remember_period,
+    with_remembered_period,
+)
 
 BLUE, GREEN, TEAL, YELLOW, GREY, RED = (
     "#0d6efd",
@@ -49,7 +54,6 @@ def _report(
     *,
     chart: Callable[[Any], Chart],
     tables: Callable[[Any], dict],
-    default_period: str = PeriodChoice.THIS_MONTH,
     cache: bool = True,
     unpack: bool = False,
     **context,
@@ -63,7 +67,8 @@ def _report(
     or a table as ``<name>-<table>.csv`` or ``.xlsx`` (dashes for underscores). The template
     gets the figures as ``report`` (with ``unpack``, a dict of several reports' figures, each
     under its own name) and ``context`` besides."""
-    form = ReportFilterForm(request.GET, user=request.user, default_period=default_period)
+    form = ReportFilterForm(with_remembered_period(request.GET, request.session), user=request.user)
+    remember_period(form, request.session)
     scope = form.scope()
     report = _figures(name, scope, lambda: figures(scope)) if cache else figures(scope)
     context = {
@@ -223,7 +228,6 @@ def win_loss(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "win_loss",
         metrics.win_loss_report,
-        default_period=PeriodChoice.THIS_QUARTER,
         chart=lambda report: bar_chart(
             report["reasons"], label="lost_reason__name", series=[("amount", "", RED)]
         ),
@@ -241,7 +245,6 @@ def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "velocity",
         velocity.velocity_report,
-        default_period=PeriodChoice.LAST_12_MONTHS,
         chart=lambda report: bar_chart(
             report["rows"], label=lambda row: row["stage"].name, series=[("avg_days", "", YELLOW)]
         ),

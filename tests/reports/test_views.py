@@ -380,7 +380,7 @@ def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
 
 
 def test_charts_say_what_they_show(sales, manager_client):
-    html = manager_client.get(url("velocity")).content.decode()
+    html = manager_client.get(url("velocity", **MAY)).content.decode()
 
     assert "data-chart-title>Average days in each stage</div>" in html
 
@@ -423,7 +423,7 @@ def test_the_report_tabs_and_the_dashboard_cards_keep_the_period_in_view(manager
         url("dashboard"), {"period": "last_quarter", "team": north.pk}
     ).content.decode()
 
-    # The dashboard's own default, spelled out: the win/loss report's default differs.
+    # The default, spelled out.
     assert f'href="{url("win_loss")}?period=this_month"' in dashboard
     assert f'href="{url("team_performance")}?period=last_quarter&amp;team={north.pk}"' in chosen
     assert chosen.count("period=last_quarter") >= 8 + 4  # every tab, every card
@@ -504,3 +504,55 @@ def test_dashboard_funnel_and_team_performance_say_the_same_qualified(sales, man
     assert north_row.split('data-figure="qualified">', 1)[1].startswith("3<")
     note = "Qualified: leads moved to Qualified in the period, counted on the day of that change"
     assert note in dashboard and note in funnel and note in team
+
+
+def _period_shown(html: str) -> str:
+    option = html.split('name="period"', 1)[1].split(" selected>", 1)[0]
+    return option.rsplit('value="', 1)[1].removesuffix('"')
+
+
+@pytest.mark.parametrize(
+    "name", ["dashboard", "team_performance", "lead_funnel", "win_loss", "velocity", "slipped"]
+)
+def test_every_report_opens_on_this_month(manager_client, name):
+    html = manager_client.get(url(name)).content.decode()
+
+    assert _period_shown(html) == "this_month"
+
+
+def test_the_period_picked_follows_the_user_to_the_next_report(sales, manager_client):
+    # She picks May on the win/loss report...
+    manager_client.get(url("win_loss", **MAY))
+
+    # ...then opens the velocity report, and the dashboard, without a period.
+    velocity = manager_client.get(url("velocity")).content.decode()
+    dashboard = manager_client.get(url("dashboard")).content.decode()
+
+    assert _period_shown(velocity) == "custom"
+    assert 'name="start" value="2026-05-01"' in velocity
+    # May's history, not this month's: the stays of Qualification, Proposal and Contract.
+    assert "No stage history in this period." not in velocity
+    assert "pushed out 3 times in the period, by 41 days in all<" in dashboard
+    assert f'href="{url("pipeline")}?period=custom&amp;start=2026-05-01&amp;end=2026-05-31"' in (
+        dashboard
+    )
+
+
+def test_a_period_in_the_address_wins_over_the_remembered_one(sales, manager_client):
+    manager_client.get(url("win_loss", **MAY))
+
+    html = manager_client.get(url("win_loss", period="last_year")).content.decode()
+    after = manager_client.get(url("slipped")).content.decode()
+
+    assert _period_shown(html) == "last_year"
+    # And it is the one remembered from then on.
+    assert _period_shown(after) == "last_year"
+
+
+def test_a_period_with_an_error_is_not_remembered(sales, manager_client):
+    manager_client.get(url("win_loss", **MAY))
+    manager_client.get(url("win_loss", period="custom", start="2026-06-01"))
+
+    html = manager_client.get(url("slipped")).content.decode()
+
+    assert 'name="start" value="2026-05-01"' in html
