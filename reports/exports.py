@@ -92,7 +92,7 @@ PIPELINE_COLUMNS = [
     Column(_("Open deals"), key("count")),
     Column(_("Amount"), key("amount")),
     Column(_("Weighted amount"), key("weighted")),
-    Column(_("Average days in stage"), key("avg_days")),
+    Column(_("Days in current stage (open deals)"), key("avg_days")),
     unconverted_column(),
 ]
 
@@ -168,7 +168,7 @@ VELOCITY_COLUMNS = [
     Column(_("Pipeline"), lambda row: row["stage"].pipeline.name),
     Column(_("Stage"), lambda row: row["stage"].name),
     Column(_("Entries"), key("entries")),
-    Column(_("Average days in stage"), key("avg_days")),
+    Column(_("Average days spent in stage (stays that ended)"), key("avg_days")),
     Column(_("Share moving on"), key("move_on_rate")),
     Column(_("Win chance"), key("win_chance")),
     Column(_("Days to close when won"), key("days_to_close")),

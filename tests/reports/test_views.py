@@ -184,7 +184,7 @@ def test_pipeline_export_has_the_figures(sales, manager_client):
         "Open deals",
         "Amount",
         "Weighted amount",
-        "Average days in stage",
+        "Days in current stage (open deals)",
         "Deals without a rate",
     ]
     # The days in stage run up to the real today; every other figure is fixed.
@@ -382,7 +382,7 @@ def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
 def test_charts_say_what_they_show(sales, manager_client):
     html = manager_client.get(url("velocity", **MAY)).content.decode()
 
-    assert "data-chart-title>Average days in each stage</div>" in html
+    assert "data-chart-title>Average days spent in each stage (stays that ended)</div>" in html
 
 
 def test_manager_sees_the_team_table(sales, manager_client):
@@ -556,3 +556,17 @@ def test_a_period_with_an_error_is_not_remembered(sales, manager_client):
     html = manager_client.get(url("slipped")).content.decode()
 
     assert 'name="start" value="2026-05-01"' in html
+
+
+def test_pipeline_and_velocity_name_their_days_in_stage_apart(sales, manager_client):
+    pipeline = manager_client.get(url("pipeline")).content.decode()
+    velocity = manager_client.get(url("velocity", **MAY)).content.decode()
+
+    assert '<th scope="col" class="text-end">Days in current stage (open deals)</th>' in pipeline
+    assert "Days in current stage: how long the open deals have been in the stage" in pipeline
+    assert (
+        '<th scope="col" class="text-end">Average days spent in stage (stays that ended)</th>'
+        in velocity
+    )
+    assert "Average days spent in stage: over the stays that have ended" in velocity
+    assert "Average days in stage" not in pipeline + velocity
