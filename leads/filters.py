@@ -41,13 +41,23 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Source"),
         queryset=LeadSource.objects.all(),
         empty_label=_("Any source"),
+        null_label=_("No source"),
         widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Anyone"), widget=QuickSelect
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+        null_label=_("Nobody"),
+        widget=QuickSelect,
     )
+    # Counted as the reports count them (``OwnedQuerySet.of_team``).
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team"), widget=QuickSelect
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        empty_label=_("Any team"),
+        widget=QuickSelect,
+        method="filter_team",
     )
     created_after = django_filters.DateFilter(
         label=_("Created from"),
@@ -58,6 +68,25 @@ class LeadFilter(django_filters.FilterSet):
     created_before = django_filters.DateFilter(
         label=_("Created until"),
         field_name="created_at",
+        lookup_expr="date__lte",
+        widget=DatePicker(),
+    )
+    # A lead counts as qualified on the day it was moved to Qualified, as in the reports.
+    qualified_after = django_filters.DateFilter(
+        label=_("Qualified from"), method="filter_qualified", widget=DatePicker()
+    )
+    qualified_before = django_filters.DateFilter(
+        label=_("Qualified until"), method="filter_qualified", widget=DatePicker()
+    )
+    converted_after = django_filters.DateFilter(
+        label=_("Converted from"),
+        field_name="conversion__converted_at",
+        lookup_expr="date__gte",
+        widget=DatePicker(),
+    )
+    converted_before = django_filters.DateFilter(
+        label=_("Converted until"),
+        field_name="conversion__converted_at",
         lookup_expr="date__lte",
         widget=DatePicker(),
     )
@@ -89,6 +118,15 @@ class LeadFilter(django_filters.FilterSet):
             # Bad values in the URL: show the default view rather than an error page.
             queryset = self.queryset.promising()
         return queryset
+
+    def filter_team(self, queryset, name, value):
+        return queryset.of_team(value)
+
+    def filter_qualified(self, queryset, name, value):
+        start = self.form.cleaned_data.get("qualified_after")
+        if name == "qualified_before" and start is not None:
+            return queryset  # filtered with the first day
+        return queryset.qualified_between(start, self.form.cleaned_data.get("qualified_before"))
 
     def filter_status(self, queryset, name, value):
         if value == ALL:

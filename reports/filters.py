@@ -130,11 +130,8 @@ class ReportScope:
 
     def _owned(self, queryset):
         if self.team is not None:
-            queryset = queryset.filter(
-                # The owner's team; for records of no one, or of someone in no team (a
-                # manager who runs the team), the record's own: as the team rows count them.
-                Q(owner__team=self.team) | Q(owner__team__isnull=True, team=self.team)
-            )
+            # As the team rows count them (``OwnedQuerySet.of_team``).
+            queryset = queryset.of_team(self.team)
         if self.rep is not None:
             queryset = queryset.filter(owner=self.rep)
         return queryset

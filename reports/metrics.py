@@ -21,14 +21,20 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from crm.models.scoping import InSubquery
 from infra.expressions import DaysBetween, ratio
 from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
-from opportunities.models import ForecastCategory, Opportunity, OpportunityChange
+from opportunities.models import (
+    ForecastCategory,
+    Opportunity,
+    OpportunityChange,
+    close_date_pushes,
+    effective_forecast_category,
+)
 from reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
 from reports.filters import ReportScope, month_start, quarter_start
 
@@ -42,11 +48,6 @@ CENTS = Decimal("0.01")
 def money(expression, **filters):
     """Sum of a base-currency amount, 0 rather than NULL when nothing matches."""
     return Coalesce(Sum(expression, **filters), ZERO)
-
-
-def effective_forecast_category():
-    """The deal's own forecast category when a rep set one, else its stage's."""
-    return Coalesce(NullIf(F("forecast_category"), Value("")), F("stage__forecast_category"))
 
 
 def pending_next_step(today: datetime.date):
@@ -512,11 +513,7 @@ def win_loss_report(scope: ReportScope) -> dict:
 
 
 def _slips(scope: ReportScope):
-    return OpportunityChange.objects.filter(
-        scope.during("changed_at"),
-        field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
-        new_value__gt=F("old_value"),  # ISO dates compare as text
-    ).exclude(old_value="")
+    return close_date_pushes().filter(scope.during("changed_at"))
 
 
 def slipped_summary(scope: ReportScope) -> dict:
