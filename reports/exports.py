@@ -141,12 +141,14 @@ FUNNEL_COLUMNS = [
     unconverted_column(),
 ]
 
-REASON_COLUMNS = [
-    Column(_("Lost reason"), key("lost_reason__name")),
+# The deals lost in a group (a reason, a stage) and their amount.
+LOST_FIGURES = [
     Column(_("Deals lost"), key("count")),
     Column(_("Amount"), key("amount")),
     unconverted_column(),
 ]
+
+REASON_COLUMNS = [Column(_("Lost reason"), key("lost_reason__name")), *LOST_FIGURES]
 
 COMPETITOR_COLUMNS = [
     Column(_("Competitor"), key("competitor")),
@@ -157,12 +159,7 @@ COMPETITOR_COLUMNS = [
     unconverted_column(),
 ]
 
-LOST_STAGE_COLUMNS = [
-    *STAGE_COLUMNS,
-    Column(_("Deals lost"), key("count")),
-    Column(_("Amount"), key("amount")),
-    unconverted_column(),
-]
+LOST_STAGE_COLUMNS = [*STAGE_COLUMNS, *LOST_FIGURES]
 
 VELOCITY_COLUMNS = [
     Column(_("Pipeline"), lambda row: row["stage"].pipeline.name),
@@ -185,12 +182,4 @@ SLIPPED_COLUMNS = [
     Column(_("Expected close date"), lambda deal: deal.expected_close_date),
     Column(_("Times pushed"), lambda deal: deal.pushes),
     Column(_("Days pushed"), lambda deal: deal.days_pushed),
-]
-
-NO_NEXT_STEP_COLUMNS = [
-    Column(_("Opportunity"), lambda deal: deal.name),
-    Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),
-    Column(_("Stage"), lambda deal: deal.stage.name),
-    Column(_("Amount in base currency"), lambda deal: deal.base_amount),
-    Column(_("Expected close date"), lambda deal: deal.expected_close_date),
 ]

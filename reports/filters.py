@@ -215,6 +215,13 @@ LAST_DAY = MaxValueValidator(
 )
 
 
+def _narrowing(label, queryset, everything) -> forms.ModelChoiceField:
+    """An optional choice that narrows the report; ``everything`` is its empty choice."""
+    return forms.ModelChoiceField(
+        label=label, queryset=queryset, required=False, empty_label=everything, widget=QuickSelect
+    )
+
+
 class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodChoice.choices, required=False, widget=QuickSelect
@@ -224,27 +231,10 @@ class ReportFilterForm(forms.Form):
         label=_("From"), required=False, widget=DatePicker(), validators=[LAST_DAY]
     )
     end = forms.DateField(label=_("To"), required=False, widget=DatePicker(), validators=[LAST_DAY])
-    team = forms.ModelChoiceField(
-        label=_("Team"),
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label=_("All teams"),
-        widget=QuickSelect,
-    )
-    rep = forms.ModelChoiceField(
-        label=_("Rep"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Everyone"),
-        widget=QuickSelect,
-    )
-    pipeline = forms.ModelChoiceField(
-        label=_("Pipeline"),
-        queryset=Pipeline.objects.all(),
-        required=False,
-        empty_label=_("All pipelines"),
-        widget=QuickSelect,
-    )
+    # The team and rep choices are the user's own (``__init__``).
+    team = _narrowing(_("Team"), Team.objects.none(), _("All teams"))
+    rep = _narrowing(_("Rep"), User.objects.none(), _("Everyone"))
+    pipeline = _narrowing(_("Pipeline"), Pipeline.objects.all(), _("All pipelines"))
 
     default_period = DEFAULT_PERIOD
 
