@@ -26,6 +26,17 @@ def teams_visible_to(user: User):
     return Team.objects.filter(pk=user.team_id)
 
 
+def _day_filter(label, field_name=None, lookup_expr="exact", **options):
+    """A filter by a day, picked in the browser's date picker (local days)."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=DatePicker(),
+        **options,
+    )
+
+
 class LeadFilter(django_filters.FilterSet):
     """The list's filters. With no status chosen it shows the promising leads only."""
 
@@ -59,37 +70,13 @@ class LeadFilter(django_filters.FilterSet):
         widget=QuickSelect,
         method="filter_team",
     )
-    created_after = django_filters.DateFilter(
-        label=_("Created from"),
-        field_name="created_at",
-        lookup_expr="date__gte",
-        widget=DatePicker(),
-    )
-    created_before = django_filters.DateFilter(
-        label=_("Created until"),
-        field_name="created_at",
-        lookup_expr="date__lte",
-        widget=DatePicker(),
-    )
+    created_after = _day_filter(_("Created from"), "created_at", "date__gte")
+    created_before = _day_filter(_("Created until"), "created_at", "date__lte")
     # A lead counts as qualified on the day it was moved to Qualified, as in the reports.
-    qualified_after = django_filters.DateFilter(
-        label=_("Qualified from"), method="filter_qualified", widget=DatePicker()
-    )
-    qualified_before = django_filters.DateFilter(
-        label=_("Qualified until"), method="filter_qualified", widget=DatePicker()
-    )
-    converted_after = django_filters.DateFilter(
-        label=_("Converted from"),
-        field_name="conversion__converted_at",
-        lookup_expr="date__gte",
-        widget=DatePicker(),
-    )
-    converted_before = django_filters.DateFilter(
-        label=_("Converted until"),
-        field_name="conversion__converted_at",
-        lookup_expr="date__lte",
-        widget=DatePicker(),
-    )
+    qualified_after = _day_filter(_("Qualified from"), method="filter_qualified")
+    qualified_before = _day_filter(_("Qualified until"), method="filter_qualified")
+    converted_after = _day_filter(_("Converted from"), "conversion__converted_at", "date__gte")
+    converted_before = _day_filter(_("Converted until"), "conversion__converted_at", "date__lte")
     sort = SortFilter(
         label=_("Sort"),
         fields=(
