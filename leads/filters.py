@@ -26,6 +26,17 @@ def teams_visible_to(user: User):
     return Team.objects.filter(pk=user.team_id)
 
 
+def _day_filter(label, field_name=None, lookup_expr="exact", **options):
+    """A filter by a day, picked in the browser's date picker (local days)."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=DatePicker(),
+        **options,
+    )
+
+
 class LeadFilter(django_filters.FilterSet):
     """The list's filters. With no status chosen it shows the promising leads only."""
 
@@ -41,26 +52,31 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Source"),
         queryset=LeadSource.objects.all(),
         empty_label=_("Any source"),
+        null_label=_("No source"),
         widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Anyone"), widget=QuickSelect
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+        null_label=_("Nobody"),
+        widget=QuickSelect,
     )
+    # Counted as the reports count them (``OwnedQuerySet.of_team``).
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team"), widget=QuickSelect
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        empty_label=_("Any team"),
+        widget=QuickSelect,
+        method="filter_team",
     )
-    created_after = django_filters.DateFilter(
-        label=_("Created from"),
-        field_name="created_at",
-        lookup_expr="date__gte",
-        widget=DatePicker(),
-    )
-    created_before = django_filters.DateFilter(
-        label=_("Created until"),
-        field_name="created_at",
-        lookup_expr="date__lte",
-        widget=DatePicker(),
-    )
+    created_after = _day_filter(_("Created from"), "created_at", "date__gte")
+    created_before = _day_filter(_("Created until"), "created_at", "date__lte")
+    # A lead counts as qualified on the day it was moved to Qualified, as in the reports.
+    qualified_after = _day_filter(_("Qualified from"), method="filter_qualified")
+    qualified_before = _day_filter(_("Qualified until"), method="filter_qualified")
+    converted_after = _day_filter(_("Converted from"), "conversion__converted_at", "date__gte")
+    converted_before = _day_filter(_("Converted until"), "conversion__converted_at", "date__lte")
     sort = SortFilter(
         label=_("Sort"),
         fields=(
@@ -89,6 +105,15 @@ class LeadFilter(django_filters.FilterSet):
             # Bad values in the URL: show the default view rather than an error page.
             queryset = self.queryset.promising()
         return queryset
+
+    def filter_team(self, queryset, name, value):
+        return queryset.of_team(value)
+
+    def filter_qualified(self, queryset, name, value):
+        start = self.form.cleaned_data.get("qualified_after")
+        if name == "qualified_before" and start is not None:
+            return queryset  # filtered with the first day
+        return queryset.qualified_between(start, self.form.cleaned_data.get("qualified_before"))
 
     def filter_status(self, queryset, name, value):
         if value == ALL:

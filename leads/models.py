@@ -1,6 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,18 @@ class LeadQuerySet(PersonQuerySet):
     def promising(self):
         """Leads still worth a rep's time: new, being worked, or qualified but not converted."""
         return self.filter(status__in=Lead.PROMISING)
+
+    def qualified_between(self, start: datetime.date | None, end: datetime.date | None):
+        """Leads moved to Qualified between these days (local, both included; either may be
+        open), whenever they came in: what the reports count as qualified in a period."""
+        changes = LeadStatusChange.objects.filter(
+            lead=OuterRef("pk"), to_status=Lead.Status.QUALIFIED
+        )
+        if start is not None:
+            changes = changes.filter(changed_at__date__gte=start)
+        if end is not None:
+            changes = changes.filter(changed_at__date__lte=end)
+        return self.filter(Exists(changes))
 
 
 class Lead(Person):

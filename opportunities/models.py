@@ -21,7 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,24 @@ class OpportunityQuerySet(OwnedQuerySet):
     def lost(self):
         return self.filter(status=Opportunity.Status.LOST)
 
+    def in_forecast(self, category: str):
+        """Deals whose effective forecast category is ``category``; ``IN_FORECAST``: any but
+        omitted (what the forecast's weighted figure and open deals count)."""
+        deals = self.alias(category=effective_forecast_category())
+        if category == IN_FORECAST:
+            return deals.exclude(category=ForecastCategory.OMITTED)
+        return deals.filter(category=category)
+
+    def pushed_out_between(self, start: datetime.date | None, end: datetime.date | None):
+        """Deals whose expected close date a change made between these days (local, both
+        included; either may be open) pushed later: the slipped deals report's rule."""
+        pushes = close_date_pushes().filter(opportunity=OuterRef("pk"))
+        if start is not None:
+            pushes = pushes.filter(changed_at__date__gte=start)
+        if end is not None:
+            pushes = pushes.filter(changed_at__date__lte=end)
+        return self.filter(Exists(pushes))
+
     def with_weighted_amount(self):
         """``weighted_amount_db`` = amount × probability / 100, computed by the database."""
         return self.annotate(weighted_amount_db=weighted_amount_expression())
@@ -201,6 +219,22 @@ class OpportunityQuerySet(OwnedQuerySet):
         return self.filter(
             Q(expected_close_date__gt=date) | Q(expected_close_date=date, pk__gt=pk)
         ).order_by("expected_close_date", "pk")
+
+
+IN_FORECAST = "forecast"
+
+
+def effective_forecast_category():
+    """The deal's own forecast category when a rep set one, else its stage's."""
+    return Coalesce(NullIf(F("forecast_category"), Value("")), F("stage__forecast_category"))
+
+
+def close_date_pushes():
+    """The history rows that pushed a deal's expected close date later."""
+    return OpportunityChange.objects.filter(
+        field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
+        new_value__gt=F("old_value"),  # ISO dates compare as text
+    ).exclude(old_value="")
 
 
 def weighted_amount_expression(amount=None):

@@ -25,6 +25,7 @@ class Segment:
     colour: str
     x: float
     width: float
+    href: str | None = None
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Bar:
 class Chart:
     bars: list[Bar]
     height: int
+    title: str = ""
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
     legend: list[tuple[str, str]] = field(default_factory=list)
@@ -52,30 +54,34 @@ def _number(value) -> float:
     return float(value) if isinstance(value, Decimal | int | float) else 0.0
 
 
-def bar_chart(rows, *, label, series: list[tuple[str, str, str]]) -> Chart:
-    """One bar per row, split into ``series`` (key, legend label, colour) laid end to end.
+def bar_chart(rows, *, title, label, series: list[tuple[str, str, str]], link=None) -> Chart:
+    """One bar per row, split into ``series`` (key, legend label, colour) laid end to end, under
+    ``title``.
 
-    ``label`` picks the bar's label from a row: a key of a dict row or a callable.
+    ``label`` picks the bar's label from a row: a key of a dict row or a callable;
+    ``link(row, key)``, the address of the list behind a segment (or None).
     """
     rows = list(rows)
     values = [[_number(_get(row, key)) for key, _l, _c in series] for row in rows]
     largest = max((sum(parts) for parts in values), default=0)
     if largest <= 0:
-        return Chart(bars=[], height=0)  # nothing to draw: the template shows no chart
+        return Chart(bars=[], height=0, title=title)  # nothing to draw: the page shows none
     scale = (WIDTH - LABEL_WIDTH - 80) / largest
     bars = []
     for index, (row, parts) in enumerate(zip(rows, values, strict=True)):
         y = GAP + index * (BAR_HEIGHT + GAP)
         bar = Bar(label=str(_get(row, label)), total=sum(parts), y=y, text_y=y + BAR_HEIGHT * 0.7)
         x = float(LABEL_WIDTH)
-        for value, (_key, legend, colour) in zip(parts, series, strict=True):
+        for value, (key, legend, colour) in zip(parts, series, strict=True):
             width = round(value * scale, 1)
-            bar.segments.append(Segment(legend, value, colour, round(x, 1), width))
+            href = link(row, key) if link is not None else None
+            bar.segments.append(Segment(legend, value, colour, round(x, 1), width, href))
             x += width
         bar.end_x = round(x + 6, 1)
         bars.append(bar)
     legend = [(legend, colour) for _key, legend, colour in series] if len(series) > 1 else []
-    return Chart(bars=bars, height=GAP + len(rows) * (BAR_HEIGHT + GAP), legend=legend)
+    height = GAP + len(rows) * (BAR_HEIGHT + GAP)
+    return Chart(bars=bars, height=height, legend=legend, title=title)
 
 
 def svg(chart: Chart, title) -> SafeString:
@@ -104,11 +110,14 @@ def svg(chart: Chart, title) -> SafeString:
             legend = legends.get(position)
             if legend is None:
                 legend = legends[position] = f"{escape(segment.label)}: " if segment.label else ""
-            parts.append(
+            rect = (
                 f'<rect x="{segment.x}" y="{bar.y}" width="{segment.width}" height="{BAR_HEIGHT}"'
                 f' rx="2" fill="{escape(segment.colour)}"><title>{legend}'
                 f"{numbers.whole(segment.value)}</title></rect>"
             )
+            if segment.href is not None:
+                rect = f'<a href="{escape(segment.href)}">{rect}</a>'
+            parts.append(rect)
         parts.append(
             f'\n<text x="{bar.end_x}" y="{bar.text_y}" font-size="12" fill="currentColor">'
             f"{numbers.whole(bar.total, grouped=True)}</text>\n"

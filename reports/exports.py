@@ -73,6 +73,11 @@ def xlsx_response(filename: str, columns: list[Column], rows: Iterable) -> HttpR
 FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 
 
+def who_label(who) -> str:
+    """A team performance row's name: the rep's or team's, "Unassigned" for no one's."""
+    return str(who) if who is not None else str(_("Unassigned"))
+
+
 def unconverted_column() -> Column:
     return Column(_("Deals without a rate"), key("unconverted"))
 
@@ -87,7 +92,7 @@ PIPELINE_COLUMNS = [
     Column(_("Open deals"), key("count")),
     Column(_("Amount"), key("amount")),
     Column(_("Weighted amount"), key("weighted")),
-    Column(_("Average days in stage"), key("avg_days")),
+    Column(_("Days in current stage (open deals)"), key("avg_days")),
     unconverted_column(),
 ]
 
@@ -107,7 +112,7 @@ FORECAST_COLUMNS = [
 ]
 
 PERFORMANCE_COLUMNS = [
-    Column(_("Name"), lambda row: str(row["who"])),
+    Column(_("Name"), lambda row: who_label(row["who"])),
     Column(_("Leads received"), key("leads_received")),
     Column(_("Leads qualified"), key("leads_qualified")),
     Column(_("Leads converted"), key("leads_converted")),
@@ -128,22 +133,22 @@ PERFORMANCE_COLUMNS = [
 
 FUNNEL_COLUMNS = [
     Column(_("Source"), lambda row: row.get("source__name") or _("No source")),
-    Column(_("Leads"), key("leads")),
-    Column(_("Qualified"), key("qualified")),
-    Column(_("Converted"), key("converted")),
+    Column(_("Leads received"), key("leads")),
+    Column(_("Leads qualified"), key("qualified")),
+    Column(_("Leads converted"), key("converted")),
     Column(_("Deals won"), key("won_count")),
     Column(_("Won amount"), key("won_amount")),
-    Column(_("Qualified rate"), key("qualified_rate")),
-    Column(_("Converted rate"), key("converted_rate")),
     unconverted_column(),
 ]
 
-REASON_COLUMNS = [
-    Column(_("Lost reason"), key("lost_reason__name")),
+# The deals lost in a group (a reason, a stage) and their amount.
+LOST_FIGURES = [
     Column(_("Deals lost"), key("count")),
     Column(_("Amount"), key("amount")),
     unconverted_column(),
 ]
+
+REASON_COLUMNS = [Column(_("Lost reason"), key("lost_reason__name")), *LOST_FIGURES]
 
 COMPETITOR_COLUMNS = [
     Column(_("Competitor"), key("competitor")),
@@ -154,18 +159,13 @@ COMPETITOR_COLUMNS = [
     unconverted_column(),
 ]
 
-LOST_STAGE_COLUMNS = [
-    *STAGE_COLUMNS,
-    Column(_("Deals lost"), key("count")),
-    Column(_("Amount"), key("amount")),
-    unconverted_column(),
-]
+LOST_STAGE_COLUMNS = [*STAGE_COLUMNS, *LOST_FIGURES]
 
 VELOCITY_COLUMNS = [
     Column(_("Pipeline"), lambda row: row["stage"].pipeline.name),
     Column(_("Stage"), lambda row: row["stage"].name),
     Column(_("Entries"), key("entries")),
-    Column(_("Average days in stage"), key("avg_days")),
+    Column(_("Average days spent in stage (stays that ended)"), key("avg_days")),
     Column(_("Share moving on"), key("move_on_rate")),
     Column(_("Win chance"), key("win_chance")),
     Column(_("Days to close when won"), key("days_to_close")),
@@ -182,12 +182,4 @@ SLIPPED_COLUMNS = [
     Column(_("Expected close date"), lambda deal: deal.expected_close_date),
     Column(_("Times pushed"), lambda deal: deal.pushes),
     Column(_("Days pushed"), lambda deal: deal.days_pushed),
-]
-
-NO_NEXT_STEP_COLUMNS = [
-    Column(_("Opportunity"), lambda deal: deal.name),
-    Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),
-    Column(_("Stage"), lambda deal: deal.stage.name),
-    Column(_("Amount in base currency"), lambda deal: deal.base_amount),
-    Column(_("Expected close date"), lambda deal: deal.expected_close_date),
 ]

@@ -130,11 +130,8 @@ class ReportScope:
 
     def _owned(self, queryset):
         if self.team is not None:
-            queryset = queryset.filter(
-                # The owner's team; for records of no one, or of someone in no team (a
-                # manager who runs the team), the record's own: as the team rows count them.
-                Q(owner__team=self.team) | Q(owner__team__isnull=True, team=self.team)
-            )
+            # As the team rows count them (``OwnedQuerySet.of_team``).
+            queryset = queryset.of_team(self.team)
         if self.rep is not None:
             queryset = queryset.filter(owner=self.rep)
         return queryset
@@ -156,17 +153,15 @@ class ReportScope:
         """The work of the people in scope (see ``ActivityQuerySet.owned_by_people_of``)."""
         return self._owned(Activity.objects.owned_by_people_of(self.user))
 
-    def reps(self):
-        """The people who get a row of their own: the active members of the teams in scope
-        and, over every team, those teams' managers, whose own deals and leads count too
-        (a manager need not belong to a team); a rep: only themselves."""
+    def reps(self, *, also=()):
+        """The people who get a row of their own: the active members of the teams in scope,
+        those teams' managers, whose own deals and leads count too (a manager need not belong
+        to a team), and ``also`` (the owners of records in scope); a rep: only themselves."""
         if self.rep is not None:
             return User.objects.filter(pk=self.rep.pk)
         teams = self.teams().values("pk")
-        people = Q(team__in=teams)
-        if self.team is None:
-            people |= Q(managed_teams__in=teams)
-        return User.objects.filter(people, is_active=True).distinct()
+        people = Q(team__in=teams) | Q(managed_teams__in=teams)
+        return User.objects.filter(Q(people, is_active=True) | Q(pk__in=also)).distinct()
 
     def teams(self):
         teams = teams_visible_to(self.user)
@@ -190,10 +185,41 @@ def reps_visible_to(user: User):
     return User.objects.filter(pk=user.pk)
 
 
+# Every report opens on this period until the user picks another, which then follows them
+# from report to report (``remember_period``).
+DEFAULT_PERIOD = PeriodChoice.THIS_MONTH
+SESSION_PERIOD = "reports_period"
+
+
+def remember_period(form: "ReportFilterForm", session) -> None:
+    """Keep the period the user just picked for the next report they open without one."""
+    chosen = form.chosen_period()
+    if chosen is not None and session.get(SESSION_PERIOD) != chosen:
+        session[SESSION_PERIOD] = chosen
+
+
+def with_remembered_period(query: QueryDict, session) -> QueryDict:
+    """The filters asked for; with no period among them, the one the user last picked (a period
+    in the query always wins)."""
+    remembered = session.get(SESSION_PERIOD)
+    if "period" in query or not remembered:
+        return query
+    query = query.copy()
+    query.update(remembered)
+    return query
+
+
 LAST_DAY = MaxValueValidator(
     datetime.date.max - datetime.timedelta(days=1),
     message=_("Choose a day before the last one of the calendar."),
 )
+
+
+def _narrowing(label, queryset, everything) -> forms.ModelChoiceField:
+    """An optional choice that narrows the report; ``everything`` is its empty choice."""
+    return forms.ModelChoiceField(
+        label=label, queryset=queryset, required=False, empty_label=everything, widget=QuickSelect
+    )
 
 
 class ReportFilterForm(forms.Form):
@@ -205,33 +231,17 @@ class ReportFilterForm(forms.Form):
         label=_("From"), required=False, widget=DatePicker(), validators=[LAST_DAY]
     )
     end = forms.DateField(label=_("To"), required=False, widget=DatePicker(), validators=[LAST_DAY])
-    team = forms.ModelChoiceField(
-        label=_("Team"),
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label=_("All teams"),
-        widget=QuickSelect,
-    )
-    rep = forms.ModelChoiceField(
-        label=_("Rep"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Everyone"),
-        widget=QuickSelect,
-    )
-    pipeline = forms.ModelChoiceField(
-        label=_("Pipeline"),
-        queryset=Pipeline.objects.all(),
-        required=False,
-        empty_label=_("All pipelines"),
-        widget=QuickSelect,
-    )
+    # The team and rep choices are the user's own (``__init__``).
+    team = _narrowing(_("Team"), Team.objects.none(), _("All teams"))
+    rep = _narrowing(_("Rep"), User.objects.none(), _("Everyone"))
+    pipeline = _narrowing(_("Pipeline"), Pipeline.objects.all(), _("All pipelines"))
 
-    def __init__(self, data=None, *, user: User, default_period: str = PeriodChoice.THIS_MONTH):
+    default_period = DEFAULT_PERIOD
+
+    def __init__(self, data=None, *, user: User):
         super().__init__(data or None)
         self.user = user
-        self.default_period = default_period
-        self.fields["period"].initial = default_period
+        self.fields["period"].initial = self.default_period
         self.fields["team"].queryset = teams_visible_to(user)
         self.fields["rep"].queryset = reps_visible_to(user).filter(is_active=True)
         if not user.is_admin and not user.is_manager:
@@ -251,10 +261,19 @@ class ReportFilterForm(forms.Form):
                 self.add_error("end", _("The period cannot end before it starts."))
         return cleaned
 
+    def chosen_period(self) -> dict | None:
+        """The period the query asks for, as kept in the session (``remember_period``); None
+        when it asks for none or for one with an error."""
+        if not self.is_bound or "period" not in self.data or not self.is_valid():
+            return None
+        chosen = {"period": self.cleaned_data["period"] or self.default_period}
+        if chosen["period"] == PeriodChoice.CUSTOM:
+            chosen |= {name: self.cleaned_data[name].isoformat() for name in ("start", "end")}
+        return chosen
+
     def query(self) -> str:
         """The filters in force, as a query string for links to the other reports: they open
-        on the same period (this one's default spelled out, since theirs may differ), team,
-        rep and pipeline."""
+        on the same period (spelled out, default or not), team, rep and pipeline."""
         data = {}
         if self.is_bound and self.is_valid():
             data = self.cleaned_data

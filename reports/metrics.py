@@ -21,14 +21,20 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from crm.models.scoping import InSubquery
 from infra.expressions import DaysBetween, ratio
-from leads.models import Lead, LeadConversion, LeadStatusChange
-from opportunities.models import ForecastCategory, Opportunity, OpportunityChange
+from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
+from opportunities.models import (
+    ForecastCategory,
+    Opportunity,
+    OpportunityChange,
+    close_date_pushes,
+    effective_forecast_category,
+)
 from reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
 from reports.filters import ReportScope, month_start, quarter_start
 
@@ -42,11 +48,6 @@ CENTS = Decimal("0.01")
 def money(expression, **filters):
     """Sum of a base-currency amount, 0 rather than NULL when nothing matches."""
     return Coalesce(Sum(expression, **filters), ZERO)
-
-
-def effective_forecast_category():
-    """The deal's own forecast category when a rep set one, else its stage's."""
-    return Coalesce(NullIf(F("forecast_category"), Value("")), F("stage__forecast_category"))
 
 
 def pending_next_step(today: datetime.date):
@@ -211,6 +212,56 @@ def forecast_report(scope: ReportScope) -> dict:
     return {"rows": rows}
 
 
+# --- Leads, step by step -----------------------------------------------------------------
+
+
+def lead_steps(scope: ReportScope) -> tuple:
+    """The leads of the period and their figures, each step counted on its own date; the one
+    definition that the dashboard, the lead funnel and team performance share.
+
+    - leads_received: leads created in the period.
+    - leads_qualified: leads moved to Qualified in the period (by the date of that change; a
+      lead qualified twice in the period counts once).
+    - leads_converted: leads converted in the period.
+    """
+    # Each lead is joined to its status changes and conversion *of the period* only
+    # (FilteredRelation: the period is in the join's ON clause), not to its whole history: a
+    # join to every status change hashed millions of rows for a manager's teams.
+    leads = scope.leads().annotate(
+        qualified_change=FilteredRelation(
+            "status_changes",
+            condition=Q(status_changes__to_status=Lead.Status.QUALIFIED)
+            & scope.during("status_changes__changed_at"),
+        ),
+        period_conversion=FilteredRelation(
+            "conversion", condition=scope.during("conversion__converted_at")
+        ),
+    )
+    qualified = Q(qualified_change__isnull=False)
+    converted = Q(period_conversion__isnull=False)
+    figures = {
+        "leads_received": Count("pk", distinct=True, filter=scope.during("created_at")),
+        "leads_qualified": Count("pk", distinct=True, filter=qualified),
+        "leads_converted": Count("pk", distinct=True, filter=converted),
+    }
+    # Which leads count, found from the period's rows of each kind (each read by its date
+    # index) rather than by joining every lead of the teams to them and filtering after.
+    qualified_in_period = (
+        LeadStatusChange.objects.filter(scope.during("changed_at"), to_status=Lead.Status.QUALIFIED)
+        .order_by()
+        .values("lead_id")
+    )
+    converted_in_period = (
+        LeadConversion.objects.filter(scope.during("converted_at")).order_by().values("lead_id")
+    )
+    leads = leads.filter(
+        scope.during("created_at")
+        | Q(InSubquery(F("pk"), qualified_in_period))
+        | Q(InSubquery(F("pk"), converted_in_period))
+    )
+    return leads, figures
+
+
 # --- Team performance -------------------------------------------------------------------------
 
 
@@ -247,9 +298,7 @@ def _summed_by_owner_and_team(queryset, figures: dict) -> tuple[dict, dict]:
 def team_performance_report(scope: ReportScope) -> dict:
     """Per rep and per team, for the period.
 
-    - leads_received: leads created in the period.
-    - leads_qualified: leads moved to Qualified in the period.
-    - leads_converted: leads converted in the period.
+    - leads_received, leads_qualified, leads_converted: as ``lead_steps`` counts them.
     - created: opportunities created in the period.
     - won_count / won_amount: deals won with a closed date in the period, and their amount.
     - lost_count / lost_amount: deals lost with a closed date in the period, and their amount.
@@ -261,6 +310,9 @@ def team_performance_report(scope: ReportScope) -> dict:
     - open_amount / open_count: the open pipeline now, amount and number of deals.
     - no_next_step: open deals with no activity still to do due today or later.
     - unconverted: deals counted above whose currency has no rate (left out of the amounts).
+
+    The reps' rows and the "Unassigned" one (records of no one, ``who`` None) add up to the
+    teams' rows: a record counts for its owner's team, an unowned one for its own.
     """
     won = WON & scope.on("closed_date")
     lost = LOST & scope.on("closed_date")
@@ -285,41 +337,7 @@ def team_performance_report(scope: ReportScope) -> dict:
         "open_count": Count("pk", filter=OPEN),
         "unconverted": Count("pk", filter=(won | lost | OPEN) & UNCONVERTED),
     }
-    # Each lead is joined to its status changes and conversion *of the period* only
-    # (FilteredRelation: the period is in the join's ON clause), not to its whole history: a
-    # join to every status change hashed millions of rows for a manager's teams.
-    leads = scope.leads().annotate(
-        qualified_change=FilteredRelation(
-            "status_changes",
-            condition=Q(status_changes__to_status=Lead.Status.QUALIFIED)
-            & scope.during("status_changes__changed_at"),
-        ),
-        period_conversion=FilteredRelation(
-            "conversion", condition=scope.during("conversion__converted_at")
-        ),
-    )
-    qualified = Q(qualified_change__isnull=False)
-    converted = Q(period_conversion__isnull=False)
-    lead_figures = {
-        "leads_received": Count("pk", distinct=True, filter=scope.during("created_at")),
-        "leads_qualified": Count("pk", distinct=True, filter=qualified),
-        "leads_converted": Count("pk", distinct=True, filter=converted),
-    }
-    # Which leads count, found from the period's rows of each kind (each read by its date
-    # index) rather than by joining every lead of the teams to them and filtering after.
-    qualified_in_period = (
-        LeadStatusChange.objects.filter(scope.during("changed_at"), to_status=Lead.Status.QUALIFIED)
-        .order_by()
-        .values("lead_id")
-    )
-    converted_in_period = (
-        LeadConversion.objects.filter(scope.during("converted_at")).order_by().values("lead_id")
-    )
-    leads = leads.filter(
-        scope.during("created_at")
-        | Q(InSubquery(F("pk"), qualified_in_period))
-        | Q(InSubquery(F("pk"), converted_in_period))
-    )
+    leads, lead_figures = lead_steps(scope)
     activities = scope.activities().filter(scope.during("done_at"))
     activity_figures = {"activities_done": Count("pk")}
     # Someone with nothing in the period still gets a row: counts and amounts are 0, while
@@ -344,10 +362,14 @@ def team_performance_report(scope: ReportScope) -> dict:
             for person in people
         ]
 
-    return {
-        "reps": rows_for(scope.reps().select_related("team"), by_owner),
-        "teams": rows_for(scope.teams(), by_team),
-    }
+    # Whoever owns a record that counts gets a row (someone since moved on, a manager whose
+    # own deals are filed under the team), and the records of no one get the "Unassigned" row
+    # (``who`` None): the rows of the people add up to the team's.
+    owners = [key for key in by_owner if key is not None]
+    reps = rows_for(scope.reps(also=owners).select_related("team"), by_owner)
+    if None in by_owner:
+        reps.append(_with_averages({"who": None, **empty, **by_owner[None]}))
+    return {"reps": reps, "teams": rows_for(scope.teams(), by_team)}
 
 
 def _with_averages(row: dict) -> dict:
@@ -364,23 +386,21 @@ def _with_averages(row: dict) -> dict:
 # --- Lead funnel ------------------------------------------------------------------------------
 
 
+FUNNEL_STEPS = {
+    "leads": "leads_received",
+    "qualified": "leads_qualified",
+    "converted": "leads_converted",
+}
+
+
 def _funnel(scope: ReportScope):
-    """Leads created in the period, the won deals that came from them, and their figures."""
-    leads = scope.leads().filter(scope.during("created_at"))
-    # Semi-joins, not joins: a join to the status changes would repeat each lead per change
-    # and read the whole history table to count each lead once again.
-    was_qualified = Exists(
-        LeadStatusChange.objects.filter(lead=OuterRef("pk"), to_status=Lead.Status.QUALIFIED)
+    """The leads of the period (``lead_steps``), the deals won in the period that came from a
+    lead, and their figures: every step counted on its own date."""
+    leads, steps = lead_steps(scope)
+    lead_figures = {name: steps[step] for name, step in FUNNEL_STEPS.items()}
+    won = with_base_amounts(
+        scope.opportunities().won().filter(scope.on("closed_date"), lead__isnull=False)
     )
-    was_converted = Exists(LeadConversion.objects.filter(lead=OuterRef("pk")))
-    converted = Q(status=Lead.Status.CONVERTED) | Q(was_converted)
-    reached_qualified = Q(status=Lead.Status.QUALIFIED) | converted | Q(was_qualified)
-    lead_figures = {
-        "leads": Count("pk"),
-        "qualified": Count("pk", filter=reached_qualified),
-        "converted": Count("pk", filter=converted),
-    }
-    won = with_base_amounts(scope.opportunities().won().filter(lead__in=leads.values("pk")))
     won_figures = {
         "won_count": Count("pk"),
         "won_amount": money("base_amount"),
@@ -396,27 +416,32 @@ def lead_funnel_totals(scope: ReportScope) -> dict:
 
 
 def lead_funnel_report(scope: ReportScope) -> dict:
-    """Leads created in the period, by source, and how far they got (whenever that was).
+    """What happened to leads in the period, by source, each step on its own date: the same
+    figures as team performance's.
 
     - leads: leads created in the period.
-    - qualified: of those, the leads that reached Qualified at some point or were converted.
-    - converted: of those, the leads converted into a contact (and usually a deal).
-    - won_count / won_amount: deals from those leads that are won, and their amount.
-    - qualified_rate / converted_rate: qualified ÷ leads and converted ÷ leads.
+    - qualified: leads moved to Qualified in the period, whenever they came in.
+    - converted: leads converted in the period.
+    - won_count / won_amount: deals that came from a lead, won with a closed date in the
+      period, and their amount.
     """
     leads, lead_figures, won, won_figures = _funnel(scope)
-    rates = {
-        "qualified_rate": ratio(F("qualified"), F("leads")),
-        "converted_rate": ratio(F("converted"), F("leads")),
-    }
     won_by_source = _grouped(won, "lead__source", won_figures)
+    by_source = {
+        row.pop("source"): row
+        for row in leads.values("source", "source__name").annotate(**lead_figures).order_by()
+    }
+    # A source with a won deal and no lead of the period still gets its row.
+    missing = LeadSource.objects.filter(pk__in=won_by_source.keys() - by_source.keys())
+    for source, name in missing.values_list("pk", "name"):
+        by_source[source] = {"source__name": name, **dict.fromkeys(lead_figures, 0)}
+    if None in won_by_source and None not in by_source:
+        by_source[None] = {"source__name": None, **dict.fromkeys(lead_figures, 0)}
     rows = [
-        {**row, **won_by_source.get(row["source"], dict.fromkeys(won_figures, 0))}
-        for row in leads.values("source", "source__name")
-        .annotate(**lead_figures)
-        .annotate(**rates)
-        .order_by("-leads", "source__name")
+        {"source": source, **row, **won_by_source.get(source, dict.fromkeys(won_figures, 0))}
+        for source, row in by_source.items()
     ]
+    rows.sort(key=lambda row: (-row["leads"], row["source__name"] or ""))
     return {"rows": rows, "totals": lead_funnel_totals(scope)}
 
 
@@ -488,11 +513,7 @@ def win_loss_report(scope: ReportScope) -> dict:
 
 
 def _slips(scope: ReportScope):
-    return OpportunityChange.objects.filter(
-        scope.during("changed_at"),
-        field=OpportunityChange.Field.EXPECTED_CLOSE_DATE,
-        new_value__gt=F("old_value"),  # ISO dates compare as text
-    ).exclude(old_value="")
+    return close_date_pushes().filter(scope.during("changed_at"))
 
 
 def slipped_summary(scope: ReportScope) -> dict:

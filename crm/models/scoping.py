@@ -28,6 +28,12 @@ class InSubquery(models.Func):
 class OwnedQuerySet(models.QuerySet):
     """Rows that have an ``owner`` (a user) and a ``team``."""
 
+    def of_team(self, team):
+        """The records that count for ``team``: its members', and those of no one (or of
+        someone in no team, such as a manager who runs it) filed under it. The reports and
+        the lists that their figures link to share this rule."""
+        return self.filter(Q(owner__team=team) | Q(owner__team__isnull=True, team=team))
+
     def visible_to(self, user):
         """The one rule of who sees what, shared by every owned record.
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import Lead
-from tests.factories import make_lead, make_lead_source
+from leads.models import Lead, LeadConversion, LeadStatusChange
+from tests.factories import make_contact, make_lead, make_lead_source
 
 URL = reverse("leads:list")
 
@@ -173,3 +173,48 @@ def test_a_managers_owner_filter_offers_their_people(manager_client, manager, re
 
     owners = set(response.context["filter"].form.fields["owner"].queryset)
     assert owners == {manager, rep, teammate}
+
+
+def _on(day: int, month: int = 5) -> datetime.datetime:
+    return datetime.datetime(2026, month, day, 12, tzinfo=datetime.UTC)
+
+
+def test_list_finds_the_leads_qualified_in_a_period_whenever_they_came_in(manager_client, rep):
+    april = make_lead(last_name="Came in April", owner=rep, status=Lead.Status.QUALIFIED)
+    Lead.objects.filter(pk=april.pk).update(created_at=_on(10, 4))
+    twice = make_lead(last_name="Qualified in April and June", owner=rep)
+    make_lead(last_name="Never qualified", owner=rep)
+    LeadStatusChange.objects.create(lead=april, to_status="qualified", changed_at=_on(12))
+    for day in (_on(3, 4), _on(3, 6)):
+        LeadStatusChange.objects.create(lead=twice, to_status="qualified", changed_at=day)
+
+    response = manager_client.get(
+        URL, {"status": "all", "qualified_after": "2026-05-01", "qualified_before": "2026-05-31"}
+    )
+
+    assert names(response) == ["Came in April"]
+
+
+def test_list_finds_the_leads_converted_in_a_period(manager_client, rep):
+    converted = make_lead(last_name="Converted", owner=rep, status=Lead.Status.CONVERTED)
+    LeadConversion.objects.create(
+        lead=converted, contact=make_contact(owner=rep), converted_at=_on(4)
+    )
+    make_lead(last_name="Working", owner=rep, status=Lead.Status.WORKING)
+
+    may = manager_client.get(
+        URL, {"status": "all", "converted_after": "2026-05-01", "converted_before": "2026-05-31"}
+    )
+    june = manager_client.get(URL, {"status": "all", "converted_after": "2026-06-01"})
+
+    assert names(may) == ["Converted"]
+    assert names(june) == []
+
+
+def test_list_finds_the_leads_of_nobody(manager_client, rep, north):
+    make_lead(last_name="Unowned", owner=None, team=north)
+    make_lead(last_name="Alices", owner=rep)
+
+    response = manager_client.get(URL, {"owner": "null"})
+
+    assert names(response) == ["Unowned"]

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -8,8 +9,16 @@ from django.urls import reverse
 
 from infra import spreadsheets
 from infra.spreadsheets import spreadsheet_safe
+from opportunities.models import OpportunityChange
 from opportunities.services import mark_won
-from tests.factories import make_company, make_opportunity, make_user
+from tests.factories import (
+    make_company,
+    make_lead,
+    make_lead_source,
+    make_lost_reason,
+    make_opportunity,
+    make_user,
+)
 
 LIST = reverse("opportunities:list")
 EXPORT = reverse("opportunities:export")
@@ -199,3 +208,111 @@ def test_export_names_an_owner_without_a_name_by_their_username(admin_client, st
     rows = exported(admin_client.get(EXPORT))
 
     assert (rows[1][4], rows[1][10]) == ("Won", "jdoe")
+
+
+def test_list_finds_the_deals_closed_in_a_period_for_a_reason(manager_client, rep, stages, price):
+    def closed(name, status, day, **fields):
+        make_opportunity(
+            name=name, owner=rep, stage=stages[1], status=status, closed_date=day, **fields
+        )
+
+    closed("Lost in May", "lost", "2026-05-05", lost_reason=price, competitor="Rival Co")
+    closed("Lost in June", "lost", "2026-06-02", lost_reason=price, competitor="Rival Co")
+    closed("Lost in May, other reason", "lost", "2026-05-06", lost_reason=make_lost_reason())
+    closed("Won in May", "won", "2026-05-20", competitor="Rival Co")
+    may = {"closed_from": "2026-05-01", "closed_to": "2026-05-31"}
+
+    for_the_price = manager_client.get(LIST, {**may, "status": "lost", "lost_reason": price.pk})
+    against_rival = manager_client.get(LIST, {**may, "competitor": "Rival Co"})
+
+    assert rows_of(for_the_price.content.decode()) == ["Lost in May"]
+    assert sorted(rows_of(against_rival.content.decode())) == ["Lost in May", "Won in May"]
+
+
+def test_list_finds_the_deals_whose_close_date_was_pushed_out_in_a_period(rep_client, rep, stages):
+    pushed = make_opportunity(name="Pushed in May", owner=rep, stage=stages[0])
+    pulled = make_opportunity(name="Pulled in", owner=rep, stage=stages[0])
+    make_opportunity(name="Never moved", owner=rep, stage=stages[0])
+    may_2 = datetime.datetime(2026, 5, 2, 12, tzinfo=datetime.UTC)
+    for deal, old, new in [
+        (pushed, "2026-05-10", "2026-05-20"),
+        (pulled, "2026-06-30", "2026-05-30"),
+    ]:
+        OpportunityChange.objects.create(
+            opportunity=deal, field="expected_close_date", old_value=old, new_value=new,
+            changed_at=may_2,
+        )  # fmt: skip
+
+    in_may = rep_client.get(LIST, {"pushed_from": "2026-05-01", "pushed_to": "2026-05-31"})
+    in_june = rep_client.get(LIST, {"pushed_from": "2026-06-01", "pushed_to": "2026-06-30"})
+
+    assert rows_of(in_may.content.decode()) == ["Pushed in May"]
+    assert rows_of(in_june.content.decode()) == []
+    assert 'name="pushed_from"' in in_may.content.decode()
+    # Filters that figures link with show only when in use.
+    assert 'name="pushed_from"' not in rep_client.get(LIST).content.decode()
+
+
+def test_list_filters_by_the_forecast_category_a_deal_counts_in(rep_client, rep, stages):
+    stages[2].forecast_category = "commit"
+    stages[2].save(update_fields=["forecast_category"])
+    make_opportunity(name="By its stage", owner=rep, stage=stages[2])
+    make_opportunity(name="Overridden", owner=rep, stage=stages[0], forecast_category="commit")
+    make_opportunity(name="Left out", owner=rep, stage=stages[2], forecast_category="omitted")
+
+    commit = rep_client.get(LIST, {"forecast": "commit"}).content.decode()
+    counted = rep_client.get(LIST, {"forecast": "forecast"}).content.decode()
+
+    assert sorted(rows_of(commit)) == ["By its stage", "Overridden"]
+    assert sorted(rows_of(counted)) == ["By its stage", "Overridden"]
+
+
+def test_list_finds_the_deals_of_nobody_and_those_from_a_lead_of_a_source(
+    manager_client, rep, north, stages
+):
+    web = make_lead_source(name="Web")
+    make_opportunity(name="Nobody", owner=None, team=north, stage=stages[0])
+    make_opportunity(name="From the web", owner=rep, stage=stages[0], lead=make_lead(source=web))
+    make_opportunity(name="From no source", owner=rep, stage=stages[0], lead=make_lead())
+    make_opportunity(name="From no lead", owner=rep, stage=stages[0])
+
+    nobodys = manager_client.get(LIST, {"owner": "null"}).content.decode()
+    from_web = manager_client.get(LIST, {"lead_source": web.pk}).content.decode()
+    no_source = manager_client.get(LIST, {"lead_source": "null"}).content.decode()
+    from_a_lead = manager_client.get(LIST, {"from_lead": "true"}).content.decode()
+
+    assert rows_of(nobodys) == ["Nobody"]
+    assert rows_of(from_web) == ["From the web"]
+    assert rows_of(no_source) == ["From no source"]
+    assert sorted(rows_of(from_a_lead)) == ["From no source", "From the web"]
+
+
+def test_the_team_filter_counts_a_deal_for_its_owners_team(manager_client, rep, south, stages):
+    # Alice's deal still filed under South, where she worked before: North's now.
+    make_opportunity(name="Filed under South", owner=rep, team=south, stage=stages[0])
+
+    html = manager_client.get(LIST, {"team": rep.team.pk}).content.decode()
+
+    assert rows_of(html) == ["Filed under South"]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_filtered_list_query_count_does_not_grow_with_rows(
+    rep_client, rep, stages, price, count, django_assert_num_queries
+):
+    for _ in range(count):
+        make_opportunity(
+            owner=rep, stage=stages[0], status="lost", closed_date="2026-05-05", lost_reason=price
+        )
+    query = {
+        "status": "lost",
+        "lost_reason": price.pk,
+        "closed_from": "2026-05-01",
+        "closed_to": "2026-05-31",
+    }
+
+    # As unfiltered, and for the lost reason asked for: its lookup and the choices shown.
+    with django_assert_num_queries(11):
+        response = rep_client.get(LIST, query)
+
+    assert len(rows_of(response.content.decode())) == count

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from leads.models import Lead, LeadStatusChange
 from opportunities.velocity import stage_velocity
 from reports import metrics
 from reports.velocity import velocity_report
 from tests.factories import make_user
-from tests.reports.conftest import _activity, _deal, at, scope_for
+from tests.reports.conftest import _activity, _deal, _lead, at, scope_for
 
 D = Decimal
 
@@ -224,8 +225,7 @@ def test_lead_funnel_by_source(sales, manager):
     # South's.
     assert (web["leads"], web["qualified"], web["converted"]) == (3, 1, 1)
     assert (web["won_count"], web["won_amount"]) == (1, D("2500"))
-    assert web["qualified_rate"] == pytest.approx(1 / 3)
-    # Referral: L3 qualified; L4 came in April.
+    # Referral: L3 qualified; L4 came in April (and was never qualified).
     assert (referral["leads"], referral["qualified"], referral["converted"]) == (1, 1, 0)
     assert referral["won_count"] == 0
     assert report["totals"] == {
@@ -236,6 +236,60 @@ def test_lead_funnel_by_source(sales, manager):
         "won_amount": D("2500"),
         "unconverted": 0,
     }
+
+
+def test_a_lead_of_april_qualified_in_may_counts_as_qualified_in_may_everywhere(
+    sales, manager, rep
+):
+    # L4 (Alice, referral) came in on 10 April; she qualifies it on 12 May.
+    april_lead = Lead.objects.get(created_at=at(4, 10))
+    LeadStatusChange.objects.create(lead=april_lead, to_status="qualified", changed_at=at(5, 12))
+    scope = scope_for(manager)
+
+    funnel = metrics.lead_funnel_report(scope)
+    performance = metrics.team_performance_report(scope)
+
+    # L1 and L3, as before, and now L4: by the day of qualification, not of arrival.
+    alice = next(row for row in performance["reps"] if row["who"] == rep)
+    [north] = performance["teams"]
+    assert funnel["totals"]["qualified"] == north["leads_qualified"] == 3
+    assert alice["leads_qualified"] == 3
+    referral = next(row for row in funnel["rows"] if row["source__name"] == "Referral")
+    assert (referral["leads"], referral["qualified"]) == (1, 2)
+    # Still four leads received in May.
+    assert funnel["totals"]["leads"] == north["leads_received"] == 4
+
+
+def test_reps_and_unassigned_rows_add_up_to_the_team(sales, manager, north):
+    # Nobody's: a North web lead of 11 May, qualified on 12 May, and a North deal won on
+    # 13 May for 500 EUR, created on 1 May.
+    _lead(None, sales.web, at(5, 11), (at(5, 12), "qualified"), team=north)
+    _deal(
+        None, sales.stage.c, at(5, 1), name="Nobody's", amount=Decimal("500"), team=north,
+        status="won", closed_date=datetime.date(2026, 5, 13),
+    )  # fmt: skip
+
+    report = metrics.team_performance_report(scope_for(manager))
+
+    unassigned = report["reps"][-1]
+    assert unassigned["who"] is None
+    assert (unassigned["leads_received"], unassigned["leads_qualified"]) == (1, 1)
+    assert (unassigned["created"], unassigned["won_count"], unassigned["won_amount"]) == (
+        1,
+        1,
+        D("500"),
+    )
+    [team] = report["teams"]
+    # Alice 3 leads, Bob 1, nobody 1; Alice 2 qualified, nobody 1; won Alice 6,500, Bob
+    # 8,000, nobody 500.
+    assert (team["leads_received"], team["leads_qualified"]) == (5, 3)
+    assert (team["won_count"], team["won_amount"]) == (4, D("15000"))
+    for figure in [
+        "leads_received", "leads_qualified", "leads_converted", "created", "won_count",
+        "won_amount", "lost_count", "lost_amount", "activities_done", "open_amount",
+        "open_count", "no_next_step", "unconverted",
+    ]:  # fmt: skip
+        assert sum(row[figure] for row in report["reps"]) == team[figure], figure
 
 
 def test_win_loss_reasons_competitors_and_stages(sales, manager):

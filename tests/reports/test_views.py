@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from crm.models import Company, ExchangeRate, User
-from leads.models import LeadStatusChange
+from leads.models import Lead, LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from reports import views as report_views
@@ -104,6 +105,11 @@ def url(name: str, **query) -> str:
     return f"{address}?{urlencode(query)}" if query else address
 
 
+def without_links(html: str) -> str:
+    """The page as read: every figure is a link to the list behind it (tested apart)."""
+    return re.sub(r"</?a\b[^>]*>", "", html)
+
+
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
@@ -184,7 +190,7 @@ def test_pipeline_export_has_the_figures(sales, manager_client):
         "Open deals",
         "Amount",
         "Weighted amount",
-        "Average days in stage",
+        "Days in current stage (open deals)",
         "Deals without a rate",
     ]
     # The days in stage run up to the real today; every other figure is fixed.
@@ -251,7 +257,7 @@ def test_forecast_page_draws_this_months_expected_closes(manager_client, rep):
 
     response = manager_client.get(url("forecast"))
 
-    html = response.content.decode()
+    html = without_links(response.content.decode())
     assert 'data-period="this_month"' in html
     assert (
         '<svg viewBox="0 0 600 128" width="100%" role="img" aria-label="Forecast by period">'
@@ -329,7 +335,7 @@ def test_slipped_page_lists_the_deals_pushed_out_in_may(sales, manager_client):
 def test_win_loss_page_shows_the_summary(sales, manager_client):
     response = manager_client.get(url("win_loss", **MAY))
 
-    html = response.content.decode()
+    html = without_links(response.content.decode())
     assert '<div class="report-headline" data-figure="won">3 · 14,500.00 EUR</div>' in html
     assert '<div class="report-headline" data-figure="lost">1 · 1,200.00 EUR</div>' in html
     assert '<div class="report-headline" data-figure="win-rate">75 %</div>' in html
@@ -338,7 +344,7 @@ def test_win_loss_page_shows_the_summary(sales, manager_client):
 def test_unconverted_deals_are_flagged_not_counted(sales, manager_client):
     response = manager_client.get(url("pipeline"))
 
-    html = response.content.decode()
+    html = without_links(response.content.decode())
     assert "1 deal without a rate" in html
     assert '<td class="text-end" data-total="amount">20,000.00 EUR' in html
 
@@ -380,9 +386,9 @@ def test_dashboard_links_each_deal_without_a_next_step(manager_client, rep):
 
 
 def test_charts_say_what_they_show(sales, manager_client):
-    html = manager_client.get(url("velocity")).content.decode()
+    html = manager_client.get(url("velocity", **MAY)).content.decode()
 
-    assert "data-chart-title>Average days in each stage</div>" in html
+    assert "data-chart-title>Average days spent in each stage (stays that ended)</div>" in html
 
 
 def test_manager_sees_the_team_table(sales, manager_client):
@@ -423,7 +429,7 @@ def test_the_report_tabs_and_the_dashboard_cards_keep_the_period_in_view(manager
         url("dashboard"), {"period": "last_quarter", "team": north.pk}
     ).content.decode()
 
-    # The dashboard's own default, spelled out: the win/loss report's default differs.
+    # The default, spelled out.
     assert f'href="{url("win_loss")}?period=this_month"' in dashboard
     assert f'href="{url("team_performance")}?period=last_quarter&amp;team={north.pk}"' in chosen
     assert chosen.count("period=last_quarter") >= 8 + 4  # every tab, every card
@@ -480,3 +486,95 @@ def test_many_pushes_read_in_the_plural(sales, manager_client):
     html = manager_client.get(url("dashboard", **MAY)).content.decode()
 
     assert "pushed out 3 times in the period, by 41 days in all<" in html
+
+
+def test_dashboard_funnel_and_team_performance_say_the_same_qualified(sales, manager_client, north):
+    # A lead that came in on 10 April, qualified on 12 May: May's, by its qualification.
+    april_lead = Lead.objects.get(
+        created_at=datetime.datetime(2026, 4, 10, 12, tzinfo=datetime.UTC)
+    )
+    LeadStatusChange.objects.create(
+        lead=april_lead,
+        to_status="qualified",
+        changed_at=datetime.datetime(2026, 5, 12, 12, tzinfo=datetime.UTC),
+    )
+    may_in_north = {**MAY, "team": north.pk}
+
+    dashboard = manager_client.get(url("dashboard", **may_in_north)).content.decode()
+    funnel = without_links(manager_client.get(url("lead_funnel", **may_in_north)).content.decode())
+    team = without_links(
+        manager_client.get(url("team_performance", **may_in_north)).content.decode()
+    )
+
+    assert "3 qualified, 1 converted, 1 won" in dashboard
+    assert '<td class="text-end" data-total="qualified">3</td>' in funnel
+    north_row = team.split('data-table="teams"', 1)[1].split(f'<tr data-row="{north.pk}">', 1)[1]
+    assert north_row.split('data-figure="qualified">', 1)[1].startswith("3<")
+    note = "Qualified: leads moved to Qualified in the period, counted on the day of that change"
+    assert note in dashboard and note in funnel and note in team
+
+
+def _period_shown(html: str) -> str:
+    option = html.split('name="period"', 1)[1].split(" selected>", 1)[0]
+    return option.rsplit('value="', 1)[1].removesuffix('"')
+
+
+@pytest.mark.parametrize(
+    "name", ["dashboard", "team_performance", "lead_funnel", "win_loss", "velocity", "slipped"]
+)
+def test_every_report_opens_on_this_month(manager_client, name):
+    html = manager_client.get(url(name)).content.decode()
+
+    assert _period_shown(html) == "this_month"
+
+
+def test_the_period_picked_follows_the_user_to_the_next_report(sales, manager_client):
+    # She picks May on the win/loss report...
+    manager_client.get(url("win_loss", **MAY))
+
+    # ...then opens the velocity report, and the dashboard, without a period.
+    velocity = manager_client.get(url("velocity")).content.decode()
+    dashboard = manager_client.get(url("dashboard")).content.decode()
+
+    assert _period_shown(velocity) == "custom"
+    assert 'name="start" value="2026-05-01"' in velocity
+    # May's history, not this month's: the stays of Qualification, Proposal and Contract.
+    assert "No stage history in this period." not in velocity
+    assert "pushed out 3 times in the period, by 41 days in all<" in dashboard
+    assert f'href="{url("pipeline")}?period=custom&amp;start=2026-05-01&amp;end=2026-05-31"' in (
+        dashboard
+    )
+
+
+def test_a_period_in_the_address_wins_over_the_remembered_one(sales, manager_client):
+    manager_client.get(url("win_loss", **MAY))
+
+    html = manager_client.get(url("win_loss", period="last_year")).content.decode()
+    after = manager_client.get(url("slipped")).content.decode()
+
+    assert _period_shown(html) == "last_year"
+    # And it is the one remembered from then on.
+    assert _period_shown(after) == "last_year"
+
+
+def test_a_period_with_an_error_is_not_remembered(sales, manager_client):
+    manager_client.get(url("win_loss", **MAY))
+    manager_client.get(url("win_loss", period="custom", start="2026-06-01"))
+
+    html = manager_client.get(url("slipped")).content.decode()
+
+    assert 'name="start" value="2026-05-01"' in html
+
+
+def test_pipeline_and_velocity_name_their_days_in_stage_apart(sales, manager_client):
+    pipeline = manager_client.get(url("pipeline")).content.decode()
+    velocity = manager_client.get(url("velocity", **MAY)).content.decode()
+
+    assert '<th scope="col" class="text-end">Days in current stage (open deals)</th>' in pipeline
+    assert "Days in current stage: how long the open deals have been in the stage" in pipeline
+    assert (
+        '<th scope="col" class="text-end">Average days spent in stage (stays that ended)</th>'
+        in velocity
+    )
+    assert "Average days spent in stage: over the stays that have ended" in velocity
+    assert "Average days in stage" not in pipeline + velocity
