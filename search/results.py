@@ -1,5 +1,9 @@
 """What the top bar's search finds: a few leads, contacts, companies and deals, each kind found by
-its own list's search (the same ``q`` filter), so that "see all" shows the same records."""
+its own list's search (the same ``q`` filter), so that "see all" shows the same records.
+
+Each kind shows its newest matches first: the record someone is looking for is most often a
+recent one, and PostgreSQL finds the newest few of a million by walking the primary key, where
+sorting every match by name took half a second for a common syllable ("ana")."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -14,7 +18,7 @@ from crm.filters import CompanyFilter, ContactFilter
 from crm.models import Company, Contact
 from leads.filters import ALL, LeadFilter
 from leads.models import Lead
-from opportunities.filters import OpportunityFilter
+from opportunities.filters import BaseOpportunityFilter
 from opportunities.models import Opportunity
 
 # Shorter words match too much to be worth a query: a trigram index cannot serve them, so each
@@ -36,6 +40,7 @@ class Group:
 
 
 def _group(kind, label, records: QuerySet, list_name: str, params: dict, counted: bool) -> Group:
+    records = records.order_by("-pk")  # newest first
     if counted:
         rows = list(records[:PER_KIND])
         count = len(rows)
@@ -77,13 +82,9 @@ def search_records(request: HttpRequest, query: str, *, counted: bool = True) ->
     companies = CompanyFilter(
         {"q": query}, queryset=Company.objects.visible_to(user), request=request
     ).qs
-    deals = (
-        OpportunityFilter(
-            {"q": query}, queryset=Opportunity.objects.visible_to(user), request=request
-        )
-        .qs.select_related("company", "stage")
-        .order_by("expected_close_date", "pk")  # as the deal list sorts them
-    )
+    deals = BaseOpportunityFilter(
+        {"q": query}, queryset=Opportunity.objects.visible_to(user), request=request
+    ).qs.select_related("company", "stage")
     groups = [
         _group("leads", _("Leads"), leads, "leads:list", {"q": query, "status": ALL}, counted),
         _group("contacts", _("Contacts"), contacts, "crm:contact_list", {"q": query}, counted),

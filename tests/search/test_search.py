@@ -54,6 +54,15 @@ def test_search_shows_a_few_per_kind_and_counts_the_rest(rep, rep_client):
     assert "See all 7" in response.content.decode()
 
 
+def test_each_kind_shows_its_newest_matches_first(rep, rep_client):
+    older = make_contact(owner=rep, first_name="Ana", last_name="Abad")
+    newer = make_contact(owner=rep, first_name="Ana", last_name="Zubiri")
+
+    (contacts,) = rep_client.get(URL, {"q": "ana"}).context["groups"]
+
+    assert contacts.rows == [newer, older]
+
+
 def test_see_all_shows_the_same_leads_as_the_search(rep, rep_client):
     make_lead(owner=rep, last_name="Iglesias", status="disqualified")
     make_lead(owner=rep, last_name="Iglesias", status="new")
