@@ -87,7 +87,10 @@ class Stage(models.Model):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         constraints = [
-            models.UniqueConstraint(fields=["pipeline", "name"], name="unique_stage_name")
+            models.UniqueConstraint(fields=["pipeline", "name"], name="unique_stage_name"),
+            # One place per stage: the board, the reports and the settings all read the
+            # stages in this order, and a tie would be broken differently by each.
+            models.UniqueConstraint(fields=["pipeline", "order"], name="unique_stage_order"),
         ]
 
     def __str__(self) -> str:
