@@ -44,16 +44,14 @@ class LeadForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = LeadSource.objects.filter(is_active=True)
+        self.fields["source"].queryset = LeadSource.objects.offered(keep=self.instance.source_id)
         self.fields["owner"].queryset = User.objects.assignable_by(user)
         if not self.instance.pk:
             self.fields["owner"].initial = user.pk
 
 
 class DisqualifyForm(forms.Form):
-    reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=DisqualifyReason.objects.filter(is_active=True)
-    )
+    reason = forms.ModelChoiceField(label=_("Reason"), queryset=DisqualifyReason.objects.offered())
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -70,7 +68,7 @@ class BulkForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     reason = forms.ModelChoiceField(
         label=_("Reason"),
-        queryset=DisqualifyReason.objects.filter(is_active=True),
+        queryset=DisqualifyReason.objects.offered(),
         required=False,
     )
 

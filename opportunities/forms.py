@@ -146,7 +146,7 @@ class QuickEditForm(forms.ModelForm):
 
 class LostForm(forms.Form):
     reason = forms.ModelChoiceField(
-        label=_("Why was it lost?"), queryset=LostReason.objects.filter(is_active=True)
+        label=_("Why was it lost?"), queryset=LostReason.objects.offered()
     )
     competitor = forms.CharField(label=_("Competitor"), max_length=200, required=False)
 
