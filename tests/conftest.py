@@ -68,8 +68,10 @@ def _client_for(user) -> Client:
 def _logged_in(user_fixture: str):
     """A fixture: a browser session of the user that ``user_fixture`` gives."""
 
+    # ``db`` named here: the user is only asked for inside, too late for pytest-django to set
+    # the test database up for a test that asks for nothing else.
     @pytest.fixture
-    def client_fixture(request):
+    def client_fixture(request, db):
         return _client_for(request.getfixturevalue(user_fixture))
 
     return client_fixture
