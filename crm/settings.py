@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "activities",
     "opportunities",
     "leads",
+    "setup",
     "reports",
     "search",
     "merging",

@@ -44,4 +44,5 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("merge/", include("merging.urls")),
     path("api/", include("api.urls")),
+    path("settings/", include("setup.urls")),
 ]

@@ -1,6 +1,7 @@
-"""The people every story starts from.
+"""The people every story starts from, and the pipeline their deals go through.
 
 Team North: alice and bob (reps), managed by mia. Team South: charlie (rep). Ada is an admin.
+The Sales pipeline: Qualification, Proposal, Negotiation.
 """
 
 import pytest
@@ -10,7 +11,8 @@ from django.test import Client
 from django.utils import translation
 
 from crm.models import User
-from tests.factories import make_team, make_user
+from opportunities.models import Pipeline
+from tests.factories import make_pipeline, make_team, make_user
 
 
 @pytest.fixture
@@ -57,6 +59,18 @@ def other_rep(south):
 @pytest.fixture
 def admin_user(db):
     return _person("Ada Admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def pipeline(db):
+    """The default pipeline: Qualification (30 %), Proposal (60 %), Negotiation (90 %)."""
+    Pipeline.objects.update(is_default=False)
+    return make_pipeline(name="Sales", is_default=True)
+
+
+@pytest.fixture
+def stages(pipeline):
+    return list(pipeline.stages.order_by("order"))
 
 
 def _client_for(user) -> Client:

@@ -174,6 +174,8 @@ def fill(name: str, route: str, sample: dict):
             value = sample[record].pk
         elif parameter == "stage_pk":
             value = sample["stage"].pk
+        elif parameter == "pipeline_pk":
+            value = sample["stage"].pipeline_id
         elif parameter == "result_id":
             value = uuid.uuid4()
         elif parameter == "content_type_id":

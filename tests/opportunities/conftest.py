@@ -1,19 +1,6 @@
 import pytest
 
-from opportunities.models import Pipeline
-from tests.factories import make_lost_reason, make_opportunity, make_pipeline
-
-
-@pytest.fixture
-def pipeline(db):
-    """The default pipeline: Qualification (30 %), Proposal (60 %), Negotiation (90 %)."""
-    Pipeline.objects.update(is_default=False)
-    return make_pipeline(name="Sales", is_default=True)
-
-
-@pytest.fixture
-def stages(pipeline):
-    return list(pipeline.stages.order_by("order"))
+from tests.factories import make_lost_reason, make_opportunity
 
 
 @pytest.fixture

@@ -1,0 +1,2 @@
+"""The settings pages of managers and admins: pipelines and their stages in board order; with the
+services that write them."""

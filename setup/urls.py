@@ -1,0 +1,18 @@
+from django.urls import path
+
+from setup import views
+from setup.views import pipelines
+
+app_name = "setup"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pipelines/", pipelines.pipeline_list, name="pipeline_list"),
+    path("pipelines/new/", pipelines.pipeline_create, name="pipeline_create"),
+    path("pipelines/<int:pipeline_pk>/", pipelines.pipeline_detail, name="pipeline_detail"),
+    path("pipelines/<int:pipeline_pk>/rename/", pipelines.pipeline_rename, name="pipeline_rename"),
+    path("pipelines/<int:pipeline_pk>/order/", pipelines.stage_reorder, name="stage_reorder"),
+    path("pipelines/<int:pipeline_pk>/stages/new/", pipelines.stage_create, name="stage_create"),
+    path("stages/<int:stage_pk>/edit/", pipelines.stage_edit, name="stage_edit"),
+    path("stages/<int:stage_pk>/move/", pipelines.stage_move, name="stage_move"),
+]

@@ -1,0 +1,104 @@
+"""The rules the settings keep: a pipeline's stages are numbered 1, 2, 3... in the order given,
+in one change. Every change retires the figures."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from infra.report_cache import EPOCH, versions
+from opportunities.models import Stage
+from setup import services
+
+
+def board_order(pipeline) -> list[tuple[str, int]]:
+    return list(pipeline.stages.order_by("order", "pk").values_list("name", "order"))
+
+
+def test_reordering_numbers_the_stages_in_the_order_given(pipeline, stages):
+    qualification, proposal, negotiation = stages
+
+    services.reorder_stages(pipeline, stage_ids=[negotiation.pk, qualification.pk, proposal.pk])
+
+    assert board_order(pipeline) == [("Negotiation", 1), ("Qualification", 2), ("Proposal", 3)]
+
+
+def test_reordering_closes_the_gaps_the_admin_left(pipeline, stages):
+    for stage, order in zip(stages, [10, 20, 30], strict=True):
+        Stage.objects.filter(pk=stage.pk).update(order=order)
+
+    services.reorder_stages(pipeline, stage_ids=[stages[1].pk, stages[0].pk, stages[2].pk])
+
+    assert board_order(pipeline) == [("Proposal", 1), ("Qualification", 2), ("Negotiation", 3)]
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        pytest.param(lambda stages: [stages[1].pk, stages[0].pk], id="one-left-out"),
+        pytest.param(lambda stages: [s.pk for s in stages] + [stages[0].pk], id="one-twice"),
+        pytest.param(lambda stages: [s.pk for s in stages[1:]] + [999999], id="another-one"),
+    ],
+)
+def test_an_order_that_does_not_name_each_stage_once_is_refused(pipeline, stages, posted):
+    with pytest.raises(services.SetupError):
+        services.reorder_stages(pipeline, stage_ids=posted(stages))
+
+    assert board_order(pipeline) == [("Qualification", 1), ("Proposal", 2), ("Negotiation", 3)]
+
+
+def test_a_stage_moves_one_place_and_stops_at_either_end(pipeline, stages):
+    qualification, proposal, negotiation = stages
+
+    services.move_stage(negotiation, step=-1)
+    after_up = board_order(pipeline)
+    services.move_stage(qualification, step=-1)
+    after_top = board_order(pipeline)
+    services.move_stage(qualification, step=1)
+
+    assert after_up == [("Qualification", 1), ("Negotiation", 2), ("Proposal", 3)]
+    assert after_top == after_up
+    assert board_order(pipeline) == [("Negotiation", 1), ("Qualification", 2), ("Proposal", 3)]
+
+
+def test_a_new_stage_comes_last(pipeline, stages):
+    Stage.objects.filter(pk=stages[2].pk).update(order=32767)  # as far as an order goes
+
+    stage = services.add_stage(pipeline, name="Contract", probability=95)
+
+    assert board_order(pipeline)[-2:] == [("Negotiation", 3), ("Contract", 4)]
+    assert (stage.probability, stage.forecast_category) == (95, "pipeline")
+
+
+@pytest.fixture
+def world(pipeline, stages, rep):
+    return SimpleNamespace(pipeline=pipeline, stages=stages, rep=rep)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda w: services.create_pipeline(name="Renewals"), id="new-pipeline"),
+        pytest.param(lambda w: services.rename(w.pipeline, name="Direct"), id="rename"),
+        pytest.param(lambda w: services.add_stage(w.pipeline, name="Contract"), id="new-stage"),
+        pytest.param(
+            lambda w: services.update_stage(w.stages[0], forecast_category="commit"),
+            id="edit-stage",
+        ),
+        pytest.param(
+            lambda w: services.reorder_stages(
+                w.pipeline, stage_ids=[stage.pk for stage in reversed(w.stages)]
+            ),
+            id="reorder",
+        ),
+        pytest.param(lambda w: services.move_stage(w.stages[0], step=1), id="move-stage"),
+    ],
+)
+def test_every_settings_change_retires_the_cached_figures(
+    world, change, django_capture_on_commit_callbacks
+):
+    before = versions([EPOCH])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(world)
+
+    assert versions([EPOCH]) != before
