@@ -89,6 +89,17 @@ def import_pages(sample: dict, manager) -> list[str]:
     ]
 
 
+def settings_pages(sample: dict) -> list[str]:
+    stage = sample["stage"]
+    return [
+        "/settings/",
+        "/settings/pipelines/",
+        f"/settings/pipelines/{stage.pipeline_id}/",
+        f"/settings/pipelines/{stage.pipeline_id}/stages/new/",
+        f"/settings/stages/{stage.pk}/edit/",
+    ]
+
+
 @pytest.fixture
 def violations(page) -> list[str]:
     """The CSP violations the browser logs, each with the page it was on."""
@@ -119,7 +130,7 @@ def test_main_pages_load_without_a_content_security_policy_violation(
     sample = records(owner=rep, manager=manager, marker="North")
     paths = main_pages(sample)
     if who == "manager":
-        paths += import_pages(sample, manager)
+        paths += import_pages(sample, manager) + settings_pages(sample)
     login({"rep": rep, "manager": manager}[who])
 
     visit_all(page, live_server, paths)
