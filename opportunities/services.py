@@ -276,6 +276,36 @@ def reopen(opportunity: Opportunity, *, by: User | None, version: int | None = N
 
 
 @transaction.atomic
+def follow_stage_probability(stage: Stage, *, by: User | None) -> int:
+    """Give the open deals of ``stage`` whose probability follows their stage's (not set by
+    hand) the stage's probability as it is now; return how many changed.
+
+    Each change is recorded and raises the deal's version, so that a form loaded before is
+    refused rather than saving the old probability back as if typed by hand.
+    """
+    following = Opportunity.objects.open().filter(stage=stage, probability_is_manual=False)
+    following = following.exclude(probability=stage.probability)
+    changed = list(following.select_for_update().values_list("pk", "probability"))
+    if not changed:
+        return 0
+    now = timezone.now()
+    following.update(probability=stage.probability, version=F("version") + 1, updated_at=now)
+    OpportunityChange.objects.bulk_create(
+        OpportunityChange(
+            opportunity_id=pk,
+            field=OpportunityChange.Field.PROBABILITY,
+            old_value=_as_text(probability),
+            new_value=_as_text(stage.probability),
+            changed_by=by,
+            changed_at=now,
+        )
+        for pk, probability in changed
+    )
+    figures_changed()
+    return len(changed)
+
+
+@transaction.atomic
 def update_opportunity(
     opportunity: Opportunity, *, by: User | None, version: int, **changes
 ) -> Opportunity:

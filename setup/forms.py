@@ -20,6 +20,10 @@ class StageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["probability"].widget.attrs.update(min="0", max="100")
+        self.fields["probability"].help_text = _(
+            "In percent. Open deals at this stage take it, unless their probability was set "
+            "by hand."
+        )
         self.fields["stale_after_days"].widget.attrs["min"] = "0"
 
     def clean_name(self):

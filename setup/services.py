@@ -8,8 +8,10 @@ from django.db import transaction
 from django.db.models import Case, Max, Value, When
 from django.utils.translation import gettext as _
 
+from crm.models import User
 from infra.report_cache import figures_changed
 from opportunities.models import Pipeline, Stage
+from opportunities.services import follow_stage_probability
 
 # What a stage's form may change; its place changes through reorder_stages and move_stage.
 STAGE_FIELDS = frozenset({"name", "probability", "forecast_category", "stale_after_days"})
@@ -80,15 +82,19 @@ def add_stage(pipeline: Pipeline, *, name: str, **fields) -> Stage:
 
 
 @transaction.atomic
-def update_stage(stage: Stage, **changes) -> None:
-    """Save a stage's edited ``changes``."""
+def update_stage(stage: Stage, *, by: User, **changes) -> int:
+    """Save a stage's edited ``changes``; return how many open deals took its new probability
+    (those whose probability follows their stage's)."""
     unknown = set(changes) - STAGE_FIELDS
     if unknown:
         raise TypeError(f"Cannot edit {', '.join(sorted(unknown))} here.")
+    new_probability = "probability" in changes and changes["probability"] != stage.probability
     for name, value in changes.items():
         setattr(stage, name, value)
     stage.save(update_fields=sorted(changes))
+    followed = follow_stage_probability(stage, by=by) if new_probability else 0
     figures_changed()
+    return followed
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from infra.htmx import HtmxHttpRequest, wants_fragment
@@ -140,12 +141,19 @@ def stage_create(request: HtmxHttpRequest, pipeline_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stage_edit(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
     stage = _stage(stage_pk)
-    # The form works on a copy: validating writes into its instance, and the page keeps naming
-    # the stage as saved.
+    # The form works on a copy: validating writes into its instance, and the service compares
+    # the stage as it was with the changes.
     form = StageForm(request.POST or None, instance=copy.copy(stage))
     if request.method == "POST" and form.is_valid():
-        services.update_stage(stage, **form.changes())
-        messages.success(request, _("Stage “%(name)s” was saved.") % {"name": stage})
+        followed = services.update_stage(stage, by=request.user, **form.changes())
+        message = _("Stage “%(name)s” was saved.") % {"name": stage}
+        if followed:
+            message += " " + ngettext(
+                "%(count)s open deal took its new probability.",
+                "%(count)s open deals took its new probability.",
+                followed,
+            ) % {"count": followed}
+        messages.success(request, message)
         return redirect(_pipeline_url(stage.pipeline))
     title = _("Edit %(name)s") % {"name": stage}
     return form_page(

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from opportunities.models import Opportunity, Pipeline, Stage
 from tests.factories import make_opportunity, make_pipeline
+from tests.posted import form_data
 
 
 def names_in_order(pipeline) -> list[str]:
@@ -223,14 +224,15 @@ def test_a_stage_name_may_be_used_again_in_another_pipeline(manager_client, pipe
     assert names_in_order(other) == ["Proposal"]
 
 
-def test_a_stage_edit_saves_what_the_board_and_reports_read(manager_client, stages):
+def test_a_stages_new_probability_reaches_the_deals_that_follow_it(manager_client, stages, rep):
+    deals = [make_opportunity(owner=rep, stage=stages[1]) for _ in range(2)]
     url = reverse("setup:stage_edit", args=[stages[1].pk])
     edited = new_stage("Proposal sent", probability="45", forecast_category="best_case")
 
     response = manager_client.post(url, edited)
 
     page = manager_client.get(response["Location"]).text
-    assert "Stage “Proposal sent” was saved." in page
+    assert "Stage “Proposal sent” was saved. 2 open deals took its new probability." in page
     stage = Stage.objects.get(pk=stages[1].pk)
     assert (stage.name, stage.probability, stage.forecast_category, stage.order) == (
         "Proposal sent",
@@ -238,6 +240,23 @@ def test_a_stage_edit_saves_what_the_board_and_reports_read(manager_client, stag
         "best_case",
         2,
     )
+    assert [Opportunity.objects.get(pk=deal.pk).probability for deal in deals] == [45, 45]
+
+
+def test_a_deal_form_loaded_before_its_stage_changed_probability_is_refused(
+    rep_client, manager_client, stages, rep
+):
+    deal = make_opportunity(name="Acme renewal", owner=rep, stage=stages[1])
+    edit_url = reverse("opportunities:edit", args=[deal.pk])
+    loaded = form_data(rep_client.get(edit_url))
+    stage_url = reverse("setup:stage_edit", args=[stages[1].pk])
+    manager_client.post(stage_url, new_stage("Proposal", probability="45"))
+
+    refused = rep_client.post(edit_url, loaded | {"name": "Acme renewal, 2 years"})
+
+    assert "Someone else saved this deal while you were editing it" in refused.text
+    deal = Opportunity.objects.get(pk=deal.pk)
+    assert (deal.name, deal.probability, deal.probability_is_manual) == ("Acme renewal", 45, False)
 
 
 def test_a_stage_keeps_its_own_name_when_edited(manager_client, stages):

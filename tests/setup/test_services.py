@@ -1,13 +1,15 @@
 """The rules the settings keep: a pipeline's stages are numbered 1, 2, 3... in the order given,
-in one change. Every change retires the figures."""
+in one change; a stage's new probability reaches the deals that follow it. Every change
+retires the figures."""
 
 from types import SimpleNamespace
 
 import pytest
 
 from infra.report_cache import EPOCH, versions
-from opportunities.models import Stage
+from opportunities.models import Opportunity, OpportunityChange, Stage
 from setup import services
+from tests.factories import make_lost_reason, make_opportunity
 
 
 def board_order(pipeline) -> list[tuple[str, int]]:
@@ -69,6 +71,36 @@ def test_a_new_stage_comes_last(pipeline, stages):
     assert (stage.probability, stage.forecast_category) == (95, "pipeline")
 
 
+def test_open_deals_that_follow_their_stage_take_its_new_probability(stages, rep, manager):
+    following = make_opportunity(owner=rep, stage=stages[1])
+    by_hand = make_opportunity(
+        owner=rep, stage=stages[1], probability=75, probability_is_manual=True
+    )
+    lost = make_opportunity(
+        owner=rep, stage=stages[1], status=Opportunity.Status.LOST, lost_reason=make_lost_reason()
+    )
+
+    followed = services.update_stage(stages[1], by=manager, probability=50)
+
+    assert followed == 1
+    following.refresh_from_db()
+    assert (following.probability, following.version) == (50, 2)
+    change = following.changes.get(field=OpportunityChange.Field.PROBABILITY)
+    assert (change.old_value, change.new_value, change.changed_by) == ("60", "50", manager)
+    assert Opportunity.objects.get(pk=by_hand.pk).probability == 75
+    assert Opportunity.objects.get(pk=lost.pk).probability == 60
+
+
+def test_a_stage_edit_that_keeps_its_probability_touches_no_deal(stages, rep, manager):
+    deal = make_opportunity(owner=rep, stage=stages[1])
+
+    followed = services.update_stage(stages[1], by=manager, name="Proposal sent", probability=60)
+
+    assert followed == 0
+    assert Opportunity.objects.get(pk=deal.pk).version == 1
+    assert Stage.objects.get(pk=stages[1].pk).name == "Proposal sent"
+
+
 @pytest.fixture
 def world(pipeline, stages, rep):
     return SimpleNamespace(pipeline=pipeline, stages=stages, rep=rep)
@@ -81,7 +113,7 @@ def world(pipeline, stages, rep):
         pytest.param(lambda w: services.rename(w.pipeline, name="Direct"), id="rename"),
         pytest.param(lambda w: services.add_stage(w.pipeline, name="Contract"), id="new-stage"),
         pytest.param(
-            lambda w: services.update_stage(w.stages[0], forecast_category="commit"),
+            lambda w: services.update_stage(w.stages[0], by=w.rep, forecast_category="commit"),
             id="edit-stage",
         ),
         pytest.param(
