@@ -38,3 +38,13 @@ class StageForm(forms.ModelForm):
     def changes(self) -> dict:
         """The cleaned values, as the services take them."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MoveDealsForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Move them to"), queryset=Stage.objects.none())
+
+    def __init__(self, *args, stage: Stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = Stage.objects.filter(pipeline=stage.pipeline_id).exclude(
+            pk=stage.pk
+        )

@@ -5,13 +5,13 @@ each change retires the cached figures (``infra.report_cache``).
 """
 
 from django.db import transaction
-from django.db.models import Case, Max, Value, When
+from django.db.models import Case, Max, ProtectedError, Value, When
 from django.utils.translation import gettext as _
 
 from crm.models import User
 from infra.report_cache import figures_changed
 from opportunities.models import Pipeline, Stage
-from opportunities.services import follow_stage_probability
+from opportunities.services import follow_stage_probability, move_opportunity
 
 # What a stage's form may change; its place changes through reorder_stages and move_stage.
 STAGE_FIELDS = frozenset({"name", "probability", "forecast_category", "stale_after_days"})
@@ -126,3 +126,28 @@ def move_stage(stage: Stage, *, step: int) -> list[Stage]:
     _place(stages)
     figures_changed()
     return stages
+
+
+@transaction.atomic
+def move_open_deals(stage: Stage, *, to: Stage, by: User) -> int:
+    """Move every open deal of ``stage`` to ``to``, another stage of the pipeline, each as a
+    move on the board is (history, probability); return how many moved."""
+    if to.pipeline_id != stage.pipeline_id or to.pk == stage.pk:
+        raise SetupError(_("Choose another stage of the same pipeline."))
+    deals = list(stage.opportunities.open().select_for_update().order_by("pk"))
+    for deal in deals:
+        move_opportunity(deal, stage=to, by=by)
+    return len(deals)
+
+
+@transaction.atomic
+def delete_stage(stage: Stage) -> None:
+    """Delete a stage that no deal is at (a deal's stage is protected). The stages after it
+    keep their numbers."""
+    try:
+        stage.delete()
+    except ProtectedError:
+        raise SetupError(
+            _("Deals are at this stage: it can be deleted once it has none.")
+        ) from None
+    figures_changed()

@@ -15,4 +15,6 @@ urlpatterns = [
     path("pipelines/<int:pipeline_pk>/stages/new/", pipelines.stage_create, name="stage_create"),
     path("stages/<int:stage_pk>/edit/", pipelines.stage_edit, name="stage_edit"),
     path("stages/<int:stage_pk>/move/", pipelines.stage_move, name="stage_move"),
+    path("stages/<int:stage_pk>/delete/", pipelines.stage_delete, name="stage_delete"),
+    path("stages/<int:stage_pk>/deals/", pipelines.stage_move_deals, name="stage_move_deals"),
 ]

@@ -1,5 +1,5 @@
-"""Pipelines and their stages: the list, a pipeline's stages in board order (moved up and down
-by their arrows), and each stage's form."""
+"""Pipelines and their stages: the list, a pipeline's stages in board order (dragged, or moved
+up and down by their arrows), and each stage's form and deletion."""
 
 import copy
 
@@ -16,7 +16,7 @@ from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.ids import parse_id
 from opportunities.models import Opportunity, Pipeline, Stage
 from setup import services
-from setup.forms import StageForm, name_form
+from setup.forms import MoveDealsForm, StageForm, name_form
 from setup.views import form_page, managers_only, page
 
 SECTION = "pipelines"
@@ -159,3 +159,58 @@ def stage_edit(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
     return form_page(
         request, form, section=SECTION, title=title, cancel_url=_pipeline_url(stage.pipeline)
     )
+
+
+def _delete_page(request: HtmxHttpRequest, stage: Stage, form: MoveDealsForm) -> HttpResponse:
+    """What deleting ``stage`` takes: nothing, moving its open deals, or nothing possible while
+    won and lost deals are recorded there."""
+    deals = stage.opportunities.aggregate(
+        open=Count("pk", filter=Q(status=Opportunity.Status.OPEN)),
+        closed=Count("pk", filter=~Q(status=Opportunity.Status.OPEN)),
+    )
+    context = {
+        "stage": stage,
+        "open_deals": deals["open"],
+        "closed_deals": deals["closed"],
+        "form": form,
+        "other_stages": form.fields["to"].queryset.exists(),
+        "cancel_url": _pipeline_url(stage.pipeline),
+    }
+    return page(request, "setup/stage_delete.html", SECTION, context)
+
+
+@managers_only
+@require_http_methods(["GET", "POST"])
+def stage_delete(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
+    stage = _stage(stage_pk)
+    if request.method == "POST":
+        try:
+            services.delete_stage(stage)
+        except services.SetupError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Stage “%(name)s” was deleted.") % {"name": stage})
+            return redirect(_pipeline_url(stage.pipeline))
+    return _delete_page(request, stage, MoveDealsForm(stage=stage))
+
+
+@managers_only
+@require_POST
+def stage_move_deals(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
+    """Move a stage's open deals to another stage, so that it can be deleted."""
+    stage = _stage(stage_pk)
+    form = MoveDealsForm(request.POST, stage=stage)
+    if not form.is_valid():
+        return _delete_page(request, stage, form)
+    to = form.cleaned_data["to"]
+    moved = services.move_open_deals(stage, to=to, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s open deal moved to %(stage)s.",
+            "%(count)s open deals moved to %(stage)s.",
+            moved,
+        )
+        % {"count": moved, "stage": to},
+    )
+    return redirect("setup:stage_delete", stage.pk)

@@ -97,6 +97,7 @@ def settings_pages(sample: dict) -> list[str]:
         f"/settings/pipelines/{stage.pipeline_id}/",
         f"/settings/pipelines/{stage.pipeline_id}/stages/new/",
         f"/settings/stages/{stage.pk}/edit/",
+        f"/settings/stages/{stage.pk}/delete/",
     ]
 
 

@@ -10,7 +10,7 @@ from tests.url_walk import fill, routes
 
 SETTINGS = [(name, route) for name, route in routes() if name.startswith("setup:")]
 # The addresses that only take a POST (an action); every other one is a page.
-ACTIONS = {"setup:stage_reorder", "setup:stage_move"}
+ACTIONS = {"setup:stage_reorder", "setup:stage_move", "setup:stage_move_deals"}
 PAGES = {name for name, _route in SETTINGS} - ACTIONS
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from opportunities.models import Opportunity, Pipeline, Stage
-from tests.factories import make_opportunity, make_pipeline
+from tests.factories import make_lost_reason, make_opportunity, make_pipeline
 from tests.posted import form_data
 
 
@@ -265,3 +265,76 @@ def test_a_stage_keeps_its_own_name_when_edited(manager_client, stages):
     manager_client.post(url, new_stage("Proposal", stale_after_days="3"))
 
     assert Stage.objects.get(pk=stages[1].pk).stale_after_days == 3
+
+
+def test_a_stage_without_deals_is_deleted_and_the_rest_keep_their_order(
+    manager_client, pipeline, stages
+):
+    url = reverse("setup:stage_delete", args=[stages[1].pk])
+
+    asked = manager_client.get(url)
+    response = manager_client.post(url)
+
+    assert "No deal is at this stage." in asked.text
+    assert response["Location"] == page_of(pipeline)
+    assert names_in_order(pipeline) == ["Qualification", "Negotiation"]
+
+
+def test_a_stage_with_open_deals_offers_to_move_them_before_it_is_deleted(
+    manager_client, pipeline, stages, rep, other_rep
+):
+    mine = make_opportunity(owner=rep, stage=stages[1])
+    theirs = make_opportunity(owner=other_rep, stage=stages[1])
+    delete_url = reverse("setup:stage_delete", args=[stages[1].pk])
+
+    asked = manager_client.get(delete_url)
+    refused = manager_client.post(delete_url)
+    moved = manager_client.post(
+        reverse("setup:stage_move_deals", args=[stages[1].pk]), {"to": stages[2].pk}
+    )
+    asked_again = manager_client.get(moved["Location"])
+    deleted = manager_client.post(delete_url)
+
+    assert "Deals are at this stage, so it cannot be deleted yet:" in asked.text
+    assert "2 open deals" in asked.text
+    assert "Move the open deals" in asked.text
+    assert "Deals are at this stage: it can be deleted once it has none." in refused.text
+    assert moved["Location"] == delete_url
+    assert "2 open deals moved to Negotiation." in asked_again.text
+    assert deleted["Location"] == page_of(pipeline)
+    assert names_in_order(pipeline) == ["Qualification", "Negotiation"]
+    assert [Opportunity.objects.get(pk=deal.pk).stage for deal in (mine, theirs)] == [
+        stages[2],
+        stages[2],
+    ]
+
+
+def test_the_deals_of_a_stage_move_within_its_pipeline_only(manager_client, stages, rep):
+    deal = make_opportunity(owner=rep, stage=stages[1])
+    elsewhere = make_pipeline(name="Renewals").stages.first()
+
+    response = manager_client.post(
+        reverse("setup:stage_move_deals", args=[stages[1].pk]), {"to": elsewhere.pk}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "to": ["Select a valid choice. That choice is not one of the available choices."]
+    }
+    assert Opportunity.objects.get(pk=deal.pk).stage == stages[1]
+
+
+def test_a_stage_where_deals_were_won_or_lost_stays(manager_client, pipeline, stages, rep):
+    make_opportunity(
+        owner=rep,
+        stage=stages[1],
+        status=Opportunity.Status.LOST,
+        lost_reason=make_lost_reason(),
+    )
+
+    asked = manager_client.get(reverse("setup:stage_delete", args=[stages[1].pk]))
+
+    assert "1 won or lost deal, which the reports count at the stage it closed at" in asked.text
+    assert "Move the open deals" not in asked.text
+    assert 'class="btn btn-danger"' not in asked.text
+    assert pipeline.stages.count() == 3

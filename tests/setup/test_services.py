@@ -1,6 +1,6 @@
 """The rules the settings keep: a pipeline's stages are numbered 1, 2, 3... in the order given,
-in one change; a stage's new probability reaches the deals that follow it. Every change
-retires the figures."""
+in one change; a stage in use is not deleted; a stage's new probability reaches the deals that
+follow it. Every change retires the figures."""
 
 from types import SimpleNamespace
 
@@ -9,7 +9,7 @@ import pytest
 from infra.report_cache import EPOCH, versions
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from setup import services
-from tests.factories import make_lost_reason, make_opportunity
+from tests.factories import make_lost_reason, make_opportunity, make_stage
 
 
 def board_order(pipeline) -> list[tuple[str, int]]:
@@ -71,6 +71,37 @@ def test_a_new_stage_comes_last(pipeline, stages):
     assert (stage.probability, stage.forecast_category) == (95, "pipeline")
 
 
+def test_a_stage_with_deals_is_not_deleted(pipeline, stages, rep):
+    make_opportunity(owner=rep, stage=stages[1])
+
+    with pytest.raises(services.SetupError):
+        services.delete_stage(stages[1])
+
+    assert pipeline.stages.count() == 3
+
+
+def test_moving_a_stages_open_deals_records_each_move_and_leaves_closed_ones(stages, rep, manager):
+    open_deal = make_opportunity(owner=rep, stage=stages[0])
+    won = make_opportunity(owner=rep, stage=stages[0], status=Opportunity.Status.WON)
+
+    moved = services.move_open_deals(stages[0], to=stages[1], by=manager)
+
+    open_deal.refresh_from_db()
+    won.refresh_from_db()
+    assert moved == 1
+    assert (open_deal.stage, open_deal.probability, open_deal.version) == (stages[1], 60, 2)
+    assert open_deal.changes.get(field="stage").changed_by == manager
+    assert won.stage == stages[0]
+
+
+def test_deals_move_to_a_stage_of_their_own_pipeline_only(stages, rep, manager):
+    make_opportunity(owner=rep, stage=stages[0])
+    elsewhere = make_stage(name="Elsewhere")
+
+    with pytest.raises(services.SetupError):
+        services.move_open_deals(stages[0], to=elsewhere, by=manager)
+
+
 def test_open_deals_that_follow_their_stage_take_its_new_probability(stages, rep, manager):
     following = make_opportunity(owner=rep, stage=stages[1])
     by_hand = make_opportunity(
@@ -123,6 +154,7 @@ def world(pipeline, stages, rep):
             id="reorder",
         ),
         pytest.param(lambda w: services.move_stage(w.stages[0], step=1), id="move-stage"),
+        pytest.param(lambda w: services.delete_stage(w.stages[2]), id="delete-stage"),
     ],
 )
 def test_every_settings_change_retires_the_cached_figures(
