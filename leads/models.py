@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import Person, PersonQuerySet, website_validator
@@ -13,7 +14,7 @@ from infra.fields import optional_foreign_key
 
 
 class LeadSource(ReferenceItem):
-    """Where leads come from (phone call, website form, trade show...). Managed by admins."""
+    """Where leads come from (phone call, website form, trade show...). Kept in the settings."""
 
     code = models.SlugField(
         _("code"), max_length=50, unique=True, help_text=_("Stable key used by the app, e.g. web.")
@@ -22,6 +23,18 @@ class LeadSource(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("lead source")
         verbose_name_plural = _("lead sources")
+
+    @classmethod
+    def new(cls, name: str) -> "LeadSource":
+        """A source named ``name`` with a code made from it: "Trade show" gets
+        ``trade-show``, or ``trade-show-2`` when that is taken."""
+        base = slugify(name)[:40] or "source"
+        taken = set(cls.objects.filter(code__startswith=base).values_list("code", flat=True))
+        code, number = base, 1
+        while code in taken:
+            number += 1
+            code = f"{base}-{number}"
+        return cls(name=name, code=code)
 
 
 class DisqualifyReason(ReferenceItem):

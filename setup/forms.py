@@ -6,7 +6,8 @@ from opportunities.models import Stage
 
 
 def name_form(model: type[models.Model]) -> type[forms.ModelForm]:
-    """The form naming a pipeline: its name, which must be free (the model says so)."""
+    """The form naming a pipeline or an entry of a reference list: its name, which must be
+    free (the model says so)."""
     return forms.modelform_factory(model, fields=["name"])
 
 

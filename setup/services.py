@@ -1,7 +1,7 @@
 """Every write of the settings pages: one function per change, atomic.
 
-What they change is read by every report (pipeline and stage names, orders and categories):
-each change retires the cached figures (``infra.report_cache``).
+What they change is read by every report (stage names, orders and categories, the lists deals
+and leads are grouped by): each change retires the cached figures (``infra.report_cache``).
 """
 
 from django.db import transaction
@@ -9,6 +9,7 @@ from django.db.models import Case, Max, ProtectedError, Value, When
 from django.utils.translation import gettext as _
 
 from crm.models import User
+from crm.models.reference import ReferenceItem
 from infra.report_cache import figures_changed
 from opportunities.models import Pipeline, Stage
 from opportunities.services import follow_stage_probability, move_opportunity
@@ -33,8 +34,8 @@ def create_pipeline(*, name: str) -> Pipeline:
 
 
 @transaction.atomic
-def rename(record: Pipeline, *, name: str) -> None:
-    """Rename a pipeline; its deals keep pointing at it."""
+def rename(record: Pipeline | ReferenceItem, *, name: str) -> None:
+    """Rename a pipeline or an entry of a reference list; the records keep pointing at it."""
     record.name = name
     record.save(update_fields=["name"])
     figures_changed()
@@ -150,4 +151,20 @@ def delete_stage(stage: Stage) -> None:
         raise SetupError(
             _("Deals are at this stage: it can be deleted once it has none.")
         ) from None
+    figures_changed()
+
+
+@transaction.atomic
+def add_reference_item(model: type[ReferenceItem], *, name: str) -> ReferenceItem:
+    item = model.new(name)
+    item.save()
+    figures_changed()
+    return item
+
+
+@transaction.atomic
+def set_active(item: ReferenceItem, *, active: bool) -> None:
+    """Offer ``item`` in pickers again, or stop offering it; the records that have it keep it."""
+    item.is_active = active
+    item.save(update_fields=["is_active"])
     figures_changed()

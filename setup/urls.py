@@ -1,7 +1,7 @@
 from django.urls import path
 
 from setup import views
-from setup.views import pipelines
+from setup.views import lists, pipelines
 
 app_name = "setup"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("stages/<int:stage_pk>/move/", pipelines.stage_move, name="stage_move"),
     path("stages/<int:stage_pk>/delete/", pipelines.stage_delete, name="stage_delete"),
     path("stages/<int:stage_pk>/deals/", pipelines.stage_move_deals, name="stage_move_deals"),
+    path("lists/<slug:kind>/", lists.item_list, name="item_list"),
+    path("lists/<slug:kind>/new/", lists.item_create, name="item_create"),
+    path("lists/<slug:kind>/<int:item_pk>/", lists.item_edit, name="item_edit"),
+    path("lists/<slug:kind>/<int:item_pk>/active/", lists.item_active, name="item_active"),
 ]

@@ -24,6 +24,7 @@ from tests.factories import (
     make_company,
     make_contact,
     make_lead,
+    make_lost_reason,
     make_opportunity,
 )
 
@@ -133,6 +134,8 @@ def records(*, owner, manager, marker: str) -> dict:
         "lead_import": lead_import,
         "web_submission": web_submission,
         "stage": opportunity.stage,
+        # Shared by every team, as the pipeline and its stages are: named without the marker.
+        "lost_reason": make_lost_reason(),
     }
 
 
@@ -176,6 +179,10 @@ def fill(name: str, route: str, sample: dict):
             value = sample["stage"].pk
         elif parameter == "pipeline_pk":
             value = sample["stage"].pipeline_id
+        elif parameter == "kind":
+            value = "lost-reasons"
+        elif parameter == "item_pk":
+            value = sample["lost_reason"].pk
         elif parameter == "result_id":
             value = uuid.uuid4()
         elif parameter == "content_type_id":

@@ -26,3 +26,8 @@ class ReferenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def new(cls, name: str) -> "ReferenceItem":
+        """An entry named ``name``, not saved yet, holding what else a new entry needs."""
+        return cls(name=name)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from infra.htmx import HtmxHttpRequest, render_region
+from setup.lists import LISTS
 
 
 def sets_up(user) -> bool:
@@ -38,7 +39,7 @@ def page(
 ) -> HttpResponse:
     """A settings page, its own entry of the settings' menu marked (``section``); with a
     ``region`` (a ``{% partialdef %}`` of it), only that region for htmx."""
-    context = {"section": section, **context}
+    context = {"section": section, "reference_lists": LISTS.values(), **context}
     if region is not None:
         return render_region(request, template, region, context)
     return render(request, template, context)

@@ -98,6 +98,8 @@ def settings_pages(sample: dict) -> list[str]:
         f"/settings/pipelines/{stage.pipeline_id}/stages/new/",
         f"/settings/stages/{stage.pk}/edit/",
         f"/settings/stages/{stage.pk}/delete/",
+        "/settings/lists/lost-reasons/",
+        f"/settings/lists/lost-reasons/{sample['lost_reason'].pk}/",
     ]
 
 

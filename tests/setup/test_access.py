@@ -5,19 +5,28 @@ record they may not see; a manager and an admin open every page."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_opportunity
+from tests.factories import make_lost_reason, make_opportunity
 from tests.url_walk import fill, routes
 
 SETTINGS = [(name, route) for name, route in routes() if name.startswith("setup:")]
 # The addresses that only take a POST (an action); every other one is a page.
-ACTIONS = {"setup:stage_reorder", "setup:stage_move", "setup:stage_move_deals"}
+ACTIONS = {
+    "setup:stage_reorder",
+    "setup:stage_move",
+    "setup:stage_move_deals",
+    "setup:item_active",
+}
 PAGES = {name for name, _route in SETTINGS} - ACTIONS
 
 
 @pytest.fixture
 def sample(rep, stages):
-    """What the settings addresses name: a stage and its pipeline."""
-    return {"stage": stages[0], "opportunity": make_opportunity(owner=rep, stage=stages[0])}
+    """What the settings addresses name: a stage, its pipeline and a lost reason."""
+    return {
+        "stage": stages[0],
+        "opportunity": make_opportunity(owner=rep, stage=stages[0]),
+        "lost_reason": make_lost_reason(name="Went quiet"),
+    }
 
 
 def paths(sample, names=None):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from infra.report_cache import EPOCH, versions
-from opportunities.models import Opportunity, OpportunityChange, Stage
+from opportunities.models import LostReason, Opportunity, OpportunityChange, Stage
 from setup import services
 from tests.factories import make_lost_reason, make_opportunity, make_stage
 
@@ -134,7 +134,9 @@ def test_a_stage_edit_that_keeps_its_probability_touches_no_deal(stages, rep, ma
 
 @pytest.fixture
 def world(pipeline, stages, rep):
-    return SimpleNamespace(pipeline=pipeline, stages=stages, rep=rep)
+    return SimpleNamespace(
+        pipeline=pipeline, stages=stages, rep=rep, reason=make_lost_reason(name="Went quiet")
+    )
 
 
 @pytest.mark.parametrize(
@@ -155,6 +157,8 @@ def world(pipeline, stages, rep):
         ),
         pytest.param(lambda w: services.move_stage(w.stages[0], step=1), id="move-stage"),
         pytest.param(lambda w: services.delete_stage(w.stages[2]), id="delete-stage"),
+        pytest.param(lambda w: services.add_reference_item(LostReason, name="Mood"), id="add"),
+        pytest.param(lambda w: services.set_active(w.reason, active=False), id="retire"),
     ],
 )
 def test_every_settings_change_retires_the_cached_figures(
