@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import User
 from opportunities.models import Stage
 
 
@@ -49,3 +50,11 @@ class MoveDealsForm(forms.Form):
         self.fields["to"].queryset = Stage.objects.filter(pipeline=stage.pipeline_id).exclude(
             pk=stage.pk
         )
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.without_team(),
+        help_text=_("Active reps and managers who are in no team."),
+    )

@@ -1,14 +1,15 @@
 """Every write of the settings pages: one function per change, atomic.
 
 What they change is read by every report (stage names, orders and categories, the lists deals
-and leads are grouped by): each change retires the cached figures (``infra.report_cache``).
+and leads are grouped by, who is in which team, which decides whose figures a manager sees):
+each change retires the cached figures (``infra.report_cache``).
 """
 
 from django.db import transaction
 from django.db.models import Case, Max, ProtectedError, Value, When
 from django.utils.translation import gettext as _
 
-from crm.models import User
+from crm.models import Team, User
 from crm.models.reference import ReferenceItem
 from infra.report_cache import figures_changed
 from opportunities.models import Pipeline, Stage
@@ -167,4 +168,28 @@ def set_active(item: ReferenceItem, *, active: bool) -> None:
     """Offer ``item`` in pickers again, or stop offering it; the records that have it keep it."""
     item.is_active = active
     item.save(update_fields=["is_active"])
+    figures_changed()
+
+
+@transaction.atomic
+def add_member(team: Team, *, user: User) -> None:
+    """Put ``user``, who is in no team, in ``team``."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.team_id is not None:
+        raise SetupError(
+            _("%(name)s is in the %(team)s team already.") % {"name": user, "team": user.team}
+        )
+    user.team = team
+    user.save(update_fields=["team"])
+    figures_changed()  # the team's manager now sees this user's records
+
+
+@transaction.atomic
+def remove_member(team: Team, *, user: User) -> None:
+    """Take ``user`` out of ``team``. Their records stay filed under the team."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.team_id != team.pk:
+        raise SetupError(_("%(name)s is not in this team any more.") % {"name": user})
+    user.team = None
+    user.save(update_fields=["team"])
     figures_changed()

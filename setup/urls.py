@@ -1,7 +1,7 @@
 from django.urls import path
 
 from setup import views
-from setup.views import lists, pipelines
+from setup.views import lists, pipelines, teams
 
 app_name = "setup"
 
@@ -21,4 +21,12 @@ urlpatterns = [
     path("lists/<slug:kind>/new/", lists.item_create, name="item_create"),
     path("lists/<slug:kind>/<int:item_pk>/", lists.item_edit, name="item_edit"),
     path("lists/<slug:kind>/<int:item_pk>/active/", lists.item_active, name="item_active"),
+    path("teams/", teams.team_list, name="team_list"),
+    path("teams/<int:pk>/", teams.team_detail, name="team_detail"),
+    path("teams/<int:pk>/members/", teams.member_add, name="member_add"),
+    path(
+        "teams/<int:pk>/members/<int:user_pk>/remove/",
+        teams.member_remove,
+        name="member_remove",
+    ),
 ]

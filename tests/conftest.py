@@ -1,7 +1,7 @@
 """The people every story starts from, and the pipeline their deals go through.
 
-Team North: alice and bob (reps), managed by mia. Team South: charlie (rep). Ada is an admin.
-The Sales pipeline: Qualification, Proposal, Negotiation.
+Team North: alice and bob (reps), managed by mia. Team South: charlie (rep), managed by sam.
+Ada is an admin. The Sales pipeline: Qualification, Proposal, Negotiation.
 """
 
 import pytest
@@ -33,12 +33,16 @@ def _person(name: str, **fields) -> User:
     )
 
 
+def _manager_of(team, name: str) -> User:
+    user = _person(name, role=User.Role.MANAGER)
+    team.manager = user
+    team.save(update_fields=["manager"])
+    return user
+
+
 @pytest.fixture
 def manager(north):
-    user = _person("Mia Manager", role=User.Role.MANAGER)
-    north.manager = user
-    north.save(update_fields=["manager"])
-    return user
+    return _manager_of(north, "Mia Manager")
 
 
 @pytest.fixture
@@ -54,6 +58,11 @@ def teammate(north, manager):
 @pytest.fixture
 def other_rep(south):
     return _person("Charlie Rep", team=south)
+
+
+@pytest.fixture
+def south_manager(south):
+    return _manager_of(south, "Sam South")
 
 
 @pytest.fixture

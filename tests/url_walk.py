@@ -72,6 +72,9 @@ RECORD_OF = {
     "api:activity-detail": "activity",
     "api:activity-complete": "activity",
     "api:token_revoke": "api_token",
+    "setup:team_detail": "team",
+    "setup:member_add": "team",
+    "setup:member_remove": "team",
 }
 
 # Pages that name a record in the query string: which parameters, and which record each takes.
@@ -134,6 +137,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "lead_import": lead_import,
         "web_submission": web_submission,
         "stage": opportunity.stage,
+        "team": owner.team,
         # Shared by every team, as the pipeline and its stages are: named without the marker.
         "lost_reason": make_lost_reason(),
     }
@@ -183,6 +187,8 @@ def fill(name: str, route: str, sample: dict):
             value = "lost-reasons"
         elif parameter == "item_pk":
             value = sample["lost_reason"].pk
+        elif parameter == "user_pk":
+            value = sample["opportunity"].owner_id
         elif parameter == "result_id":
             value = uuid.uuid4()
         elif parameter == "content_type_id":

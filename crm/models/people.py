@@ -6,11 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from infra.fields import optional_foreign_key
 
 
+class TeamQuerySet(models.QuerySet):
+    def run_by(self, user):
+        """The teams whose members ``user`` may change: every team for an admin, the teams a
+        manager runs, none for anyone else."""
+        if user.is_admin:
+            return self.all()
+        if user.is_manager:
+            return self.filter(manager=user)
+        return self.none()
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     manager = optional_foreign_key(
         settings.AUTH_USER_MODEL, verbose_name=_("manager"), related_name="managed_teams"
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +48,13 @@ class UserQuerySet(models.QuerySet):
         elif user.team_id:
             teams |= models.Q(team_id=user.team_id)
         return self.active().filter(teams)
+
+    def without_team(self):
+        """Active reps and managers who are in no team: whom a team may take in. Admins see
+        every team's records and belong to none."""
+        return self.active().filter(
+            team__isnull=True, is_superuser=False, role__in=[User.Role.REP, User.Role.MANAGER]
+        )
 
     def owners_seen_by(self, user):
         """Whose records ``user`` sees (``OwnedQuerySet.visible_to``), for an owner filter: a

@@ -90,7 +90,7 @@ def import_pages(sample: dict, manager) -> list[str]:
 
 
 def settings_pages(sample: dict) -> list[str]:
-    stage = sample["stage"]
+    stage, team = sample["stage"], sample["team"]
     return [
         "/settings/",
         "/settings/pipelines/",
@@ -100,6 +100,8 @@ def settings_pages(sample: dict) -> list[str]:
         f"/settings/stages/{stage.pk}/delete/",
         "/settings/lists/lost-reasons/",
         f"/settings/lists/lost-reasons/{sample['lost_reason'].pk}/",
+        "/settings/teams/",
+        f"/settings/teams/{team.pk}/",
     ]
 
 

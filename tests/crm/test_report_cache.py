@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from activities.models import Activity
 from activities.services import schedule_activity
-from crm.models import User
 from infra.report_cache import EPOCH, _version_key, cached_figures, figures_changed
 from leads.services import assign, create_lead
 from opportunities.services import create_opportunity, mark_won, update_opportunity
@@ -49,14 +48,6 @@ def figures():
 @pytest.fixture
 def stage(db):
     return make_pipeline(name="Sales").stages.order_by("order").first()
-
-
-@pytest.fixture
-def south_manager(south):
-    user = make_user(username="sam", role=User.Role.MANAGER)
-    south.manager = user
-    south.save(update_fields=["manager"])
-    return user
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """The settings are for managers and admins. Every settings address, walked from the URLconf so
 that a new one is covered as soon as it exists: a rep gets a 404 whatever the method, as for a
-record they may not see; a manager and an admin open every page."""
+record they may not see; a manager and an admin open every page; another team's manager finds
+no team of ours."""
 
 import pytest
 from django.urls import reverse
 
+from crm.models import Team
 from tests.factories import make_lost_reason, make_opportunity
 from tests.url_walk import fill, routes
 
@@ -15,17 +17,20 @@ ACTIONS = {
     "setup:stage_move",
     "setup:stage_move_deals",
     "setup:item_active",
+    "setup:member_add",
+    "setup:member_remove",
 }
 PAGES = {name for name, _route in SETTINGS} - ACTIONS
 
 
 @pytest.fixture
-def sample(rep, stages):
-    """What the settings addresses name: a stage, its pipeline and a lost reason."""
+def sample(rep, north, stages):
+    """What the settings addresses name: a stage, its pipeline, a lost reason, North and alice."""
     return {
         "stage": stages[0],
         "opportunity": make_opportunity(owner=rep, stage=stages[0]),
         "lost_reason": make_lost_reason(name="Went quiet"),
+        "team": north,
     }
 
 
@@ -73,6 +78,22 @@ def test_an_action_refuses_a_get_and_a_page_refuses_a_put(manager_client, sample
 
     assert set(actions.values()) == {405}
     assert set(pages.values()) == {405}
+
+
+def test_another_teams_manager_finds_no_team_of_ours(client, south_manager, sample, rep):
+    client.force_login(south_manager)
+    page = reverse("setup:team_detail", args=[sample["team"].pk])
+    add = reverse("setup:member_add", args=[sample["team"].pk])
+    remove = reverse("setup:member_remove", args=[sample["team"].pk, rep.pk])
+
+    answers = [
+        client.get(page).status_code,
+        client.post(add, {"user": rep.pk}).status_code,
+        client.post(remove).status_code,
+    ]
+
+    assert answers == [404, 404, 404]
+    assert list(Team.objects.get(pk=sample["team"].pk).members.all()) == [rep]
 
 
 def test_the_settings_are_in_the_menu_of_managers_and_admins_only(

@@ -1,15 +1,16 @@
 """The rules the settings keep: a pipeline's stages are numbered 1, 2, 3... in the order given,
 in one change; a stage in use is not deleted; a stage's new probability reaches the deals that
-follow it. Every change retires the figures."""
+follow it; a team takes in only people who are in none. Every change retires the figures."""
 
 from types import SimpleNamespace
 
 import pytest
 
+from crm.models import User
 from infra.report_cache import EPOCH, versions
 from opportunities.models import LostReason, Opportunity, OpportunityChange, Stage
 from setup import services
-from tests.factories import make_lost_reason, make_opportunity, make_stage
+from tests.factories import make_lost_reason, make_opportunity, make_stage, make_user
 
 
 def board_order(pipeline) -> list[tuple[str, int]]:
@@ -132,6 +133,25 @@ def test_a_stage_edit_that_keeps_its_probability_touches_no_deal(stages, rep, ma
     assert Stage.objects.get(pk=stages[1].pk).name == "Proposal sent"
 
 
+def test_a_team_takes_in_someone_in_no_team_only(north, south, other_rep):
+    newcomer = make_user(username="nora")
+
+    services.add_member(north, user=newcomer)
+    with pytest.raises(services.SetupError):
+        services.add_member(north, user=other_rep)
+
+    assert User.objects.get(pk=newcomer.pk).team == north
+    assert User.objects.get(pk=other_rep.pk).team == south
+
+
+def test_a_member_taken_out_of_a_team_is_in_none(north, rep, south):
+    services.remove_member(north, user=rep)
+    with pytest.raises(services.SetupError):
+        services.remove_member(south, user=rep)
+
+    assert User.objects.get(pk=rep.pk).team is None
+
+
 @pytest.fixture
 def world(pipeline, stages, rep):
     return SimpleNamespace(
@@ -159,6 +179,7 @@ def world(pipeline, stages, rep):
         pytest.param(lambda w: services.delete_stage(w.stages[2]), id="delete-stage"),
         pytest.param(lambda w: services.add_reference_item(LostReason, name="Mood"), id="add"),
         pytest.param(lambda w: services.set_active(w.reason, active=False), id="retire"),
+        pytest.param(lambda w: services.remove_member(w.rep.team, user=w.rep), id="member"),
     ],
 )
 def test_every_settings_change_retires_the_cached_figures(
