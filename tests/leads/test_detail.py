@@ -93,7 +93,7 @@ def test_status_change_from_the_list_returns_the_row(rep_client, lead, htmx_head
     assert body.strip().startswith(f'<tr id="lead-row-{lead.pk}"')
     assert "Working" in body
     # What happened is said at once, not on the next full page.
-    messages = body.split('<div id="messages" class="toast-stack" hx-swap-oob="true">', 1)[1]
+    messages = body.split('<div hx-swap-oob="beforeend:#messages">', 1)[1]
     assert "is now working." in messages
     lead.refresh_from_db()
     assert lead.status == Lead.Status.WORKING
