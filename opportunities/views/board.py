@@ -23,8 +23,10 @@ from opportunities.views import HtmxHttpRequest, back_to, is_fragment, visible_o
 
 # Cards shown per board column when it is drawn, and per "load more" (which the column asks
 # for by itself when its end scrolls into view). Cards are the board's largest cost: each is a
-# few forms and a dozen links, so the first drawing holds about what a screen shows.
-FIRST_CARDS = 6
+# few forms and a dozen links, so the first drawing holds about what a screen shows: a laptop's
+# (1366 × 900) shows eight, and ten keep "load more" out of its view, or every column would
+# ask for more the moment the board is drawn.
+FIRST_CARDS = 10
 MORE_CARDS = 25
 
 

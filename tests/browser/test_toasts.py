@@ -53,14 +53,14 @@ def test_a_message_after_an_htmx_action_is_added_to_the_live_region(
 ):
     deal = make_opportunity(name="Acme renewal", owner=rep, stage=make_stage(name="Proposal"))
     login(rep)
-    page.goto(f"{live_server.url}/activities/card/?opportunity={deal.pk}")
+    page.goto(f"{live_server.url}{deal.get_absolute_url()}")
     region = page.locator("#messages")
     region_id = region.evaluate("r => (r.dataset.seen = 'yes')")
 
-    card = page.locator(f"#card-activity-{deal.pk}")
-    card.get_by_role("link", name="Log").click()
-    card.get_by_label("Subject").fill("Called Pat")
-    card.get_by_role("button", name="Log").click()
+    panel = page.locator(f"#timeline-opportunity-{deal.pk}")
+    panel.get_by_role("link", name="Log").click()
+    panel.get_by_label("Subject").fill("Called Pat")
+    panel.get_by_role("button", name="Log").click()
 
     expect(region.locator("[data-toast]")).to_contain_text("Activity logged.")
     # The same region, listened to since the page loaded, not one swapped in.
