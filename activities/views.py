@@ -167,7 +167,8 @@ def note(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Mark an activity done; on an open deal, the next step is asked for in the same form.
+    """Mark an activity done; on an open deal, the next step is asked for in the same form (or
+    that there is none for now).
 
     Completing one that someone else completed or changed since the form was opened is refused,
     and the form says what changed (``crm.versions``): nothing is done twice.
@@ -188,6 +189,7 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 by=request.user,
                 next_step=form.next_step(),
+                without_next_step=form.skips_next_step,
                 version=form.loaded_version,
             )
         except StaleEdit as error:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from activities.models import Activity
 from opportunities.models import Opportunity, Pipeline
 from opportunities.views.board import FIRST_CARDS
 from tests.factories import (
@@ -296,3 +297,24 @@ def test_won_from_the_keyboard_leaves_the_focus_on_the_next_card(
     expect(page.locator(f"#deal-{deals[0].pk}")).to_have_count(0)
     expect(page.get_by_role("button", name="Actions for Initech pilot")).to_be_focused()
     assert Opportunity.objects.get(pk=second.pk).status == "open"
+
+
+def test_completing_a_deals_last_step_with_no_next_step_for_now(
+    page, live_server, login, rep, stages, deals
+):
+    call = make_activity(opportunity=deals[0], owner=rep, kind="call", subject="Call Pat")
+    open_board(page, live_server, login, rep)
+    card = page.locator(f"#deal-{deals[0].pk}")
+    expect(card.locator("[data-next-activity]")).to_contain_text("Call: Call Pat")
+
+    card.get_by_role("link", name="Done").click()
+    expect(card.get_by_text("schedule the next one")).to_be_visible()
+    card.get_by_label("Outcome").fill("Call again in the spring")
+    card.get_by_role("button", name="No next step for now").click()
+
+    expect(card.locator(".badge")).to_have_text("No next step")
+    expect(card.locator("[data-next-activity]")).to_have_count(0)
+    expect(card.locator("form")).to_have_count(2)  # only its menu's: the activity form is gone
+    call.refresh_from_db()
+    assert (call.is_done, call.outcome) == (True, "Call again in the spring")
+    assert not Activity.objects.pending().exists()
