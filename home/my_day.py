@@ -32,14 +32,13 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from activities.models import Activity, with_activity_badges
+from activities.models import UPCOMING_DAYS, Activity, with_activity_badges
 from crm.models import User
 from crm.models.scoping import InSubquery
 from infra.report_cache import cached_figures
 from leads.models import Lead
 from opportunities.models import Opportunity
 
-UPCOMING_DAYS = 7
 # Items shown per section of one person's day (of each rep's, on a manager's day of the
 # whole team); the section's badge counts them all.
 SECTION_SIZE = 10
