@@ -55,6 +55,7 @@ RECORD_OF = {
     "opportunities:won": "opportunity",
     "opportunities:lost": "opportunity",
     "opportunities:reopen": "opportunity",
+    "opportunities:undo": "opportunity",
     "activities:complete": "activity",
 }
 
