@@ -56,9 +56,13 @@ class NoteForm(forms.Form):
 class CompleteActivityForm(VersionedForm, forms.Form):
     """The outcome of an activity and, in the same form, the next step.
 
-    On an open deal with nothing else planned, the next step is required. The form carries the
-    activity's version: completing it once someone else completed or changed it is refused.
+    On an open deal with nothing else planned, the next step is required, unless the form is
+    sent with its "No next step for now" button (``SKIP``): the deal is then left without one.
+    The form carries the activity's version: completing it once someone else completed or
+    changed it is refused.
     """
+
+    SKIP = "no_next_step"  # the name of the button that leaves the deal without a next step
 
     # What the form shows of the activity (its title, when it is due, whose it is) and what
     # completing it sets: a change to them since the form was opened is named.
@@ -76,7 +80,9 @@ class CompleteActivityForm(VersionedForm, forms.Form):
         self.instance = self.activity = activity
         super().__init__(*args, **kwargs)
         self.next_step_required = activity.needs_next_step_after()
-        if self.next_step_required:
+        # What is typed in the next step's fields is then left aside.
+        self.skips_next_step = self.is_bound and bool(self.data.get(self.SKIP))
+        if self.next_step_required and not self.skips_next_step:
             self.fields["next_subject"].required = True
             self.fields["next_due_date"].required = True
             message = _("This deal has no other next step: schedule one.")
@@ -91,6 +97,11 @@ class CompleteActivityForm(VersionedForm, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.skips_next_step:
+            for name in ("next_subject", "next_due_date", "next_due_time"):
+                self.errors.pop(name, None)
+                cleaned[name] = None
+            return cleaned
         subject, due_date = cleaned.get("next_subject"), cleaned.get("next_due_date")
         if subject and not due_date and "next_due_date" not in self.errors:
             self.add_error("next_due_date", _("When is the next step?"))
@@ -99,7 +110,7 @@ class CompleteActivityForm(VersionedForm, forms.Form):
         return cleaned
 
     def next_step(self) -> NextStep | None:
-        if not self.cleaned_data.get("next_subject"):
+        if self.skips_next_step or not self.cleaned_data.get("next_subject"):
             return None
         return NextStep(
             kind=self.cleaned_data["next_kind"],

@@ -12,6 +12,10 @@ from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet
 from infra.fields import optional_foreign_key
 
+# How far ahead the week's activities look, from tomorrow: My day's "Next 7 days", and the
+# activity list's filter that shows them all.
+UPCOMING_DAYS = 7
+
 # The records an activity can be about. Exactly one of them is set (a database constraint).
 SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
 # Where each subject's model lives, for lookups that must not import it at module level.
@@ -104,6 +108,17 @@ class ActivityQuerySet(OwnedQuerySet):
     def upcoming(self, today: datetime.date | None = None):
         """Pending activities due today or later: the next steps."""
         return self.pending().filter(due_date__gte=today or timezone.localdate())
+
+    def due(self, when: str, today: datetime.date | None = None):
+        """Pending activities due ``when``: "overdue" (before today), "today", or "week" (after
+        today, up to ``UPCOMING_DAYS`` ahead): My day's sections."""
+        today = today or timezone.localdate()
+        window = {
+            "overdue": Q(due_date__lt=today),
+            "today": Q(due_date=today),
+            "week": Q(due_date__gt=today, due_date__lte=today + datetime.timedelta(UPCOMING_DAYS)),
+        }
+        return self.pending().filter(window[when])
 
     def about(self, record):
         return self.filter(**{subject_field(record): record})

@@ -145,17 +145,21 @@ def complete_activity(
     outcome: str,
     by: User,
     next_step: NextStep | None = None,
+    without_next_step: bool = False,
     version: int | None = None,
 ) -> Completion:
     """Mark a pending activity done with its outcome, and schedule the next step if given.
 
     On an open deal, the next step is required unless another pending activity is already
-    due today or later: every open deal keeps a dated next step.
+    due today or later, or the user says there is none for now (``without_next_step``): every
+    open deal keeps a dated next step, or shows that it has none (its "No next step" badge).
 
     ``version`` is the one the completing form was loaded at: if someone else completed or
     changed the activity since, ``crm.versions.StaleEdit`` says so and nothing is written.
     Without it, a done activity is still refused.
     """
+    if next_step is not None and without_next_step:
+        raise ValueError("A next step, or none for now: not both.")
     # Lock the row: two clicks (or two people) must not complete it twice.
     activity = (
         Activity.objects.select_for_update(of=("self",))
@@ -166,7 +170,7 @@ def complete_activity(
         raise StaleEdit(activity)
     if not activity.is_pending:
         raise ValidationError(_("This activity is already done."))
-    if next_step is None and activity.needs_next_step_after():
+    if next_step is None and not without_next_step and activity.needs_next_step_after():
         raise NextStepRequired(_("This deal has no other next step: schedule one."))
     now = timezone.now()
     Activity.objects.filter(pk=activity.pk).update(

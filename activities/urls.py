@@ -6,6 +6,7 @@ app_name = "activities"
 
 # The record is given in the query string: ?opportunity=<id> (or lead, contact, company).
 urlpatterns = [
+    path("", views.activity_list, name="list"),
     path("log/", views.log, name="log"),
     path("schedule/", views.schedule, name="schedule"),
     path("note/", views.note, name="note"),

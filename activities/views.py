@@ -21,12 +21,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from activities.filters import ActivityFilter
 from activities.forms import (
     CompleteActivityForm,
     LogActivityForm,
@@ -39,8 +41,30 @@ from activities.services import schedule_activity as schedule_service
 from activities.slots import Slot, slot_named
 from activities.templatetags.activities import record_url
 from crm.versions import StaleEdit
-from infra.htmx import HtmxHttpRequest
+from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.ids import parse_id
+from infra.pagination import CappedPaginator
+
+LIST_PAGE_SIZE = 25
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def activity_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The activities still to do that the user sees, by due date. Each section of My day links
+    here with the filters that pick what it counts."""
+    activities = Activity.objects.visible_to(request.user).pending()
+    filterset = ActivityFilter(request.GET, queryset=activities, request=request)
+    rows = filterset.qs.with_subjects().order_by("due_date", "due_time", "pk")
+    context = {
+        "filterset": filterset,
+        "page_obj": CappedPaginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
+        "today": timezone.localdate(),
+    }
+    template = "activities/activity_list.html"
+    if wants_fragment(request):
+        template += "#table"
+    return render(request, template, context)
 
 
 def _record(request: HttpRequest):
@@ -167,7 +191,8 @@ def note(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Mark an activity done; on an open deal, the next step is asked for in the same form.
+    """Mark an activity done; on an open deal, the next step is asked for in the same form (or
+    that there is none for now).
 
     Completing one that someone else completed or changed since the form was opened is refused,
     and the form says what changed (``crm.versions``): nothing is done twice.
@@ -188,6 +213,7 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 by=request.user,
                 next_step=form.next_step(),
+                without_next_step=form.skips_next_step,
                 version=form.loaded_version,
             )
         except StaleEdit as error:

@@ -9,12 +9,13 @@ Each section shows its first ``SECTION_SIZE`` items and counts the rest: at the 
 large sales organisation a rep has hundreds of calls due this week and hundreds of untouched
 leads, and a page listing all of them is neither readable nor fast. The database numbers the
 rows of each person's section (a window function) and returns only the first ones, with the
-section's total.
+section's total. Its "and N more" leads to the list of them all (``section_links``).
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
@@ -30,16 +31,16 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity, with_activity_badges
+from activities.models import UPCOMING_DAYS, Activity, with_activity_badges
 from crm.models import User
 from crm.models.scoping import InSubquery
 from infra.report_cache import cached_figures
 from leads.models import Lead
 from opportunities.models import Opportunity
 
-UPCOMING_DAYS = 7
 # Items shown per section of one person's day (of each rep's, on a manager's day of the
 # whole team); the section's badge counts them all.
 SECTION_SIZE = 10
@@ -48,6 +49,16 @@ SECTIONS = ("overdue", "today", "upcoming", "no_next_step", "stale", "new_leads"
 # The sections of deals, and the flag that puts a deal in each (with_activity_badges'; a deal
 # without a next step is listed there alone, with its stale badge if it has one).
 DEAL_SECTIONS = (("no_next_step", "needs_next_step"), ("stale", "stale_only"))
+# The list that shows every item of a section, with the filters that pick them: where its
+# "and N more" leads. Whose they are is added by ``section_links``.
+SECTION_LISTS = {
+    "overdue": ("activities:list", {"due": "overdue"}),
+    "today": ("activities:list", {"due": "today"}),
+    "upcoming": ("activities:list", {"due": "week"}),
+    "no_next_step": ("opportunities:list", {"badge": "no_next_step"}),
+    "stale": ("opportunities:list", {"badge": "stale_planned"}),
+    "new_leads": ("leads:list", {"status": "new", "untouched": "on"}),
+}
 
 
 @dataclass
@@ -66,6 +77,8 @@ class RepDay:
     stale: list[Opportunity] = field(default_factory=list)
     new_leads: list[Lead] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 0))
+    # Each section's full list (``section_links``).
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def due_count(self) -> int:
@@ -133,6 +146,26 @@ ORDERINGS = {
     "stale": _by_close,
     "new_leads": _by_arrival,
 }
+
+
+def section_links(user: User, rep: User | None) -> dict[str, str]:
+    """The address of the list that shows every item of each section of ``rep``'s part of
+    ``user``'s day (the unassigned part when ``rep`` is None): the same records as the section
+    counts, by the rules of ``_scoped``, through the lists' own filters (each list starts from
+    what the user sees).
+
+    A rep's deals and leads are all those they see, their activities their own; on a
+    manager's day each rep's part is that rep's, and the unassigned part holds what nobody
+    here owns (nobody, or someone no longer active); an administrator's day is their own.
+    """
+    whose = {"unassigned": "on"} if rep is None else {"owner": rep.pk}
+    links = {}
+    for section, (list_name, filters) in SECTION_LISTS.items():
+        query = dict(filters)
+        if user.is_manager or user.is_admin or list_name == "activities:list":
+            query |= whose
+        links[section] = f"{reverse(list_name)}?{urlencode(query)}"
+    return links
 
 
 def _people(user: User) -> list[User]:
@@ -330,6 +363,7 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
 
     for group in groups.values():
         group.trim(ORDERINGS, size)
+        group.links = section_links(user, group.rep)
 
     ordered = list(groups.values())
     if by_rep:

@@ -2,9 +2,11 @@ import datetime
 import re
 
 import django_filters
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django import forms
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity
 from crm.filters import SortFilter
 from crm.matching import normalize_email, strip_phone
 from crm.models import Team, User
@@ -37,7 +39,30 @@ def _day_filter(label, field_name=None, lookup_expr="exact", **options):
     )
 
 
-class LeadFilter(django_filters.FilterSet):
+class FollowUpFilter(django_filters.FilterSet):
+    """New leads nobody has touched yet, and leads nobody here owns: what My day counts."""
+
+    untouched = django_filters.BooleanFilter(
+        label=_("Not yet contacted"), widget=forms.CheckboxInput, method="filter_untouched"
+    )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned"), widget=forms.CheckboxInput, method="filter_unassigned"
+    )
+
+    def filter_untouched(self, queryset, name, value):
+        """No activity of any kind about them yet."""
+        if not value:
+            return queryset
+        return queryset.filter(~Exists(Activity.objects.filter(lead=OuterRef("pk"))))
+
+    def filter_unassigned(self, queryset, name, value):
+        """Leads of nobody, or of someone no longer here: a team's to pick up."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(owner__isnull=True) | Q(owner__is_active=False))
+
+
+class LeadFilter(FollowUpFilter):
     """The list's filters. With no status chosen it shows the promising leads only."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")

@@ -1,5 +1,7 @@
 import django_filters
+from django import forms
 from django.apps import apps
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import SortFilter
@@ -75,7 +77,42 @@ class BoardFilter(BaseOpportunityFilter):
         fields = ["pipeline", "owner", "team", "close_from", "close_to", "q"]
 
 
-class OpportunityFilter(BaseOpportunityFilter):
+class AttentionFilter(django_filters.FilterSet):
+    """The deals a badge flags, and those nobody here owns: what My day's sections count."""
+
+    badge = django_filters.ChoiceFilter(
+        label=_("Badge"),
+        choices=[
+            ("overdue", _("Overdue")),
+            ("no_next_step", _("No next step")),
+            ("stale", _("Stale")),
+            # My day's stale deals: a stale deal without a next step is listed under those.
+            ("stale_planned", _("Stale, with a step planned")),
+        ],
+        empty_label=_("Any badge"),
+        method="filter_badge",
+    )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned"), widget=forms.CheckboxInput, method="filter_unassigned"
+    )
+
+    def filter_badge(self, queryset, name, value):
+        flags = {
+            "overdue": {"has_overdue": True},
+            "no_next_step": {"needs_next_step": True},
+            "stale": {"is_stale": True},
+            "stale_planned": {"is_stale": True, "needs_next_step": False},
+        }
+        return queryset.with_activity_badges().filter(**flags[value])
+
+    def filter_unassigned(self, queryset, name, value):
+        """Deals of nobody, or of someone no longer here: a team's to pick up."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(owner__isnull=True) | Q(owner__is_active=False))
+
+
+class OpportunityFilter(BaseOpportunityFilter, AttentionFilter):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Opportunity.Status.choices, empty_label=_("Any status")
     )

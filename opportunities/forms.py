@@ -6,6 +6,7 @@ from crm.forms import company_picker
 from crm.models import Company, Contact, User
 from infra.ids import parse_id
 from opportunities.models import LostReason, Opportunity, Stage
+from opportunities.services import UNDOABLE
 
 
 class StageChoiceField(forms.ModelChoiceField):
@@ -157,3 +158,10 @@ class MoveForm(forms.Form):
     def __init__(self, *args, opportunity: Opportunity, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = Stage.objects.filter(pipeline_id=opportunity.pipeline_id)
+
+
+class UndoForm(forms.Form):
+    """A toast's Undo: which transition, and the deal's version it left (``infra.toasts``)."""
+
+    action = forms.ChoiceField(choices=[(action, action) for action in UNDOABLE])
+    version = forms.IntegerField(min_value=1)

@@ -275,6 +275,65 @@ def reopen(opportunity: Opportunity, *, by: User | None, version: int | None = N
     return _save(opportunity, by=by, version=expected, old=old, fields=fields)
 
 
+# The transitions a toast's Undo takes back, and the status each leaves the deal in.
+UNDOABLE = {
+    "move": Opportunity.Status.OPEN,
+    "won": Opportunity.Status.WON,
+    "lost": Opportunity.Status.LOST,
+}
+
+
+@transaction.atomic
+def undo_transition(
+    opportunity: Opportunity, *, action: str, version: int, by: User | None
+) -> Opportunity:
+    """Take back the move, win or loss (``action``) that left the deal at ``version``.
+
+    The stage, status, probability and closing fields go back to what they were before it, as
+    the history that transition wrote says; the way back is recorded in the history like any
+    change. Refused with ``ConcurrentEditError`` when the deal was saved since (by anyone, in
+    any way), and with ``InvalidTransition`` when its last change was not that ``action``.
+    """
+    if action not in UNDOABLE:
+        raise InvalidTransition(_("There is nothing to undo."))
+    if opportunity.version != version:
+        raise ConcurrentEditError(opportunity)
+    # The rows its last save wrote: they carry the moment the deal itself was saved.
+    last = {
+        row.field: row
+        for row in opportunity.changes.filter(changed_at=opportunity.updated_at).select_related(
+            "from_stage"
+        )
+    }
+    stage = last.get(OpportunityChange.Field.STAGE)
+    status = last.get(OpportunityChange.Field.STATUS)
+    probability = last.get(OpportunityChange.Field.PROBABILITY)
+    if action == "move":
+        # A move writes its stage and, following it, the probability; an edit writes more.
+        undoable = stage is not None and stage.from_stage is not None
+        undoable = undoable and set(last) <= {"stage", "probability"}
+    else:
+        undoable = status is not None and set(last) <= {"status", "probability"}
+        undoable = undoable and (status.old_value, status.new_value) == ("open", action)
+    if not undoable or opportunity.status != UNDOABLE[action]:
+        raise InvalidTransition(_("There is nothing to undo."))
+    old = _snapshot(opportunity)
+    fields = []
+    if stage is not None:
+        opportunity.stage = stage.from_stage
+        fields.append("stage")
+    if probability is not None and probability.old_value.isdigit():
+        opportunity.probability = int(probability.old_value)
+        fields.append("probability")
+    if status is not None:
+        opportunity.status = Opportunity.Status.OPEN
+        opportunity.closed_date = None
+        opportunity.lost_reason = None
+        opportunity.competitor = ""
+        fields += ["status", "closed_date", "lost_reason", "competitor"]
+    return _save(opportunity, by=by, version=version, old=old, fields=fields)
+
+
 @transaction.atomic
 def follow_stage_probability(stage: Stage, *, by: User | None) -> int:
     """Give the open deals of ``stage`` whose probability follows their stage's (not set by

@@ -10,7 +10,7 @@ from opportunities.models import Opportunity
 
 def _card_context(request, record) -> dict:
     visible = Opportunity.objects.visible_to(request.user)
-    return {"opportunity": with_activity_badges(visible).get(pk=record.pk)}
+    return {"opportunity": with_activity_badges(visible).select_related("owner").get(pk=record.pk)}
 
 
 CARD = Slot(

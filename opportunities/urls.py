@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/won/", board.won, name="won"),
     path("<int:pk>/lost/", board.lost, name="lost"),
     path("<int:pk>/reopen/", board.reopen, name="reopen"),
+    path("<int:pk>/undo/", board.undo, name="undo"),
 ]

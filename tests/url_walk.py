@@ -57,6 +57,7 @@ RECORD_OF = {
     "opportunities:won": "opportunity",
     "opportunities:lost": "opportunity",
     "opportunities:reopen": "opportunity",
+    "opportunities:undo": "opportunity",
     "activities:complete": "activity",
     "api:lead-detail": "lead",
     "api:lead-qualify": "lead",

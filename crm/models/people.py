@@ -96,6 +96,12 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def initials(self) -> str:
+        """Two letters where a name has no room (a board card): "AR" for Alice Rep."""
+        letters = "".join(part[:1] for part in (self.first_name, self.last_name) if part)
+        return (letters or self.username[:2]).upper()
+
+    @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.ADMIN
 

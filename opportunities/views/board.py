@@ -15,16 +15,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from infra.report_cache import cached_figures
+from infra.toasts import undo_tags
 from opportunities import services
 from opportunities.filters import BoardFilter
-from opportunities.forms import LostForm, MoveForm
+from opportunities.forms import LostForm, MoveForm, UndoForm
 from opportunities.models import Opportunity, Pipeline, Stage, rates_to_base
 from opportunities.views import HtmxHttpRequest, back_to, is_fragment, visible_opportunity
 
 # Cards shown per board column when it is drawn, and per "load more" (which the column asks
 # for by itself when its end scrolls into view). Cards are the board's largest cost: each is a
-# few forms and a dozen links, so the first drawing holds about what a screen shows.
-FIRST_CARDS = 6
+# few forms and a dozen links, so the first drawing holds about what a screen shows: a laptop's
+# (1366 × 900) shows eight, and ten keep "load more" out of its view, or every column would
+# ask for more the moment the board is drawn.
+FIRST_CARDS = 10
 MORE_CARDS = 25
 
 
@@ -215,7 +218,9 @@ def _render_columns(request, opportunity: Opportunity, stage_ids: list[int]) -> 
     return render(request, "opportunities/board.html#changed-columns", context)
 
 
-def _render_card_change(request, opportunity: Opportunity, stage_ids: list[int]) -> HttpResponse:
+def _render_card_change(
+    request, opportunity: Opportunity, stage_ids: list[int], *, was_shown: bool = True
+) -> HttpResponse:
     """After a deal moved or closed: the totals of the columns of ``stage_ids`` and the card
     where it now belongs, out of band, with the messages.
 
@@ -223,7 +228,8 @@ def _render_card_change(request, opportunity: Opportunity, stage_ids: list[int])
     cards already on the page, those brought by "load more" included, stay where they are, and
     the answer costs the same however many cards the columns show. A column is drawn whole
     only when all it holds is at hand: empty, or this card alone. The card leaves the board
-    when the deal is closed or no longer matches the board's filters.
+    when the deal is closed or no longer matches the board's filters. A deal that was closed
+    (``was_shown`` false: a win taken back) had no card to take away.
     """
     filterset = _board_filterset(request)
     stages = list(opportunity.pipeline.stages.all())
@@ -242,13 +248,31 @@ def _render_card_change(request, opportunity: Opportunity, stage_ids: list[int])
             card.stage = column.stage
             column.cards = [card]
     context = _board_context(request, filterset, stages=stages)
-    context |= {"columns": columns, "moved_pk": opportunity.pk}
+    context |= {"columns": columns, "moved_pk": opportunity.pk if was_shown else None}
     return render(request, "opportunities/board.html#changed-card", context)
+
+
+def _undo(request, opportunity: Opportunity, action: str, *, back: str) -> str:
+    """The extra tags of the message after ``action``: its toast offers to take it back.
+
+    The Undo posts to the board's filters, as the action did, so that its answer draws the
+    board alike; without JavaScript it comes back to ``back``.
+    """
+    url = reverse("opportunities:undo", args=[opportunity.pk])
+    if request.GET:
+        url += f"?{request.GET.urlencode()}"
+    return undo_tags(
+        url,
+        inline=is_fragment(request),
+        action=action,
+        version=opportunity.version,
+        next=back_to(request, back),
+    )
 
 
 @require_POST
 def move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Move a deal to another stage (drag and drop, or the stage select on its card)."""
+    """Move a deal to another stage (drag and drop, or the "Move to…" menu of its card)."""
     opportunity = visible_opportunity(request, pk)
     old_stage_id = opportunity.stage_id
     form = MoveForm(request.POST, opportunity=opportunity)
@@ -266,10 +290,14 @@ def move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except services.InvalidTransition as error:
             messages.error(request, str(error))
         else:
+            undo = ""
+            if opportunity.stage_id != old_stage_id:  # to the stage it was in: nothing to undo
+                undo = _undo(request, opportunity, "move", back=reverse("opportunities:board"))
             messages.success(
                 request,
                 _("%(name)s moved to %(stage)s.")
                 % {"name": opportunity.name, "stage": opportunity.stage.name},
+                extra_tags=undo,
             )
             if is_fragment(request):
                 return _render_card_change(
@@ -292,7 +320,11 @@ def won(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except (services.ConcurrentEditError, services.InvalidTransition) as error:
         messages.error(request, _conflict_text(error))
     else:
-        messages.success(request, _("%(name)s is won. Well done!") % {"name": opportunity.name})
+        messages.success(
+            request,
+            _("%(name)s is won. Well done!") % {"name": opportunity.name},
+            extra_tags=_undo(request, opportunity, "won", back=opportunity.get_absolute_url()),
+        )
         if is_fragment(request):
             return _render_card_change(request, opportunity, [opportunity.stage_id])
     if is_fragment(request):
@@ -322,7 +354,11 @@ def lost(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except (services.ConcurrentEditError, services.InvalidTransition) as error:
             messages.error(request, _conflict_text(error))
         else:
-            messages.info(request, _("%(name)s is marked lost.") % {"name": opportunity.name})
+            messages.info(
+                request,
+                _("%(name)s is marked lost.") % {"name": opportunity.name},
+                extra_tags=_undo(request, opportunity, "lost", back=opportunity.get_absolute_url()),
+            )
             if is_fragment(request):
                 return _render_card_change(request, opportunity, [opportunity.stage_id])
         if is_fragment(request):
@@ -352,3 +388,43 @@ def reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is open again.") % {"name": opportunity.name})
     return redirect(opportunity.get_absolute_url())
+
+
+@require_POST
+def undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Take back a move, a win or a loss from its toast's Undo, unless the deal changed since."""
+    opportunity = visible_opportunity(request, pk)
+    was_open, old_stage_id = opportunity.is_open, opportunity.stage_id
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("There is nothing to undo."))
+    else:
+        try:
+            services.undo_transition(
+                opportunity,
+                action=form.cleaned_data["action"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.ConcurrentEditError:
+            messages.error(
+                request,
+                _("%(name)s has changed since, so nothing was undone.")
+                % {"name": opportunity.name},
+            )
+        except services.InvalidTransition as error:
+            messages.error(request, str(error))
+        else:
+            undone = (
+                _("%(name)s is back in %(stage)s.") if was_open else _("%(name)s is open again.")
+            )
+            messages.success(
+                request, undone % {"name": opportunity.name, "stage": opportunity.stage.name}
+            )
+            if is_fragment(request):
+                return _render_card_change(
+                    request, opportunity, [old_stage_id, opportunity.stage_id], was_shown=was_open
+                )
+    if is_fragment(request):
+        return _render_columns(request, opportunity, [opportunity.stage_id])
+    return redirect(back_to(request, opportunity.get_absolute_url()))

@@ -82,6 +82,28 @@ def test_complete_last_step_of_an_open_deal_requires_a_next_step(deal, rep):
     assert call.is_pending
 
 
+def test_complete_last_step_with_no_next_step_for_now_leaves_the_deal_without_one(deal, rep):
+    call = make_activity(opportunity=deal, owner=rep)
+
+    completion = complete_activity(call, outcome="Not now", by=rep, without_next_step=True)
+
+    assert (completion.activity.is_done, completion.next_activity) == (True, None)
+    assert Activity.objects.pending().count() == 0
+    flagged = Opportunity.objects.filter(pk=deal.pk).with_activity_badges().get()
+    assert (flagged.needs_next_step, flagged.has_overdue) == (True, False)
+
+
+def test_complete_takes_a_next_step_or_none_not_both(deal, rep):
+    call = make_activity(opportunity=deal, owner=rep)
+    next_step = NextStep(kind="call", subject="Call again", due_date=TODAY())
+
+    with pytest.raises(ValueError):
+        complete_activity(call, outcome="", by=rep, next_step=next_step, without_next_step=True)
+
+    call.refresh_from_db()
+    assert call.is_pending
+
+
 def test_complete_needs_no_next_step_when_another_is_planned(deal, rep):
     call = make_activity(opportunity=deal, owner=rep)
     make_activity(opportunity=deal, owner=rep, due_date=TODAY() + datetime.timedelta(days=2))

@@ -59,13 +59,14 @@ def test_card_slots_of_a_board_need_one_query(rep, request_for, rows, django_ass
             due_date=timezone.localdate() - datetime.timedelta(days=1),
         )
     request = request_for()
-    # the board's deals, annotated with their badges
+    # the board's deals with their owners, annotated with their badges
+    deals = with_activity_badges(Opportunity.objects.visible_to(rep)).select_related("owner")
     with django_assert_num_queries(1):
         cards = [
             render_to_string(
                 "includes/card_activity_slot.html", {"opportunity": deal}, request=request
             )
-            for deal in with_activity_badges(Opportunity.objects.visible_to(rep))
+            for deal in deals
         ]
     assert [("Overdue" in card, "No next step" in card) for card in cards] == [(True, False)] * rows
     assert "Task: Late 0" in cards[0]

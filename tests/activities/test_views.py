@@ -263,6 +263,57 @@ def test_next_step_needs_both_subject_and_date(rep_client, deal, rep, htmx_heade
     assert "When is the next step?" in response.content.decode()
 
 
+def test_the_last_step_of_a_deal_offers_no_next_step_for_now(rep_client, deal, rep):
+    last = make_activity(opportunity=deal, owner=rep, subject="Last call")
+    another = make_activity(opportunity=make_opportunity(owner=rep), owner=rep)
+    make_activity(opportunity=another.opportunity, owner=rep, due_date=TODAY())
+
+    asked = rep_client.get(f"/activities/{last.pk}/complete/").content.decode()
+    not_asked = rep_client.get(f"/activities/{another.pk}/complete/").content.decode()
+
+    button = 'name="no_next_step" value="1" formnovalidate>No next step for now</button>'
+    assert (button in asked, button in not_asked) == (True, False)
+
+
+def test_no_next_step_for_now_completes_the_card_step_and_shows_the_badge(
+    rep_client, deal, rep, htmx_headers
+):
+    call = make_activity(opportunity=deal, owner=rep, subject="Last call")
+
+    response = rep_client.post(
+        f"/activities/{call.pk}/complete/?slot=card",
+        {
+            "outcome": "Call in spring",
+            "next_kind": "call",
+            "next_subject": "Typed, then thought better of",
+            "next_due_date": "",
+            "no_next_step": "1",
+            "version": call.version,
+        },
+        headers=htmx_headers,
+    )
+
+    html = response.content.decode()
+    assert response["HX-Retarget"] == f"#card-activity-{deal.pk}"
+    assert '<span class="badge text-bg-warning">No next step</span>' in html
+    assert "Activity done." in html
+    call.refresh_from_db()
+    assert (call.is_done, call.outcome) == (True, "Call in spring")
+    assert Activity.objects.pending().count() == 0
+
+
+def test_without_the_button_the_last_step_still_asks_for_the_next(rep_client, deal, rep):
+    call = make_activity(opportunity=deal, owner=rep)
+
+    response = rep_client.post(
+        f"/activities/{call.pk}/complete/", {"outcome": "", "version": call.version}
+    )
+
+    assert "This deal has no other next step: schedule one." in response.content.decode()
+    call.refresh_from_db()
+    assert call.is_pending
+
+
 def test_done_activity_cannot_be_completed_again(rep_client, deal, rep):
     call = make_activity(opportunity=deal, owner=rep, done_at=timezone.now())
     assert rep_client.get(f"/activities/{call.pk}/complete/").status_code == 404

@@ -70,10 +70,12 @@ def test_the_board_card_around_the_focused_control_is_outlined(
     page.goto(f"{live_server.url}/opportunities/board/?pipeline={pipeline.pk}")
     page.keyboard.press("Tab")  # a keyboard user: what is focused next shows its ring
 
-    page.get_by_label("Stage of Acme").focus()
+    toggle = page.get_by_role("button", name="Actions for Acme")
+    toggle.focus()
 
     card = page.locator(".deal-card", has_text="Acme")
     assert card.evaluate("(card) => getComputedStyle(card).outlineStyle") == "solid"
+    assert toggle.evaluate("(button) => getComputedStyle(button).outlineStyle") == "solid"
 
 
 def test_sorting_a_column_sets_its_aria_sort(transactional_db, page, live_server, login, rep):

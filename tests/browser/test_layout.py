@@ -41,7 +41,7 @@ def test_lead_filters_are_wide_enough_to_read_on_a_laptop(
     page.goto(f"{live_server.url}/leads/")
 
     widths = page.eval_on_selector_all(
-        "#lead-filters input:not([type=hidden]), #lead-filters select",
+        "#lead-filters input:not([type=hidden]):not([type=checkbox]), #lead-filters select",
         "controls => controls.map(control => [control.name, control.offsetWidth])",
     )
     assert len(widths) == 11  # with the qualified and converted ranges

@@ -9,10 +9,11 @@ from django.utils import timezone
 from activities.models import start_of_day
 from activities.services import schedule_activity
 from home.my_day import SECTION_SIZE, TEAM_SECTION_SIZE, build_day
+from leads.models import Lead
 from leads.services import create_lead, start_working
 from opportunities.models import Opportunity
 from opportunities.services import mark_won
-from tests.factories import make_activity, make_lead, make_opportunity
+from tests.factories import make_activity, make_lead, make_opportunity, make_user
 
 TODAY = timezone.localdate
 
@@ -162,6 +163,12 @@ def test_home_needs_login(client):
     assert client.get("/")["Location"] == "/accounts/login/?next=/"
 
 
+def arrived_a_while_ago():
+    """The leads came in hours ago: "3 hours ago" reads the same on the next request, where
+    "now" may have become "a second ago" on a busy machine."""
+    Lead.objects.update(created_at=timezone.now() - datetime.timedelta(hours=3))
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_queries):
     for number in range(rows):
@@ -170,6 +177,7 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
         make_activity(lead=make_lead(owner=rep), owner=rep, due_date=day(1))
         make_lead(owner=rep)
         make_opportunity(owner=rep, stage=stage)  # nothing planned: no next step
+    arrived_a_while_ago()
     # session, user, the user's team (menu), which items (activities, deals needing
     # attention, new leads), then those activities with their records, those deals with their
     # badges, those leads
@@ -192,6 +200,7 @@ def test_manager_home_query_count(
             deal = make_opportunity(owner=owner, stage=stage)
             make_activity(opportunity=deal, owner=owner, subject=f"Due {number}", due_date=day(0))
             make_lead(owner=owner)
+    arrived_a_while_ago()
     # session, user, the team's people (a manager has no team of their own), which items
     # (activities, deals needing attention: none here, every deal has a call today, so there
     # are no badges to read; new leads), then those activities with their records, those leads;
@@ -314,3 +323,121 @@ def test_an_item_given_away_outside_the_app_leaves_the_day_at_once(
     type(call).objects.filter(pk=call.pk).update(owner=other_rep, team=other_rep.team)
 
     assert "Call the buyer" not in rep_client.get("/").content.decode()
+
+
+# Each section's "and N more" leads to the list of all its items.
+
+
+def listed(client, url: str) -> list[int]:
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.context["page_obj"]
+    assert page.paginator.num_pages == 1
+    return sorted(item.pk for item in page)
+
+
+def in_section(group, section: str) -> list[int]:
+    return sorted(item.pk for item in getattr(group, section))
+
+
+@pytest.fixture
+def a_busy_week(rep, teammate, north, stage):
+    """Something for every section of Alice's day, and near misses for each."""
+    mine = make_opportunity(name="Mine", owner=rep, stage=stage)
+    teams = make_opportunity(name="The team's", owner=None, team=north, stage=stage)
+    bobs = make_opportunity(name="Bob's", owner=teammate, stage=stage)
+    for number, due in enumerate([-3, -1, 0, 0, 2, 7]):
+        make_activity(opportunity=mine, owner=rep, subject=f"Mine {number}", due_date=day(due))
+    make_activity(opportunity=mine, owner=rep, subject="Too far", due_date=day(8))
+    make_activity(
+        opportunity=mine, owner=rep, subject="Done", due_date=day(-1), done_at=timezone.now()
+    )
+    make_activity(opportunity=teams, owner=teammate, subject="Bob's, seen", due_date=day(-1))
+    make_activity(opportunity=bobs, owner=teammate, subject="Bob's own", due_date=day(0))
+
+    old = start_of_day(day(-30))
+    forgotten = make_opportunity(name="Forgotten", owner=rep, stage=stage)
+    make_opportunity(name="Forgotten too", owner=None, team=north, stage=stage)
+    make_opportunity(name="Won", owner=rep, stage=stage, status="won")
+    dusty = make_opportunity(name="Dusty", owner=rep, stage=stage)
+    make_activity(opportunity=dusty, owner=rep, due_date=day(1))
+    late_and_dusty = make_opportunity(name="Late and dusty", owner=rep, stage=stage)
+    make_activity(opportunity=late_and_dusty, owner=rep, due_date=day(-5))
+    Opportunity.objects.filter(pk__in=[forgotten.pk, dusty.pk, late_and_dusty.pk]).update(
+        created_at=old
+    )
+
+    make_lead(first_name="Fresh", owner=rep)
+    make_lead(first_name="Team's", owner=None, team=north)
+    touched = make_lead(first_name="Touched", owner=rep)
+    make_activity(lead=touched, owner=rep, kind="note", due_date=None, done_at=timezone.now())
+    make_lead(first_name="Working", owner=rep, status="working")
+    make_lead(first_name="Bob's", owner=teammate)
+
+
+def test_each_section_links_to_the_list_of_exactly_its_items(rep_client, rep, a_busy_week):
+    [group] = build_day(rep).groups
+
+    lists = {section: listed(rep_client, group.links[section]) for section in group.links}
+
+    assert lists == {section: in_section(group, section) for section in group.links}
+    assert {section: len(items) for section, items in lists.items()} == group.totals
+    assert group.totals == {
+        "overdue": 3,
+        "today": 2,
+        "upcoming": 3,
+        "no_next_step": 2,
+        "stale": 2,
+        "new_leads": 2,
+    }
+
+
+def test_a_long_section_says_how_many_more_and_links_to_them_all(rep_client, rep, deal):
+    for number in range(SECTION_SIZE + 2):
+        make_activity(opportunity=deal, owner=rep, subject=f"Call {number:02d}", due_date=day(-1))
+    [group] = build_day(rep).groups
+
+    html = rep_client.get("/").content.decode()
+
+    link = f'<a href="/activities/?due=overdue&amp;owner={rep.pk}">and 2 more</a>'
+    assert link in html
+    assert len(listed(rep_client, group.links["overdue"])) == group.totals["overdue"] == 12
+
+
+def test_a_managers_sections_link_to_each_reps_items_and_the_unassigned_ones(
+    manager_client, manager, rep, teammate, north, stage
+):
+    gone = make_user(username="gone", team=north, is_active=False)
+    for owner in (rep, teammate, gone, None):
+        for number in range(TEAM_SECTION_SIZE + 1):
+            deal = make_opportunity(owner=owner, team=north, stage=stage)
+            make_lead(owner=owner, team=north)
+            if owner is not None:
+                make_activity(opportunity=deal, owner=owner, due_date=day(-number - 1))
+            make_opportunity(owner=owner, team=north, stage=stage)  # no next step
+    groups = {str(group.rep): group for group in build_day(manager).groups}
+
+    counted = {
+        name: {section: len(listed(manager_client, url)) for section, url in group.links.items()}
+        for name, group in groups.items()
+    }
+
+    assert counted == {name: group.totals for name, group in groups.items()}
+    assert list(groups) == ["Alice Rep", "Bob Rep", "None"]
+    # The unassigned part: nobody's, and the records of someone no longer active.
+    assert groups["None"].totals["no_next_step"] == 3 * (TEAM_SECTION_SIZE + 1)
+    assert groups["None"].totals["overdue"] == TEAM_SECTION_SIZE + 1
+
+
+def test_an_admins_sections_link_to_their_own_items(admin_client, admin_user, rep, stage):
+    mine = make_opportunity(owner=admin_user, stage=stage)
+    make_activity(opportunity=mine, owner=admin_user, due_date=day(-1))
+    make_opportunity(owner=admin_user, stage=stage)
+    make_opportunity(owner=rep, stage=stage)  # someone else's: not on the admin's day
+    make_lead(owner=admin_user)
+    [group] = build_day(admin_user).groups
+
+    lists = {section: listed(admin_client, url) for section, url in group.links.items()}
+
+    assert lists == {section: in_section(group, section) for section in group.links}
+    assert (group.totals["overdue"], group.totals["no_next_step"]) == (1, 1)

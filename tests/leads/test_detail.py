@@ -118,7 +118,7 @@ def test_a_status_change_answers_with_the_part_of_the_page_it_came_from(
     assert body.strip().startswith(answer.format(pk=lead.pk))
     assert shown in body
     # What happened is said at once, out of band, not on the next full page.
-    messages = body.split('<div id="messages" class="toast-stack" hx-swap-oob="true">', 1)[1]
+    messages = body.split('<div hx-swap-oob="beforeend:#messages">', 1)[1]
     assert said in messages
     lead.refresh_from_db()
     assert lead.status == status

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import Lead, LeadConversion, LeadStatusChange
-from tests.factories import make_contact, make_lead, make_lead_source
+from tests.factories import make_activity, make_contact, make_lead, make_lead_source, make_user
 
 URL = reverse("leads:list")
 
@@ -135,6 +135,42 @@ def test_list_anonymous_goes_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={URL}"
+
+
+def test_list_filters_the_new_leads_nobody_contacted_yet(rep_client, rep, north, teammate):
+    make_lead(last_name="Fresh", owner=rep)
+    called = make_lead(last_name="Called", owner=rep)
+    make_activity(lead=called, owner=rep, kind="note", due_date=None, done_at=timezone.now())
+    make_lead(last_name="Working", owner=rep, status=Lead.Status.WORKING)
+
+    response = rep_client.get(URL, {"status": "new", "untouched": "on"})
+
+    assert names(response) == ["Fresh"]
+    assert 'name="untouched" class="form-check-input" id="id_untouched" checked' in (
+        response.content.decode()
+    )
+
+
+def test_list_filters_the_leads_nobody_here_owns(manager_client, rep, north):
+    gone = make_user(username="gone", team=north, is_active=False)
+    make_lead(last_name="Mine", owner=rep)
+    make_lead(last_name="Nobody's", owner=None, team=north)
+    make_lead(last_name="Left behind", owner=gone)
+
+    response = manager_client.get(URL, {"unassigned": "on"})
+
+    assert sorted(names(response)) == ["Left behind", "Nobody's"]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_untouched_list_query_count_does_not_grow(rep_client, rep, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_lead(owner=rep, source=make_lead_source())
+        make_activity(lead=make_lead(owner=rep), owner=rep)
+    # as the list without filters: whether a lead was touched is part of the count and page
+    with django_assert_num_queries(8):
+        response = rep_client.get(URL, {"status": "new", "untouched": "on"})
+    assert len(response.context["leads"]) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 3])

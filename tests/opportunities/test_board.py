@@ -10,7 +10,7 @@ from crm.models import ExchangeRate
 from opportunities.models import Opportunity
 from opportunities.services import mark_lost, mark_won
 from opportunities.views.board import FIRST_CARDS
-from tests.factories import make_company, make_opportunity, make_pipeline
+from tests.factories import make_activity, make_company, make_opportunity, make_pipeline
 
 BOARD = reverse("opportunities:board")
 
@@ -77,6 +77,46 @@ def test_board_card_shows_company_amount_close_date_and_owner(rep_client, rep, s
     assert "12,500.50 USD" in html
     assert "data-past-due" in html
     assert "Alice Rep" in html
+    assert '<span class="owner-initials" title="Alice Rep" aria-hidden="true">AR</span>' in html
+
+
+def one_card(html: str, deal) -> str:
+    return html.split(f'id="deal-{deal.pk}"', 1)[1].split("</li>", 1)[0]
+
+
+def test_board_card_keeps_its_actions_in_a_menu(rep_client, rep, stages):
+    deal = make_opportunity(name="Acme", owner=rep, stage=stages[1])
+
+    card = one_card(rep_client.get(BOARD).content.decode(), deal)
+
+    menu = card.split('<details class="card-menu" data-card-menu>', 1)[1]
+    assert 'aria-label="Actions for Acme"' in menu
+    assert [f'name="stage" value="{stage.pk}"' in menu for stage in stages] == [True] * 3
+    assert f'value="{stages[1].pk}" disabled aria-current="true">Proposal</button>' in menu
+    assert f'action="/opportunities/{deal.pk}/won/?owner={rep.pk}"' in menu
+    assert f'hx-get="/opportunities/{deal.pk}/lost/?owner={rep.pk}"' in menu
+    assert f'hx-get="/activities/schedule/?opportunity={deal.pk}&amp;slot=card"' in menu
+    # Nothing of the menu shows before it: the card is its three lines.
+    assert "<form" not in card.split("<details", 1)[0]
+
+
+def test_board_card_shows_its_most_pressing_badge_only(rep_client, rep, stages):
+    deal = make_opportunity(name="Late and dusty", owner=rep, stage=stages[0])
+    Opportunity.objects.filter(pk=deal.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    make_activity(
+        opportunity=deal,
+        owner=rep,
+        subject="Call back",
+        due_date=timezone.localdate() - datetime.timedelta(days=2),
+    )
+
+    card = one_card(rep_client.get(BOARD).content.decode(), deal)
+
+    assert card.count('class="badge') == 1
+    assert '<span class="badge text-bg-danger">Overdue</span>' in card
+    assert "Call back" in card
 
 
 def test_board_opens_a_rep_on_their_own_deals(rep_client, rep, north, stages):
