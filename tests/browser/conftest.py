@@ -11,6 +11,8 @@ import shutil
 import pytest
 
 from crm.models import User
+from opportunities.models import Pipeline
+from tests.factories import make_pipeline
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (arranging data, asserting state) are still plain synchronous calls.
@@ -61,3 +63,11 @@ def login(page, live_server):
         return browser_page
 
     return _login
+
+
+@pytest.fixture
+def stages(transactional_db):
+    """The stages of "Sales", made the default pipeline: the board a test opens shows them."""
+    Pipeline.objects.update(is_default=False)
+    pipeline = make_pipeline(name="Sales", is_default=True)
+    return list(pipeline.stages.order_by("order"))

@@ -9,25 +9,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Activity
-from opportunities.models import Opportunity, Pipeline
+from opportunities.models import Opportunity
 from opportunities.views.board import FIRST_CARDS
 from tests.factories import (
     make_activity,
     make_company,
     make_lost_reason,
     make_opportunity,
-    make_pipeline,
 )
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def stages(transactional_db):
-    Pipeline.objects.update(is_default=False)
-    pipeline = make_pipeline(name="Sales", is_default=True)
-    return list(pipeline.stages.order_by("order"))
 
 
 @pytest.fixture

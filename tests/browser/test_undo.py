@@ -4,16 +4,9 @@ form without JavaScript, and refused once the deal changed since."""
 import pytest
 from playwright.sync_api import expect
 
-from opportunities.models import Opportunity, Pipeline
+from opportunities.models import Opportunity
 from opportunities.services import move_opportunity
-from tests.factories import make_lost_reason, make_opportunity, make_pipeline
-
-
-@pytest.fixture
-def stages(transactional_db):
-    Pipeline.objects.update(is_default=False)
-    pipeline = make_pipeline(name="Sales", is_default=True)
-    return list(pipeline.stages.order_by("order"))
+from tests.factories import make_lost_reason, make_opportunity
 
 
 @pytest.fixture

@@ -16,14 +16,7 @@ from opportunities.services import (
     update_opportunity,
 )
 from tests.factories import make_pipeline
-
-
-def history(opportunity) -> list[tuple]:
-    return list(
-        opportunity.changes.order_by("pk").values_list(
-            "field", "old_value", "new_value", "changed_by__username"
-        )
-    )
+from tests.opportunities.history import history
 
 
 def test_create_opportunity_takes_the_stage_probability_and_records_creation(rep, stages):

@@ -14,15 +14,8 @@ from opportunities.services import (
     update_opportunity,
 )
 from tests.factories import make_opportunity
+from tests.opportunities.history import history
 from tests.opportunities.test_board import cards_in, header, names
-
-
-def history(deal) -> list[tuple]:
-    return list(
-        deal.changes.order_by("pk").values_list(
-            "field", "old_value", "new_value", "changed_by__username"
-        )
-    )
 
 
 def state(deal) -> tuple:
