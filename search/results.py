@@ -42,10 +42,11 @@ class Group:
 def _group(kind, label, records: QuerySet, list_name: str, params: dict, counted: bool) -> Group:
     records = records.order_by("-pk")  # newest first
     if counted:
-        rows = list(records[:PER_KIND])
-        count = len(rows)
-        if count == PER_KIND:
-            count = records.order_by()[: COUNT_CAP + 1].count()
+        # The matches' ids up to the cap, then the first few rows by id: finding the matches is
+        # the work, and it is done once, not again for a count.
+        ids = list(records.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = len(ids)
+        rows = list(records.filter(pk__in=ids[:PER_KIND])) if ids else []
     else:
         # One row more than shown says whether there are more, without counting them.
         rows = list(records[: PER_KIND + 1])
@@ -66,9 +67,9 @@ def _group(kind, label, records: QuerySet, list_name: str, params: dict, counted
 def search_records(request: HttpRequest, query: str, *, counted: bool = True) -> list[Group]:
     """The groups that have matches for ``query``, among the records ``request.user`` sees.
 
-    One or two queries per kind: its first rows, and its count (up to ``COUNT_CAP``) when there
-    are more. Without ``counted`` (the dropdown, asked at every keystroke) one query per kind:
-    a group with more rows than it shows is only marked ``capped``.
+    Two queries per kind with matches: their ids up to ``COUNT_CAP`` (the count), and the first
+    rows. Without ``counted`` (the dropdown, asked at every keystroke) one query per kind: a
+    group with more rows than it shows is only marked ``capped``.
     """
     user = request.user
     leads = LeadFilter(

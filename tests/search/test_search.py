@@ -196,10 +196,10 @@ def test_search_query_count_is_constant(rep, rep_client, django_assert_num_queri
         make_company(owner=rep, name=f"Iglesias {number}")
         make_opportunity(owner=rep, name=f"Iglesias {number}")
 
-    # The session, the user and the user's team (the top bar); then for each kind its first
-    # rows (a deal with its company and stage, a contact with its company). Fewer than five of
-    # a kind need no count.
-    with django_assert_num_queries(7):
+    # The session, the user and the user's team (the top bar); then for each kind the ids of
+    # its matches (their count) and its first rows (a deal with its company and stage, a
+    # contact with its company).
+    with django_assert_num_queries(11):
         response = rep_client.get(URL, {"q": "iglesias"})
 
     assert [group.count for group in response.context["groups"]] == [per_kind] * 4
@@ -212,8 +212,8 @@ def test_search_query_count_with_more_than_a_few_per_kind(
         make_lead(owner=rep, last_name=f"Iglesias{number}")
         make_company(owner=rep, name=f"Iglesias {number}")
 
-    # The session, the user, the team; leads and companies: their rows and their count;
-    # contacts and deals: their rows (none).
+    # The session, the user, the team; leads and companies: the ids of their matches and their
+    # first rows; contacts and deals: their ids (none).
     with django_assert_num_queries(9):
         response = rep_client.get(URL, {"q": "iglesias"})
 
