@@ -167,7 +167,7 @@ class OpportunityFilter(BaseOpportunityFilter, AttentionFilter):
     )
     lead_source = django_filters.ModelChoiceFilter(
         label=_("Lead source"), queryset=lead_sources, empty_label=_("Any source"),
-        null_label=_("No source"), method="filter_lead_source",
+        null_label=_("No source"), method="filter_lead_source", field_name="lead__source",
     )  # fmt: skip
     pushed_from = django_filters.DateFilter(
         label=_("Close date pushed out from"), method="filter_pushed", widget=DATE
