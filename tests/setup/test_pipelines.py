@@ -116,7 +116,7 @@ def test_the_arrows_with_htmx_send_back_the_list_and_its_message(
     assert html.startswith('\n<div id="stage-list"')
     assert "<html" not in html
     assert html.index(">Proposal<") < html.index(">Qualification<") < html.index(">Negotiation<")
-    assert 'id="messages" class="toast-stack" hx-swap-oob="true"' in html
+    assert 'hx-swap-oob="beforeend:#messages"' in html  # the message, as a toast
     assert "“Qualification” is now number 2 of 3." in html
 
 
