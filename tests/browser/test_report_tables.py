@@ -1,7 +1,6 @@
 """Report pages at a common laptop size: every column of every table is seen without scrolling
 sideways, and nothing on the page runs past the window's edge."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from tests.factories import (
     make_opportunity,
     make_pipeline,
 )
+from tests.opportunities.history import pushed_back
 
 # For each table of the page: its name, how wide its content is and how wide its box.
 TABLE_WIDTHS = """() => [...document.querySelectorAll("main table")].map((table) => ({
@@ -65,12 +65,7 @@ def closed_deals(manager, rep, teammate):
             expected_close_date=today,
             lead=lead,
         )
-        OpportunityChange.objects.create(
-            opportunity=deal,
-            field="expected_close_date",
-            old_value=(today - datetime.timedelta(days=9)).isoformat(),
-            new_value=today.isoformat(),
-        )
+        pushed_back(deal, days=9)
         OpportunityChange.objects.create(
             opportunity=deal, field="created", to_stage=deal.stage, new_value=deal.stage.name
         )

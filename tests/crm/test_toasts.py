@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from infra.toasts import Undo, undo_of, undo_tags
+from tests.asserts import assert_shows
 
 
 def request_with(*added):
@@ -50,12 +51,15 @@ def test_a_message_with_an_undo_draws_its_form():
     html = render_to_string("includes/messages.html", {}, request=request)
 
     form = html.split("<form", 1)[1].split("</form>", 1)[0]
-    assert 'method="post" action="/opportunities/7/undo/?owner=3"' in form
-    assert 'hx-post="/opportunities/7/undo/?owner=3"' in form
-    assert 'name="csrfmiddlewaretoken"' in form
-    assert '<input type="hidden" name="action" value="won">' in form
-    assert '<input type="hidden" name="version" value="4">' in form
-    assert ">Undo</button>" in form
+    assert_shows(
+        form,
+        'method="post" action="/opportunities/7/undo/?owner=3"',
+        'hx-post="/opportunities/7/undo/?owner=3"',
+        'name="csrfmiddlewaretoken"',
+        '<input type="hidden" name="action" value="won">',
+        '<input type="hidden" name="version" value="4">',
+        ">Undo</button>",
+    )
 
 
 def test_undo_tags_round_trip_and_ignore_another_site():

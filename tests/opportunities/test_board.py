@@ -10,6 +10,7 @@ from crm.models import ExchangeRate
 from opportunities.models import Opportunity
 from opportunities.services import mark_lost, mark_won
 from opportunities.views.board import FIRST_CARDS
+from tests.asserts import assert_shows
 from tests.factories import make_activity, make_company, make_opportunity, make_pipeline
 
 BOARD = reverse("opportunities:board")
@@ -73,11 +74,14 @@ def test_board_card_shows_company_amount_close_date_and_owner(rep_client, rep, s
 
     card = cards_in(html, stages[0])[0]
     assert "Acme" in card
-    assert "Acme Corp" in html
-    assert "12,500.50 USD" in html
-    assert "data-past-due" in html
-    assert "Alice Rep" in html
-    assert '<span class="owner-initials" title="Alice Rep" aria-hidden="true">AR</span>' in html
+    assert_shows(
+        html,
+        "Acme Corp",
+        "12,500.50 USD",
+        "data-past-due",
+        "Alice Rep",
+        '<span class="owner-initials" title="Alice Rep" aria-hidden="true">AR</span>',
+    )
 
 
 def one_card(html: str, deal) -> str:
@@ -92,10 +96,13 @@ def test_board_card_keeps_its_actions_in_a_menu(rep_client, rep, stages):
     menu = card.split('<details class="card-menu" data-card-menu>', 1)[1]
     assert 'aria-label="Actions for Acme"' in menu
     assert [f'name="stage" value="{stage.pk}"' in menu for stage in stages] == [True] * 3
-    assert f'value="{stages[1].pk}" disabled aria-current="true">Proposal</button>' in menu
-    assert f'action="/opportunities/{deal.pk}/won/?owner={rep.pk}"' in menu
-    assert f'hx-get="/opportunities/{deal.pk}/lost/?owner={rep.pk}"' in menu
-    assert f'hx-get="/activities/schedule/?opportunity={deal.pk}&amp;slot=card"' in menu
+    assert_shows(
+        menu,
+        f'value="{stages[1].pk}" disabled aria-current="true">Proposal</button>',
+        f'action="/opportunities/{deal.pk}/won/?owner={rep.pk}"',
+        f'hx-get="/opportunities/{deal.pk}/lost/?owner={rep.pk}"',
+        f'hx-get="/activities/schedule/?opportunity={deal.pk}&amp;slot=card"',
+    )
     # Nothing of the menu shows before it: the card is its three lines.
     assert "<form" not in card.split("<details", 1)[0]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from opportunities.models import Opportunity
 from opportunities.services import move_opportunity, update_opportunity
+from tests.asserts import assert_shows
 from tests.factories import make_company, make_contact, make_lead, make_opportunity
 from tests.opportunities.history import fields_changed
 
@@ -53,10 +54,13 @@ def test_detail_shows_company_contact_lead_amounts_and_history_newest_first(
 
     html = rep_client.get(detail_url(deal)).content.decode()
 
-    assert "Acme Corp" in html
-    assert "Wile Coyote" in html
-    assert "Road Runner" in html
-    assert "2,000.00 EUR" in html
+    assert_shows(
+        html,
+        "Acme Corp",
+        "Wile Coyote",
+        "Road Runner",
+        "2,000.00 EUR",
+    )
     assert "1,200.00 EUR" in html  # weighted at 60 %
     timeline = html.split('id="timeline"', 1)[1]
     order = [timeline.index(marker) for marker in ('data-change="stage"', 'data-change="created"')]

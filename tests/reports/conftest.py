@@ -131,29 +131,17 @@ def _activity(owner, deal, *, done_at=None, due_date=None, kind=Activity.Kind.TA
 @pytest.fixture
 def sales(rep, teammate, other_rep, manager):
     pipeline = Pipeline.objects.create(name="Sales")
+
+    def stage(name, order, probability, **category):
+        return Stage.objects.create(
+            pipeline=pipeline, name=name, order=order, probability=probability, **category
+        )
+
     stage = SimpleNamespace(
-        q=Stage.objects.create(pipeline=pipeline, name="Qualification", order=1, probability=20),
-        p=Stage.objects.create(
-            pipeline=pipeline,
-            name="Proposal",
-            order=2,
-            probability=50,
-            forecast_category=ForecastCategory.BEST_CASE,
-        ),
-        n=Stage.objects.create(
-            pipeline=pipeline,
-            name="Negotiation",
-            order=3,
-            probability=80,
-            forecast_category=ForecastCategory.COMMIT,
-        ),
-        c=Stage.objects.create(
-            pipeline=pipeline,
-            name="Contract",
-            order=4,
-            probability=90,
-            forecast_category=ForecastCategory.COMMIT,
-        ),
+        q=stage("Qualification", 1, 20),
+        p=stage("Proposal", 2, 50, forecast_category=ForecastCategory.BEST_CASE),
+        n=stage("Negotiation", 3, 80, forecast_category=ForecastCategory.COMMIT),
+        c=stage("Contract", 4, 90, forecast_category=ForecastCategory.COMMIT),
     )
     for currency, rate, valid_from in [
         ("USD", "0.90", datetime.date(2026, 1, 1)),

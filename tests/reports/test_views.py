@@ -17,7 +17,9 @@ from leads.models import Lead, LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from opportunities.services import create_opportunity
 from reports import views as report_views
+from tests.asserts import assert_shows
 from tests.factories import make_lead, make_lost_reason, make_pipeline
+from tests.opportunities.history import pushed_back
 
 
 def make_deals(owner, count: int):
@@ -48,12 +50,7 @@ def make_deals(owner, count: int):
         OpportunityChange.objects.create(
             opportunity=deal, field="stage", from_stage=first, to_stage=second
         )
-        OpportunityChange.objects.create(
-            opportunity=deal,
-            field="expected_close_date",
-            old_value=(today - datetime.timedelta(days=5)).isoformat(),
-            new_value=today.isoformat(),
-        )
+        pushed_back(deal, days=5)
         deal.stage = second
         if status != "open":
             deal.status = status
@@ -364,14 +361,17 @@ def test_dashboard_headlines(manager_client, rep, other_rep):
     response = manager_client.get(url("dashboard"))
 
     html = response.content.decode()
-    assert '<div class="report-headline" data-figure="pipeline">1,000.00 EUR</div>' in html
-    assert "1 open deal, 300.00 EUR weighted" in html
-    assert '<div class="report-headline" data-figure="win-rate">50 %</div>' in html
-    assert "1 won (900.00 EUR), 1 lost" in html
-    assert '<div class="report-headline" data-figure="leads">3</div>' in html
-    assert "3 qualified, 0 converted, 1 won" in html
-    assert 'data-figure="month-won">900.00 EUR</dd>' in html
-    assert '<div class="report-headline" data-figure="slipped">3</div>' in html
+    assert_shows(
+        html,
+        '<div class="report-headline" data-figure="pipeline">1,000.00 EUR</div>',
+        "1 open deal, 300.00 EUR weighted",
+        '<div class="report-headline" data-figure="win-rate">50 %</div>',
+        "1 won (900.00 EUR), 1 lost",
+        '<div class="report-headline" data-figure="leads">3</div>',
+        "3 qualified, 0 converted, 1 won",
+        'data-figure="month-won">900.00 EUR</dd>',
+        '<div class="report-headline" data-figure="slipped">3</div>',
+    )
     assert "Tyrell" not in html
 
 
@@ -453,12 +453,7 @@ def _deal_pushed_once_by_a_day(owner):
         amount=Decimal("1000"),
         expected_close_date=today,
     )
-    OpportunityChange.objects.create(
-        opportunity=deal,
-        field="expected_close_date",
-        old_value=(today - datetime.timedelta(days=1)).isoformat(),
-        new_value=today.isoformat(),
-    )
+    pushed_back(deal, days=1)
 
 
 def test_one_push_by_one_day_reads_in_the_singular(manager_client, rep):

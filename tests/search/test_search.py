@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from crm.models import Company
 from opportunities.models import Opportunity
+from tests.asserts import assert_shows
 from tests.factories import make_company, make_contact, make_lead, make_opportunity
 from tests.plans import plan_of
 
@@ -36,10 +37,13 @@ def test_search_groups_matches_by_kind_with_links_to_each_list(rep, rep_client):
         "Iglesias renewal",
     ]
     page = response.content.decode()
-    assert f'href="{reverse("leads:list")}?q=iglesias&amp;status=all"' in page
-    assert f'href="{reverse("crm:contact_list")}?q=iglesias"' in page
-    assert f'href="{reverse("crm:company_list")}?q=iglesias"' in page
-    assert f'href="{reverse("opportunities:list")}?q=iglesias"' in page
+    assert_shows(
+        page,
+        f'href="{reverse("leads:list")}?q=iglesias&amp;status=all"',
+        f'href="{reverse("crm:contact_list")}?q=iglesias"',
+        f'href="{reverse("crm:company_list")}?q=iglesias"',
+        f'href="{reverse("opportunities:list")}?q=iglesias"',
+    )
     assert "Nobody" not in page
 
 
@@ -266,12 +270,15 @@ def test_dropdown_of_a_short_query_is_empty_but_says_why(rep_client, htmx_header
 def test_every_page_has_the_search_box_focused_by_slash(rep_client):
     page = rep_client.get(reverse("home")).content.decode()
 
-    assert 'role="search" method="get" action="/search/" data-global-search' in page
-    assert 'aria-keyshortcuts="/"' in page
-    assert 'role="combobox" aria-expanded="false" aria-controls="global-search-results"' in page
-    assert 'hx-get="/search/"' in page
-    assert 'hx-push-url="false"' in page
-    assert 'hx-trigger="input changed delay:250ms, search"' in page
+    assert_shows(
+        page,
+        'role="search" method="get" action="/search/" data-global-search',
+        'aria-keyshortcuts="/"',
+        'role="combobox" aria-expanded="false" aria-controls="global-search-results"',
+        'hx-get="/search/"',
+        'hx-push-url="false"',
+        'hx-trigger="input changed delay:250ms, search"',
+    )
     assert (
         'id="global-search-results" class="dropdown-menu global-search-results" role="listbox"'
         in page
