@@ -125,6 +125,14 @@ def make_opportunity(**fields) -> Opportunity:
     return Opportunity.objects.create(**_team_of_owner(fields))
 
 
+def fill_stages(stages, *, per_stage: int, **fields) -> None:
+    """``per_stage`` new deals in each of the stages, for the tests whose query count must
+    not grow with the deals on a board. ``fields`` go to every deal."""
+    for stage in stages:
+        for _ in range(per_stage):
+            make_opportunity(stage=stage, **fields)
+
+
 def make_activity(**fields):
     """A pending task due today about a new deal, unless told otherwise."""
     from activities.models import SUBJECT_FIELDS, Activity

@@ -122,14 +122,10 @@ def test_escape_closes_a_menu_and_gives_the_focus_back(
     expect(toggle).to_be_focused()
 
 
-def test_a_touch_screen_moves_a_card_with_taps(browser, live_server, rep, stages, deals):
+def test_a_touch_screen_moves_a_card_with_taps(browser, live_server, login, rep, stages, deals):
     context = browser.new_context(has_touch=True, is_mobile=True, viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(rep.username)
-    page.get_by_label("Password").fill("secret-pass-123")
-    page.get_by_role("button", name="Log in").tap()
-    page.wait_for_url(f"{live_server.url}/")
+    login(rep, on=page)
     page.goto(f"{live_server.url}/opportunities/board/")
 
     page.get_by_role("button", name="Actions for Acme renewal").tap()

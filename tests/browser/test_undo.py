@@ -89,13 +89,10 @@ def test_an_undo_after_the_deal_changed_is_refused_and_says_why(
     assert Opportunity.objects.get(pk=deal.pk).stage == stages[2]
 
 
-def test_undo_works_without_javascript(browser, live_server, rep, stages, deal):
+def test_undo_works_without_javascript(browser, live_server, login, rep, stages, deal):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(rep.username)
-    page.get_by_label("Password").fill("secret-pass-123")
-    page.get_by_role("button", name="Log in").click()
+    login(rep, on=page)
     page.goto(f"{live_server.url}/opportunities/board/")
 
     # The card's menu opens without a script; its stages are buttons of a plain form.

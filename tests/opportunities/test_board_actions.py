@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from opportunities import services
 from opportunities.models import Opportunity
-from tests.factories import make_opportunity, make_pipeline
+from tests.factories import fill_stages, make_opportunity, make_pipeline
 from tests.opportunities.test_board import cards_in, header, names
 
 
@@ -318,9 +318,7 @@ def test_lost_without_javascript_returns_to_the_board(rep_client, rep, deal, pri
 def test_move_query_count_does_not_grow_with_deals(
     rep_client, rep, deal, stages, per_column, htmx_headers, django_assert_num_queries
 ):
-    for stage in stages:
-        for _ in range(per_column):
-            make_opportunity(owner=rep, stage=stage)
+    fill_stages(stages, per_stage=per_column, owner=rep)
 
     # session, user, the deal, the chosen stage's check, savepoint, the UPDATE with its
     # version check, the end of the stay in the old stage, the history INSERT, release; then

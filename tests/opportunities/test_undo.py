@@ -13,7 +13,7 @@ from opportunities.services import (
     undo_transition,
     update_opportunity,
 )
-from tests.factories import make_opportunity
+from tests.factories import fill_stages
 from tests.opportunities.history import history
 from tests.opportunities.test_board import cards_in, header, names
 
@@ -271,9 +271,7 @@ def test_undo_needs_a_login(client, rep, deal, stages):
 def test_undo_query_count_does_not_grow_with_deals(
     rep_client, rep, deal, stages, per_column, htmx_headers, django_assert_num_queries
 ):
-    for stage in stages:
-        for _ in range(per_column):
-            make_opportunity(owner=rep, stage=stage)
+    fill_stages(stages, per_stage=per_column, owner=rep)
     move_opportunity(deal, stage=stages[1], by=rep)
 
     # session, user, the deal, savepoint, the rows its last save wrote, the UPDATE with its
