@@ -96,7 +96,7 @@ def svg(chart: Chart, title) -> SafeString:
     legends = {}  # each series' legend by its place, escaped once rather than on every bar
     label_x = chart.label_width - 8
     parts = [
-        f'<svg viewBox="0 0 {chart.width} {chart.height}" width="100%" role="img"'
+        f'<svg viewBox="0 0 {chart.width} {chart.height}" width="100%" role="group"'
         f' aria-label="{title}">\n'
     ]
     for bar in chart.bars:

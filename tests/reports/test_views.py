@@ -257,7 +257,7 @@ def test_forecast_page_draws_this_months_expected_closes(manager_client, rep):
     html = without_links(response.content.decode())
     assert 'data-period="this_month"' in html
     assert (
-        '<svg viewBox="0 0 600 128" width="100%" role="img" aria-label="Forecast by period">'
+        '<svg viewBox="0 0 600 128" width="100%" role="group" aria-label="Forecast by period">'
         in html
     )
     # Won 900 and pipeline 1,000 end to end over 360 units: 170.5 and 189.5.
