@@ -12,6 +12,7 @@ from crm.demo import DEMO_PASSWORD
 from crm.models import Company, Contact, User
 from leads.models import Lead
 from opportunities.models import Opportunity
+from tests.browser.pages import REPORTS
 
 SEVERE = {"serious", "critical"}
 # WCAG 2.x A and AA, the level the pages are held to; axe's best-practice rules on top cost as
@@ -29,14 +30,7 @@ EVERYONE = [
     "/companies/",
     "/contacts/",
     "/activities/",
-    "/reports/",
-    "/reports/pipeline/",
-    "/reports/forecast/",
-    "/reports/team/",
-    "/reports/lead-funnel/",
-    "/reports/win-loss/",
-    "/reports/velocity/",
-    "/reports/slipped/",
+    *REPORTS,
     "/search/?q=bod",
     "/accounts/profile/",
     "/api/tokens/",

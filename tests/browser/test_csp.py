@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from leads.models import LeadImport
+from tests.browser.pages import REPORTS
 from tests.url_walk import records
 
 ADMIN_PAGES = [
@@ -19,17 +20,6 @@ ADMIN_PAGES = [
     "/admin/leads/websubmission/",
     "/admin/opportunities/opportunity/",
     "/reports/",
-]
-
-REPORTS = [
-    "/reports/",
-    "/reports/pipeline/",
-    "/reports/forecast/",
-    "/reports/team/",
-    "/reports/lead-funnel/",
-    "/reports/win-loss/",
-    "/reports/velocity/",
-    "/reports/slipped/",
 ]
 
 
