@@ -4,7 +4,10 @@ Team North: alice and bob (reps), managed by mia. Team South: charlie (rep), man
 Ada is an admin. The Sales pipeline: Qualification, Proposal, Negotiation.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -140,3 +143,14 @@ def api_client():
         return Client(headers={"Authorization": f"Bearer {secret}"})
 
     return client_for
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The default pipeline, lead sources and reasons the demo data stands on: the migrations
+    made them, and the flush after any transactional test takes them away."""
+    for module in (
+        "opportunities.migrations.0002_default_pipeline",
+        "leads.migrations.0004_seed_sources_and_reasons",
+    ):
+        importlib.import_module(module).seed(apps, None)

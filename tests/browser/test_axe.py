@@ -2,12 +2,10 @@
 data: no serious or critical accessibility violation. axe's script ships in a Python package
 (``axe-playwright-python``) and is evaluated by the test, never loaded from the network."""
 
-import importlib
 import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.management import call_command
 
 from crm.demo import DEMO_PASSWORD
@@ -70,17 +68,6 @@ def severe_violations(page) -> list[str]:
         if violation["impact"] in SEVERE
         for node in violation["nodes"][:3]
     ]
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The default pipeline, lead sources and reasons the demo data stands on: the migrations
-    made them, and the flush after any test with a live server took them away."""
-    for module in (
-        "opportunities.migrations.0002_default_pipeline",
-        "leads.migrations.0004_seed_sources_and_reasons",
-    ):
-        importlib.import_module(module).seed(apps, None)
 
 
 @pytest.mark.parametrize("username", ["alice", "manager", "admin"])

@@ -62,7 +62,7 @@ def _run(*command: str) -> None:
 
 
 @pytest.fixture
-def restored(transactional_db, production_hashing, tmp_path):
+def restored(reference_data, production_hashing, tmp_path):
     """The test database, loaded with the demo data, dumped and restored into a new database."""
     call_command("seed_demo", address="8000", stdout=io.StringIO())
     source = _database_url()
