@@ -4,6 +4,11 @@ Server time is measured in-process through Django's test client (no network, no 
 time from request to the last byte of the response, which is what the database and the view
 cost. Each page is requested ``--requests`` times after two warm-up requests; the table shows the
 median, the 95th percentile and the number of SQL queries of one request.
+
+Each page is measured twice: *warm*, as it answers when nothing changed since the last visit,
+and *cold*, with every cached report figure retired before each request, as it answers right
+after a write. Requests are HTTPS (``secure=True`` on each one), so that the production
+settings (``SECURE_SSL_REDIRECT``) answer the page rather than a redirect.
 """
 
 import os
@@ -23,6 +28,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from crm.models import Company, Contact, User
+from infra.report_cache import figures_changed
 from leads.forms import ConvertForm
 from leads.models import Lead
 from opportunities.models import Opportunity
@@ -52,6 +58,9 @@ class Measurement:
     times_ms: list[float] = field(default_factory=list)
     queries: int = 0
     status: int = 0
+    # The same request with every cached figure retired first (pages only).
+    cold_times_ms: list[float] = field(default_factory=list)
+    cold_queries: int = 0
 
     @property
     def median(self) -> float:
@@ -59,8 +68,19 @@ class Measurement:
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.times_ms)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return percentile_95(self.times_ms)
+
+    @property
+    def cold_median(self) -> float:
+        return statistics.median(self.cold_times_ms) if self.cold_times_ms else self.median
+
+    @property
+    def cold_p95(self) -> float:
+        return percentile_95(self.cold_times_ms) if self.cold_times_ms else self.p95
+
+    @property
+    def most_queries(self) -> int:
+        return max(self.queries, self.cold_queries)
 
     @property
     def answered(self) -> bool:
@@ -73,7 +93,18 @@ class Measurement:
         if self.kind == "export":
             return self.queries <= QUERY_TARGET and self.answered
         target = PAGE_TARGET_MS if self.kind == "page" else WRITE_TARGET_MS
-        return self.p95 <= target and self.queries <= QUERY_TARGET and self.answered
+        slowest = max(self.p95, self.cold_p95)
+        return slowest <= target and self.most_queries <= QUERY_TARGET and self.answered
+
+
+def percentile_95(times_ms: list[float]) -> float:
+    ordered = sorted(times_ms)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def retire_figures() -> None:
+    """What a write does to the reports' cache, for every scope at once."""
+    figures_changed()
 
 
 class Command(BaseCommand):
@@ -98,7 +129,7 @@ class Command(BaseCommand):
         self.cpu_checks = [cpu_check()]
         people = self.people()
         for role, user in people.items():
-            client = Client(secure=True)
+            client = Client()
             client.force_login(user)
             for label, url in self.pages(user):
                 # What the browser sends: htmx asks the dropdown for its region only.
@@ -109,7 +140,7 @@ class Command(BaseCommand):
                     label,
                     "page",
                     lambda url=url, client=client, headers=headers: client.get(
-                        url, headers=headers
+                        url, headers=headers, secure=True
                     ),
                 )
         self.writes(people)
@@ -184,7 +215,23 @@ class Command(BaseCommand):
 
     def measure(self, client, role, label, kind, call, setup=None, runs=None):
         measurement = Measurement(label=label, role=role, kind=kind)
-        for attempt in range((runs or self.requests) + 2):
+        runs = runs or self.requests
+        measurement.times_ms, measurement.queries = self.timed(measurement, call, setup, runs)
+        if kind == "page":
+            measurement.cold_times_ms, measurement.cold_queries = self.timed(
+                measurement, call, retire_figures, runs
+            )
+        self.results.append(measurement)
+        self.stdout.write(
+            f"{role:<8} {label:<28} median {measurement.median:7.1f} ms  "
+            f"p95 {measurement.p95:7.1f} ms  cold p95 {measurement.cold_p95:7.1f} ms  "
+            f"{measurement.most_queries:3} queries  HTTP {measurement.status}"
+        )
+
+    def timed(self, measurement, call, setup, runs) -> tuple[list[float], int]:
+        """The times of ``runs`` calls after two warm-up calls, and the queries of the last."""
+        times_ms = []
+        for attempt in range(runs + 2):
             if setup:
                 setup()
             # The query log holds 9,000 entries; past that CaptureQueriesContext counts wrong.
@@ -199,23 +246,19 @@ class Command(BaseCommand):
                     _ = response.content
                 elapsed = (time.perf_counter() - started) * 1000
             if attempt >= 2:  # two warm-up requests
-                measurement.times_ms.append(elapsed)
-            measurement.queries = len(queries)
+                times_ms.append(elapsed)
             measurement.status = response.status_code
-        if not measurement.answered:
-            # A redirect or an error page measures the wrong thing: stop rather than table it.
-            raise CommandError(f"{label} as {role} answered HTTP {measurement.status}.")
-        self.results.append(measurement)
-        self.stdout.write(
-            f"{role:<8} {label:<28} median {measurement.median:7.1f} ms  "
-            f"p95 {measurement.p95:7.1f} ms  {measurement.queries:3} queries  "
-            f"HTTP {measurement.status}"
-        )
+            if not measurement.answered:
+                # A redirect or an error page measures the wrong thing: stop rather than table it.
+                raise CommandError(
+                    f"{measurement.label} as {measurement.role} answered HTTP {measurement.status}."
+                )
+        return times_ms, len(queries)
 
     def writes(self, people):
         """Writes are measured through the same views a user's browser posts to."""
         rep = people["rep"]
-        client = Client(secure=True)
+        client = Client()
         client.force_login(rep)
         for role in ("rep", "manager"):
             self.measure_move(role, people[role])
@@ -223,14 +266,14 @@ class Command(BaseCommand):
         if export_url and self.only in "csv export (all deals)":
             # An export of every deal is not a click but a download: a few runs are enough,
             # and its memory is what matters (loadtest/export_memory.py).
-            admin = Client(secure=True)
+            admin = Client()
             admin.force_login(people["admin"])
             self.measure(
                 admin,
                 "admin",
                 "CSV export (all deals)",
                 "export",
-                lambda: admin.get(export_url),
+                lambda: admin.get(export_url, secure=True),
                 runs=3,
             )
         self.measure_conversion(rep, client)
@@ -241,7 +284,7 @@ class Command(BaseCommand):
         and ``next`` in the body, with HX-Request so the changed columns come back."""
         if self.only not in "board move":
             return
-        client = Client(secure=True)
+        client = Client()
         client.force_login(user)
         deal = Opportunity.objects.visible_to(user).open().filter(owner=user).order_by("pk").first()
         deal = deal or Opportunity.objects.visible_to(user).open().order_by("pk").first()
@@ -260,6 +303,7 @@ class Command(BaseCommand):
                 move_url,
                 {"stage": posted[-1], "next": board_url},
                 headers={"HX-Request": "true"},
+                secure=True,
             )
 
         self.measure(client, role, "Board move", "write", move)
@@ -284,6 +328,7 @@ class Command(BaseCommand):
             return client.post(
                 self.url("leads:convert", lead.pk),
                 {"contact": ConvertForm.NEW, "company": ConvertForm.NONE},
+                secure=True,
             )
 
         self.measure(client, "rep", "Lead conversion", "write", convert)
@@ -323,20 +368,28 @@ class Command(BaseCommand):
             "```",
             "",
             "Server time in-process through Django's test client (no network), after two "
-            "warm-up requests; the machine is shared, so its load is noted below each run.",
+            "warm-up requests; the machine is shared, so its load is noted below each run. "
+            "*Warm*: nothing changed since the last request. *Cold*: every cached report figure "
+            "retired before each request, as right after a write. Queries: the more of the two.",
             f"Load average when the table was written: {self.load_average()}. "
             "The speed of the machine's cores, for comparing runs across machines: ten million "
             "additions in a pure-Python loop took "
             + " and ".join(f"{ms:,.0f} ms" for ms in self.cpu_checks)
             + " (at the start and at the end of the run).",
             "",
-            "| Page | As | Median (ms) | p95 (ms) | Queries | Target met |",
-            "|---|---|---:|---:|---:|:---:|",
+            "| Page | As | Median (ms) | p95 (ms) | Cold median (ms) | Cold p95 (ms) | Queries "
+            "| Target met |",
+            "|---|---|---:|---:|---:|---:|---:|:---:|",
         ]
         for result in self.results:
+            cold = (
+                f"{result.cold_median:.1f} | {result.cold_p95:.1f}"
+                if result.cold_times_ms
+                else "– | –"
+            )
             lines.append(
                 f"| {result.label} | {result.role} | {result.median:.1f} | {result.p95:.1f} | "
-                f"{result.queries} | {'yes' if result.meets_target else '**no**'} |"
+                f"{cold} | {result.most_queries} | {'yes' if result.meets_target else '**no**'} |"
             )
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         existing = Path(output).read_text() if Path(output).exists() else ""
