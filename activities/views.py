@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -44,6 +43,7 @@ from crm.versions import StaleEdit
 from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.ids import parse_id
 from infra.pagination import CappedPaginator
+from infra.redirects import our_path
 
 LIST_PAGE_SIZE = 25
 
@@ -85,10 +85,7 @@ def _slot(request: HttpRequest, record) -> Slot:
 
 def _back_url(request: HttpRequest, record) -> str:
     """After a form without JavaScript: ``next`` if it is ours, else the record's page."""
-    target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return record_url(record) or reverse("home")
+    return our_path(request, request.GET.get("next", ""), record_url(record) or reverse("home"))
 
 
 def slot_context(request: HttpRequest, slot: Slot, record) -> dict:

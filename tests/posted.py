@@ -10,6 +10,7 @@ class _FormReader(HTMLParser):
     def __init__(self):
         super().__init__()
         self.forms: list[dict[str, list[str]]] = []
+        self.actions: list[str] = []  # each form's action, as written in the page
         self._form: dict[str, list[str]] | None = None
         self._select: str | None = None
         self._options: list[tuple[str, bool]] = []
@@ -20,6 +21,7 @@ class _FormReader(HTMLParser):
         attributes = dict(attrs)
         if tag == "form" and (attributes.get("method") or "").lower() == "post":
             self._form = {}
+            self.actions.append(attributes.get("action") or "")
         if self._form is None:
             return
         name = attributes.get("name")
@@ -71,6 +73,17 @@ def form_data(response: HttpResponse, *, marker: str = "version") -> dict[str, s
                 name: values[0] if len(values) == 1 else values for name, values in fields.items()
             }
     raise AssertionError(f"No form with a {marker!r} field on the page.")
+
+
+def post_forms(response: HttpResponse) -> list[tuple[str, dict[str, list[str]]]]:
+    """Every POST form of the page: its action as written ("" for the page itself) and its
+    fields as loaded, each with the list of its values."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    return [
+        (action, {name: values for name, values in fields.items() if name != "csrfmiddlewaretoken"})
+        for action, fields in zip(reader.actions, reader.forms, strict=True)
+    ]
 
 
 def save_as_loaded(client, url: str, **typed) -> HttpResponse:

@@ -46,6 +46,21 @@ def test_the_board_and_a_move_with_a_broken_address_answer(rep_client, rep):
     assert deal.stage == later
 
 
+@pytest.mark.parametrize("back", ["0", "board", "%", "2026-12-07", "https://evil.example/"])
+def test_a_move_whose_next_is_no_path_of_ours_goes_back_to_the_board(rep_client, rep, back):
+    deal = make_opportunity(owner=rep)
+    later = deal.pipeline.stages.exclude(pk=deal.stage_id).order_by("order").first()
+
+    response = rep_client.post(
+        reverse("opportunities:move", args=[deal.pk]), {"stage": later.pk, "next": back}
+    )
+
+    deal.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("opportunities:board")
+    assert deal.stage == later
+
+
 # --- NUL characters -------------------------------------------------------------------------
 
 

@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
+from infra.redirects import our_path
 from opportunities.models import Opportunity
 
 
@@ -19,10 +19,7 @@ def is_fragment(request) -> bool:
 
 def back_to(request, fallback: str) -> str:
     """The ``next`` URL of the request when it is one of ours, else ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+    return our_path(request, request.POST.get("next") or request.GET.get("next") or "", fallback)
 
 
 def visible_opportunity(request, pk: int) -> Opportunity:
