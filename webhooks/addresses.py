@@ -1,0 +1,50 @@
+"""Where a webhook may be sent: the public internet only, unless WEBHOOKS_ALLOW_PRIVATE.
+
+An endpoint's URL is checked when it is saved and again, on the address actually connected
+to, at each delivery: a host name may resolve somewhere else by then.
+"""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http.request import validate_host
+from django.utils.translation import gettext as _
+
+
+class RefusedAddress(ValueError):
+    """A URL or address that webhooks may not reach."""
+
+
+def allowed_address(address: str) -> bool:
+    """Whether ``address`` (an IP) is a public one: not loopback, private, link-local,
+    reserved, shared or multicast."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE:
+        return True
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_url(url: str) -> None:
+    """Refuse (``RefusedAddress``, with a message for the admin) a URL that is not http(s),
+    names this site, or resolves to an address that is not public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RefusedAddress(_("Enter an http:// or https:// address."))
+    if settings.WEBHOOKS_ALLOW_PRIVATE:
+        return
+    host = parts.hostname
+    own_hosts = [name for name in settings.ALLOWED_HOSTS if name != "*"]
+    if validate_host(host, own_hosts):
+        raise RefusedAddress(_("A webhook cannot be sent to this site itself."))
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise RefusedAddress(_("This host name cannot be found.")) from None
+    if not all(allowed_address(info[4][0]) for info in found):
+        raise RefusedAddress(
+            _("This address is on a private or reserved network, which webhooks may not reach.")
+        )
