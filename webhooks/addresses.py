@@ -38,7 +38,9 @@ def check_url(url: str) -> None:
         return
     host = parts.hostname
     own_hosts = [name for name in settings.ALLOWED_HOSTS if name != "*"]
-    if validate_host(host, own_hosts):
+    # A name is looked up after the own-host check (this site's name may not resolve here);
+    # an address literal first says why it is refused.
+    if not _is_address(host) and validate_host(host, own_hosts):
         raise RefusedAddress(_("A webhook cannot be sent to this site itself."))
     try:
         found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -48,3 +50,13 @@ def check_url(url: str) -> None:
         raise RefusedAddress(
             _("This address is on a private or reserved network, which webhooks may not reach.")
         )
+    if validate_host(host, own_hosts):
+        raise RefusedAddress(_("A webhook cannot be sent to this site itself."))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
