@@ -15,21 +15,25 @@ from webhooks.forms import EndpointForm
 from webhooks.models import Delivery, Endpoint
 
 
+def _admin(request) -> bool:
+    return getattr(request.user, "is_admin", False)
+
+
 class AdminsOnly:
     def has_module_permission(self, request):
-        return request.user.is_admin and super().has_module_permission(request)
+        return _admin(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_admin and super().has_view_permission(request, obj)
+        return _admin(request) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return request.user.is_admin and super().has_add_permission(request, *args)
+        return _admin(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_admin and super().has_change_permission(request, obj)
+        return _admin(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_admin and super().has_delete_permission(request, obj)
+        return _admin(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Endpoint)
