@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -39,6 +40,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     # The statuses to answer with, one per request; 200 once they run out.
     answers: list[int] = field(default_factory=list)
+    # Seconds to wait before answering each request, one per request; none once they run out.
+    delays: list[float] = field(default_factory=list)
 
     @property
     def events(self) -> list[tuple[str, int]]:
@@ -55,6 +58,8 @@ def receiver():
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.requests.append(Received(dict(self.headers), body))
             status = received.answers.pop(0) if received.answers else 200
+            if received.delays:
+                time.sleep(received.delays.pop(0))
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()

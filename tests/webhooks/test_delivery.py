@@ -170,6 +170,27 @@ def test_a_failing_receiver_is_tried_again_with_a_growing_delay(
     assert endpoint.consecutive_failures == 0
 
 
+def test_a_receiver_too_slow_to_answer_gets_the_event_again(
+    endpoint, receiver, rep, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOKS_TIMEOUT = 1
+    receiver.delays = [1.5]
+    with django_capture_on_commit_callbacks(execute=True):
+        leads.create_lead(by=rep, first_name="Lia", last_name="Lead", owner=rep)
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.last_status_code) == ("pending", None)
+    assert delivery.last_error == "TimeoutError: timed out"
+    assert 1000 <= delivery.response_ms < 1500
+
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    send_due()
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    # At least once: it had the first one too, and dedupes by the event id.
+    assert [r.json["id"] for r in receiver.requests] == [str(delivery.event.uuid)] * 2
+
+
 def test_a_delivery_is_given_up_a_day_after_its_event(
     endpoint, receiver, rep, django_capture_on_commit_callbacks
 ):
