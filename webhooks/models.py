@@ -21,6 +21,10 @@ EVENTS = [
     ("opportunity.lost", _("A deal is lost")),
     ("opportunity.reopened", _("A deal is reopened")),
     ("activity.completed", _("An activity is done")),
+    ("company.created", _("A company is created")),
+    ("company.updated", _("A company is edited")),
+    ("contact.created", _("A contact is created")),
+    ("contact.updated", _("A contact is edited")),
 ]
 EVENT_NAMES = {name for name, _label in EVENTS}
 

@@ -6,7 +6,14 @@ from django.db import transaction
 from rest_framework.utils.encoders import JSONEncoder
 
 from activities.models import Activity
-from api.serializers import ActivitySerializer, LeadSerializer, OpportunitySerializer
+from api.serializers import (
+    ActivitySerializer,
+    CompanySerializer,
+    ContactSerializer,
+    LeadSerializer,
+    OpportunitySerializer,
+)
+from crm.models import Company, Contact
 from leads.models import Lead
 from opportunities.models import Opportunity
 from webhooks.delivery import queue
@@ -17,6 +24,8 @@ RENDERED = {
     Lead: ("lead", LeadSerializer),
     Opportunity: ("opportunity", OpportunitySerializer),
     Activity: ("activity", ActivitySerializer),
+    Company: ("company", CompanySerializer),
+    Contact: ("contact", ContactSerializer),
 }
 
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activities
+from crm.models import Company
 from leads import services as leads
 from opportunities import services as opportunities
 from tests.factories import make_disqualify_reason, make_lead, make_lost_reason
@@ -235,3 +237,25 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_the_admins_told(
     assert send_due() == 0
     assert len(receiver.requests) == 3
     assert list(Delivery.objects.values_list("status", flat=True)) == ["pending", "pending"]
+
+
+def test_companies_and_contacts_saved_on_their_pages_arrive_too(
+    endpoint, receiver, rep, rep_client, django_capture_on_commit_callbacks
+):
+    company_data = {"name": "Verde Energia", "website": "https://verde.example", "owner": rep.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_client.post(reverse("crm:company_create"), company_data)
+    company = Company.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_client.post(
+            reverse("crm:company_edit", args=[company.pk]),
+            {**company_data, "name": "Verde Energia SpA", "version": company.version},
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_client.post(
+            reverse("crm:company_edit", args=[company.pk]),
+            {**company_data, "name": "Verde Energia SpA", "version": company.version + 1},
+        )  # nothing changed: nothing sent
+
+    assert receiver.events == [("company.created", company.pk), ("company.updated", company.pk)]
+    assert receiver.requests[1].json["data"]["name"] == "Verde Energia SpA"
