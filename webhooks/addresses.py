@@ -32,7 +32,11 @@ def check_url(url: str) -> None:
     """Refuse (``RefusedAddress``, with a message for the admin) a URL that is not http(s),
     names this site, or resolves to an address that is not public."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
         raise RefusedAddress(_("Enter an http:// or https:// address."))
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return
@@ -43,7 +47,7 @@ def check_url(url: str) -> None:
     if not _is_address(host) and validate_host(host, own_hosts):
         raise RefusedAddress(_("A webhook cannot be sent to this site itself."))
     try:
-        found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise RefusedAddress(_("This host name cannot be found.")) from None
     if not all(allowed_address(info[4][0]) for info in found):

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import User
+from infra.tasks import retry_delay
 from webhooks.models import Delivery, Endpoint
-from webhooks.sending import body_for, post
+from webhooks.sending import Outcome, body_for, post
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +29,14 @@ logger = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=60)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """The wait after the ``attempts``-th failed attempt: the backoff, twice it, four times..."""
-    return timedelta(seconds=settings.WEBHOOKS_RETRY_BACKOFF * 2 ** (attempts - 1))
-
-
 @task()
 def deliver(delivery_id: int) -> str:
     """Try one delivery if it is due; queued after commit, after each failure and after the
-    delivery ahead of it."""
-    return attempt(delivery_id)
+    delivery ahead of it. Says how it went, for the task's result."""
+    outcome = attempt(delivery_id)
+    if outcome is None:
+        return "not sent: delivered already, not due, or waiting for an earlier event"
+    return outcome.error or f"delivered: HTTP {outcome.status_code}"
 
 
 def queue(delivery_ids, *, at=None) -> None:
@@ -57,16 +56,16 @@ def _claim(delivery_id: int) -> bool:
     return claimed == 1
 
 
-def attempt(delivery_id: int) -> str:
+def attempt(delivery_id: int) -> Outcome | None:
     """Send the delivery if it is due, its endpoint active and no earlier event of its record
-    waits for the same endpoint; record how it went. Says what happened."""
+    waits for the same endpoint, and record how it went; None if it was not sent."""
     delivery = Delivery.objects.select_related("event", "endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != Delivery.Status.PENDING:
-        return "done already"
+        return None
     if Delivery.objects.ahead_of(delivery).exists():
-        return "waiting for an earlier event"
+        return None
     if not _claim(delivery_id):
-        return "not due"
+        return None
     endpoint, event = delivery.endpoint, delivery.event
     outcome = post(
         url=endpoint.url,
@@ -85,7 +84,8 @@ def attempt(delivery_id: int) -> str:
     elif now >= event.retry_until:
         delivery.status = Delivery.Status.FAILED
     else:
-        delivery.next_attempt_at = min(now + retry_delay(delivery.attempts), event.retry_until)
+        delay = retry_delay(delivery.attempts, backoff=settings.WEBHOOKS_RETRY_BACKOFF)
+        delivery.next_attempt_at = min(now + delay, event.retry_until)
     with transaction.atomic():
         delivery.save(
             update_fields=[
@@ -104,7 +104,7 @@ def attempt(delivery_id: int) -> str:
         queue([delivery.pk], at=delivery.next_attempt_at)
     else:
         _queue_next(delivery)
-    return delivery.status if outcome.delivered else f"failed: {outcome.error}"
+    return outcome
 
 
 def _queue_next(delivery: Delivery) -> None:
@@ -153,12 +153,8 @@ def send_due() -> int:
     """Try every delivery whose time has come (the first of each record's queue); how many
     were tried. Run from cron: it sends what the worker could not (it was down, a task was
     lost, an endpoint was made active again)."""
-    tried = 0
     due = Delivery.objects.due().order_by("pk").values_list("pk", flat=True)
-    for delivery_id in due.iterator():
-        if not attempt(delivery_id).startswith(("done", "waiting", "not due")):
-            tried += 1
-    return tried
+    return sum(attempt(delivery_id) is not None for delivery_id in list(due))
 
 
 @transaction.atomic

@@ -70,6 +70,8 @@ def post(*, url: str, secret: str, body: bytes, headers: dict[str, str]) -> Outc
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
         connection = connection_class(parts.hostname, parts.port, timeout=settings.WEBHOOKS_TIMEOUT)
+        # http.client opens its socket through this attribute, for HTTP and HTTPS alike:
+        # the peer is checked before a byte (or a TLS hello) is sent.
         connection._create_connection = _guarded_connect
         path = parts.path or "/"
         if parts.query:

@@ -30,6 +30,8 @@ PRIVATE = "This address is on a private or reserved network, which webhooks may 
         ("https://testserver/hook", "A webhook cannot be sent to this site itself."),
         ("ftp://93.184.216.34/hook", "Enter an http:// or https:// address."),
         ("file:///etc/passwd", "Enter an http:// or https:// address."),
+        ("http://93.184.216.34:99999/hook", "Enter an http:// or https:// address."),
+        ("http://93.184.216.34:port/hook", "Enter an http:// or https:// address."),
     ],
 )
 def test_an_address_off_the_public_internet_is_refused(url, message):
