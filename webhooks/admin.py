@@ -45,6 +45,7 @@ class EndpointAdmin(AdminsOnly, admin.ModelAdmin):
     search_fields = ["url", "description"]
     readonly_fields = ["secret", "consecutive_failures", "disabled_at", "created_by"]
     readonly_fields += ["created_at", "delivery_log"]
+    actions = ["change_secrets"]
 
     def get_fields(self, request, obj=None):
         fields = ["url", "description", "events", "active"]
@@ -63,6 +64,18 @@ class EndpointAdmin(AdminsOnly, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "active" in form.changed_data and obj.active:
             endpoint_activated(obj)
+
+    @admin.action(description=_("Give the selected endpoints a new secret"), permissions=["change"])
+    def change_secrets(self, request, queryset):
+        endpoints = list(queryset)
+        for endpoint in endpoints:
+            endpoint.change_secret()
+        message = ngettext(
+            "%(count)s endpoint has a new secret: give it to its receiver.",
+            "%(count)s endpoints have a new secret: give it to their receivers.",
+            len(endpoints),
+        )
+        self.message_user(request, message % {"count": len(endpoints)}, messages.SUCCESS)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The secret is shown on the endpoint's page: go there to copy it.

@@ -61,8 +61,10 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def wants(self, name: str) -> bool:
-        return self.active and name in self.events
+    def change_secret(self) -> None:
+        """A new secret (the old one leaked): events are signed with it from now on."""
+        self.secret = new_secret()
+        self.save(update_fields=["secret"])
 
 
 class Event(models.Model):

@@ -48,6 +48,20 @@ def test_an_admin_registers_an_endpoint_and_is_shown_its_secret(
     )
 
 
+def test_an_admin_gives_an_endpoint_a_new_secret(admin_client, endpoint):
+    old = endpoint.secret
+
+    response = admin_client.post(
+        reverse("admin:webhooks_endpoint_changelist"),
+        {"action": "change_secrets", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and len(endpoint.secret) >= 40
+    assert_shows(response.content.decode(), "1 endpoint has a new secret")
+
+
 def test_a_private_address_is_refused_beside_the_field(admin_client):
     response = admin_client.post(
         ADD, {"url": "http://169.254.169.254/latest", "events": ["lead.created"], "active": "on"}
