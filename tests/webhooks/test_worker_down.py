@@ -2,6 +2,8 @@
 wait in the outbox and the task queue, and once the worker runs every event arrives once, in
 order for each record."""
 
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -10,7 +12,7 @@ from leads import services as leads
 from opportunities import services as opportunities
 from tests.factories import make_disqualify_reason
 from tests.webhooks.conftest import run_worker
-from webhooks.models import Delivery
+from webhooks.models import Delivery, Event
 
 
 def make_changes(rep, stages, capture):
@@ -127,3 +129,16 @@ def test_the_sweep_sends_what_no_task_was_queued_for(
     assert len(receiver.requests) == 8
     call_command("deliver_webhooks")
     assert len(receiver.requests) == 8
+
+
+def test_old_finished_events_are_pruned_and_waiting_ones_kept(
+    endpoint, receiver, rep, stages, django_capture_on_commit_callbacks
+):
+    make_changes(rep, stages, django_capture_on_commit_callbacks)
+    Event.objects.update(created_at=timezone.now() - timedelta(days=31))
+    Delivery.objects.filter(event__name="opportunity.won").update(status="pending")
+
+    call_command("prune_webhook_events", "--min-age-days", "30")
+
+    assert list(Event.objects.values_list("name", flat=True)) == ["opportunity.won"]
+    assert Delivery.objects.count() == 1
