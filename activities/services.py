@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, start_of_day, subject_field
 from crm.models import User
 from crm.versions import StaleEdit
+from infra.events import emit
 from infra.report_cache import figures_changed
 
 
@@ -96,7 +97,7 @@ def log_activity(
         raise ValidationError({"kind": _("Use a note for a plain remark.")})
     # Today's activity is done now; an earlier one at noon that day (the hour is not asked).
     done_at = now if done_on == today else start_of_day(done_on) + datetime.timedelta(hours=12)
-    return _create_about(
+    activity = _create_about(
         record,
         owner=by,
         kind=kind,
@@ -107,6 +108,8 @@ def log_activity(
         outcome=outcome,
         notes=notes,
     )
+    emit("activity.completed", activity)  # logged as done
+    return activity
 
 
 @transaction.atomic
@@ -184,6 +187,7 @@ def complete_activity(
     )
     activity.version += 1
     figures_changed(activity, activity.opportunity)  # a deal's next step counts on its owner's
+    emit("activity.completed", activity)
     next_activity = None
     if next_step is not None:
         next_activity = schedule_activity(

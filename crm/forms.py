@@ -1,4 +1,5 @@
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from crm.matching import is_free_mail, normalize_domain
@@ -6,6 +7,7 @@ from crm.models import Company, Contact, User
 from crm.phones import PhoneField
 from crm.services import team_for_owner
 from crm.versions import VersionedForm, save_if_current
+from infra.events import emit
 from infra.rendering import SearchSelect
 
 
@@ -66,12 +68,18 @@ class OwnedRecordForm(VersionedForm, forms.ModelForm):
         adding = self.instance.pk is None
         record = super().save(commit=False)
         record.team = team_for_owner(record.owner)
-        if commit and adding:
-            record.save()
-        elif commit:
+        if not commit:
+            return record
+        with transaction.atomic():  # the record and its event, or neither
+            if adding:
+                record.save()
+                emit(f"{record._meta.model_name}.created", record)
+                return record
             edited = list(self.edited())
             fields = [*edited, "team"] if edited else []
             save_if_current(record, version=self.loaded_version, fields=fields)
+            if edited:
+                emit(f"{record._meta.model_name}.updated", record)
         return record
 
 

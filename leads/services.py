@@ -16,6 +16,7 @@ from crm.models.companies import is_web_address
 from crm.phones import stored_phone_or_as_is
 from crm.services import team_for_owner
 from crm.versions import save_if_current
+from infra.events import emit
 from infra.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
@@ -95,6 +96,7 @@ def create_lead(*, by: User | None, **fields) -> Lead:
         fields["team"] = team_for_owner(owner)
     lead = Lead.objects.create(status=Lead.Status.NEW, **fields)
     _record(lead, from_status="", by=by)
+    emit("lead.created", lead)
     return lead
 
 
@@ -120,6 +122,7 @@ def update_lead(lead: Lead, *, by: User | None, version: int | None = None, **fi
     figures_changed(lead)  # its source or owner counts in the lead reports
     if lead.owner_id != previous_owner_id and lead.owner is not None:
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(lead.owner))
+    emit("lead.updated", lead)
     return lead
 
 
@@ -128,7 +131,9 @@ def start_working(lead: Lead, *, by: User | None) -> Lead:
     _lock(lead)
     if not lead.can_start_working:
         raise LeadError(_("Only a new lead can be started."))
-    return _move(lead, to=Lead.Status.WORKING, by=by)
+    _move(lead, to=Lead.Status.WORKING, by=by)
+    emit("lead.updated", lead)
+    return lead
 
 
 @transaction.atomic
@@ -136,7 +141,9 @@ def qualify(lead: Lead, *, by: User | None) -> Lead:
     _lock(lead)
     if not lead.can_qualify:
         raise LeadError(_("Only a new or worked lead can be qualified."))
-    return _move(lead, to=Lead.Status.QUALIFIED, by=by)
+    _move(lead, to=Lead.Status.QUALIFIED, by=by)
+    emit("lead.qualified", lead)
+    return lead
 
 
 @transaction.atomic
@@ -146,13 +153,15 @@ def disqualify(lead: Lead, *, reason: DisqualifyReason, note: str = "", by: User
         raise LeadError(_("Only an open lead can be disqualified."))
     lead.disqualify_reason = reason
     lead.disqualify_note = note
-    return _move(
+    _move(
         lead,
         to=Lead.Status.DISQUALIFIED,
         by=by,
         note=f"{reason}: {note}" if note else str(reason),
         extra=["disqualify_reason", "disqualify_note"],
     )
+    emit("lead.disqualified", lead)
+    return lead
 
 
 @transaction.atomic
@@ -162,7 +171,9 @@ def reopen(lead: Lead, *, by: User | None) -> Lead:
         raise LeadError(_("Only a disqualified lead can be reopened."))
     lead.disqualify_reason = None
     lead.disqualify_note = ""
-    return _move(lead, to=Lead.Status.NEW, by=by, extra=["disqualify_reason", "disqualify_note"])
+    _move(lead, to=Lead.Status.NEW, by=by, extra=["disqualify_reason", "disqualify_note"])
+    emit("lead.updated", lead)
+    return lead
 
 
 @transaction.atomic
@@ -189,6 +200,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
             lead.team = team
         hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
+        emit("lead.updated", lead)
     return len(moving)
 
 
@@ -222,6 +234,7 @@ def disqualify_many(
         )
         lead.updated_at, lead.version = now, lead.version + 1
         _record(lead, from_status=from_status, by=by, note=history_note)
+        emit("lead.disqualified", lead)
     return len(closing)
 
 
@@ -403,4 +416,5 @@ def convert_lead(
         raise
     _move(locked, to=Lead.Status.CONVERTED, by=by)
     lead.status = locked.status
+    emit("lead.converted", locked)
     return conversion

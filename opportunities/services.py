@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.services import hand_over_pending
 from crm.models import User
 from crm.services import team_for_owner
+from infra.events import emit
 from infra.report_cache import figures_changed
 from opportunities.models import (
     LostReason,
@@ -167,6 +168,7 @@ def create_opportunity(*, by: User | None, stage: Stage, **fields) -> Opportunit
         changed_by=by,
     )
     figures_changed(opportunity)
+    emit("opportunity.created", opportunity)
     return opportunity
 
 
@@ -191,7 +193,9 @@ def move_opportunity(
     if not opportunity.probability_is_manual:
         opportunity.probability = stage.probability
         fields.append("probability")
-    return _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    emit("opportunity.stage_changed", opportunity)
+    return opportunity
 
 
 @transaction.atomic
@@ -214,7 +218,9 @@ def mark_won(
     opportunity.probability = 100
     opportunity.closed_date = closed_date or timezone.localdate()
     fields = ["status", "probability", "closed_date"]
-    return _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    emit("opportunity.won", opportunity)
+    return opportunity
 
 
 @transaction.atomic
@@ -243,7 +249,9 @@ def mark_lost(
     opportunity.lost_reason = reason
     opportunity.competitor = competitor.strip()
     fields = ["status", "probability", "closed_date", "lost_reason", "competitor"]
-    return _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    emit("opportunity.lost", opportunity)
+    return opportunity
 
 
 @transaction.atomic
@@ -272,7 +280,9 @@ def reopen(opportunity: Opportunity, *, by: User | None, version: int | None = N
     opportunity.lost_reason = None
     opportunity.competitor = ""
     fields = ["status", "probability", "closed_date", "lost_reason", "competitor"]
-    return _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    _save(opportunity, by=by, version=expected, old=old, fields=fields)
+    emit("opportunity.reopened", opportunity)
+    return opportunity
 
 
 # The transitions a toast's Undo takes back, and the status each leaves the deal in.
@@ -331,7 +341,9 @@ def undo_transition(
         opportunity.lost_reason = None
         opportunity.competitor = ""
         fields += ["status", "closed_date", "lost_reason", "competitor"]
-    return _save(opportunity, by=by, version=version, old=old, fields=fields)
+    _save(opportunity, by=by, version=version, old=old, fields=fields)
+    emit("opportunity.stage_changed" if action == "move" else "opportunity.reopened", opportunity)
+    return opportunity
 
 
 @transaction.atomic
@@ -430,4 +442,6 @@ def update_opportunity(
             changed_at=opportunity.updated_at,
         )
         hand_over_pending(opportunity, previous_owner_id=previous_owner_id)
+    moved = opportunity.stage_id != old["stage"].pk
+    emit("opportunity.stage_changed" if moved else "opportunity.updated", opportunity)
     return opportunity
