@@ -23,6 +23,7 @@ from django_htmx.http import (
 )
 
 from crm.models import Company, Contact
+from crm.security_log import visible_or_404
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
 from crm.versions import StaleEdit
@@ -164,8 +165,9 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
 
 
 def _get_lead(request: HtmxHttpRequest, pk: int) -> Lead:
-    return get_object_or_404(
-        _visible_leads(request).select_related("owner", "team", "source", "disqualify_reason"),
+    return visible_or_404(
+        request,
+        Lead.objects.select_related("owner", "team", "source", "disqualify_reason"),
         pk=pk,
     )
 
