@@ -72,6 +72,12 @@ class UserAdmin(RetiresFigures, BaseUserAdmin):
             kwargs["queryset"] = teams_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved, not refused
+            record(Kind.PASSWORD_CHANGED, request=request, target=self.get_object(request, id))
+        return response
+
     def save_related(self, request, form, formsets, change):
         # The user's groups and permissions are saved here: one event for the whole save.
         with rights_recorded_elsewhere():

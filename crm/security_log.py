@@ -185,15 +185,21 @@ def visible_or_404(request: HttpRequest, records: models.QuerySet | models.Manag
     try:
         return records.visible_to(request.user).get(**lookup)
     except ObjectDoesNotExist:
-        hidden = records.filter(**lookup).order_by().values_list("pk", flat=True).first()
-        if hidden is not None:
-            record(
-                Kind.ACCESS_DENIED,
-                request=request,
-                target=records.model._base_manager.get(pk=hidden),
-                path=request.path,
-            )
+        record_if_hidden(request, records, **lookup)
         raise Http404(f"No {records.model._meta.object_name} matches the given query.") from None
+
+
+def record_if_hidden(request: HttpRequest, records: models.QuerySet, **lookup) -> None:
+    """After a 404: record the refused access if ``records`` (not narrowed to the user) holds
+    the row that was asked for."""
+    hidden = records.filter(**lookup).order_by().values_list("pk", flat=True).first()
+    if hidden is not None:
+        record(
+            Kind.ACCESS_DENIED,
+            request=request,
+            target=records.model._base_manager.get(pk=hidden),
+            path=request.path,
+        )
 
 
 def exported_rows(rows: Iterable, *, request: HttpRequest, what: str) -> Iterator:
