@@ -215,14 +215,19 @@ def exported_rows(rows: Iterable, *, request: HttpRequest, what: str) -> Iterato
             yield row
         complete = True
     finally:
-        record(
-            Kind.EXPORT,
-            request=request,
-            target=what,
-            rows=count,
-            filters=filters,
-            complete=complete,
-        )
+        # A streamed download is read after the request's own code is done: its id again.
+        token = request_id.set(getattr(request, "id", request_id.get()))
+        try:
+            record(
+                Kind.EXPORT,
+                request=request,
+                target=what,
+                rows=count,
+                filters=filters,
+                complete=complete,
+            )
+        finally:
+            request_id.reset(token)
 
 
 def purge_old_events(*, now: datetime.datetime | None = None) -> int:
