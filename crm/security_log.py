@@ -13,6 +13,7 @@ the count and the "sent" mark live in the shared cache.
 """
 
 import datetime
+import ipaddress
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -48,8 +49,13 @@ def _actor(request: HttpRequest | None, actor: User | None) -> User | None:
 
 
 def _address(request: HttpRequest | None) -> str | None:
+    """The client's address; None when there is none, or when what a proxy forwarded is no
+    address at all (the column, an inet on PostgreSQL, would refuse it)."""
     address = client_address(request) if request is not None else request_address.get()
-    return address or None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def _target(target) -> dict:

@@ -90,3 +90,12 @@ def test_the_log_is_indexed_by_date_and_by_kind_and_date():
 
     assert {("created_at",), ("kind", "created_at")} <= indexes
     assert isinstance(SecurityEvent._meta.get_field("created_at"), models.DateTimeField)
+
+
+def test_a_deleted_users_events_stay_without_the_actor(rep):
+    record(Kind.LOGIN, actor=rep)
+
+    rep.delete()
+
+    [login] = events(Kind.LOGIN)
+    assert (login.actor, login.username) == (None, "alice")

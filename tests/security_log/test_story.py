@@ -176,3 +176,14 @@ def test_a_token_used_all_day_is_recorded_at_its_first_use_only(api_client, rep,
 
     [used] = events()
     assert (used.kind, used.actor) == (Kind.TOKEN_USED, rep)
+
+
+def test_a_forwarded_address_that_is_none_is_left_out_not_refused(rep, settings):
+    settings.TRUSTED_PROXIES = 1
+    browser = Client(REMOTE_ADDR="10.0.0.1", headers={"X-Forwarded-For": "unknown"})
+
+    response = browser.post(LOGIN, {"username": "alice", "password": "wrong"})
+
+    assert response.status_code == 200
+    [failed] = events()
+    assert (failed.kind, failed.ip_address) == (Kind.LOGIN_FAILED, None)
