@@ -162,6 +162,16 @@ class TeamAdmin(RetiresFigures, admin.ModelAdmin):
     def member_count(self, team):
         return team.member_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "manager" in form.changed_data:  # who sees the team's records changes with it
+            record(
+                Kind.RIGHTS_CHANGED,
+                request=request,
+                target=obj,
+                changes={"manager": [form.initial.get("manager"), obj.manager_id]},
+            )
+
 
 class ContactInline(PhoneAdmin, admin.TabularInline):
     model = Contact

@@ -135,3 +135,29 @@ def test_an_api_403_is_recorded_as_a_refused_access(api_client, rep, fresh_log):
         rep,
         {"path": url, "status": 403},
     )
+
+
+def test_a_team_given_another_manager_in_the_admin_is_recorded(
+    admin_client, admin_user, north, manager, fresh_log
+):
+    successor = make_user(username="sofia", role="manager")
+    fresh_log()
+
+    response = admin_client.post(
+        reverse("admin:crm_team_change", args=[north.pk]),
+        {
+            "name": north.name,
+            "manager": successor.pk,
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:1000]
+    [changed] = events()
+    assert (changed.kind, changed.actor, changed.target_text, changed.details) == (
+        Kind.RIGHTS_CHANGED,
+        admin_user,
+        "North",
+        {"changes": {"manager": [manager.pk, successor.pk]}},
+    )
