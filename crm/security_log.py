@@ -208,10 +208,11 @@ def record_if_hidden(request: HttpRequest, records: models.QuerySet, **lookup) -
         )
 
 
-def exported_rows(rows: Iterable, *, request: HttpRequest, what: str) -> Iterator:
+def exported_rows(rows: Iterable, *, request: HttpRequest, what, **details) -> Iterator:
     """``rows`` handed on one by one, the export recorded once they are all read (a streamed
-    download reads them while it is sent): who, what, with which filters and how many rows.
-    A download broken off is recorded too, with the rows sent so far."""
+    download reads them while it is sent): who, what (a name, or the record exported from),
+    with which filters and how many rows. A download broken off is recorded too, with the
+    rows sent so far."""
     filters = request.GET.urlencode()[:1000]
     count = 0
     complete = False
@@ -231,6 +232,7 @@ def exported_rows(rows: Iterable, *, request: HttpRequest, what: str) -> Iterato
                 rows=count,
                 filters=filters,
                 complete=complete,
+                **details,
             )
         finally:
             request_id.reset(token)

@@ -161,3 +161,39 @@ def test_a_team_given_another_manager_in_the_admin_is_recorded(
         "North",
         {"changes": {"manager": [manager.pk, successor.pk]}},
     )
+
+
+def test_a_report_table_exported_is_recorded_with_its_rows(manager_client, manager, stages):
+    SecurityEvent.objects.all().delete()
+
+    response = manager_client.get(reverse("reports:pipeline"), {"format": "csv", "table": "stages"})
+
+    rows = response.content.decode().removeprefix("\ufeff").strip().splitlines()
+    [export] = events()
+    assert (export.kind, export.actor, export.target_text) == (
+        Kind.EXPORT,
+        manager,
+        "reports/pipeline-stages.csv",
+    )
+    assert export.details == {
+        "rows": len(rows) - 1,  # the header is no row of figures
+        "filters": "format=csv&table=stages",
+        "complete": True,
+    }
+
+
+def test_an_imports_rejected_rows_taken_away_are_an_export(manager_client, manager, fresh_log):
+    upload(manager_client, GOOD_CSV)
+    lead_import = LeadImport.objects.get()
+    LeadImport.objects.filter(pk=lead_import.pk).update(rejected=2, rejected_csv="a\\nb\\nc\\n")
+    fresh_log()
+
+    manager_client.get(reverse("leads:import_rejected", args=[lead_import.pk]))
+
+    [export] = events()
+    assert (export.kind, export.actor, export.target_id) == (
+        Kind.EXPORT,
+        manager,
+        str(lead_import.pk),
+    )
+    assert export.details == {"rows": 2, "file": "rejected.csv"}
