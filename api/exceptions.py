@@ -25,7 +25,14 @@ def handle(exc, context):
         exc = exceptions.NotFound()  # "Not found.", translated, naming no model
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
-    elif isinstance(exc, exceptions.PermissionDenied):
-        request = context.get("request")
-        record(Kind.ACCESS_DENIED, request=request, path=getattr(request, "path", ""), status=403)
+    elif isinstance(exc, exceptions.PermissionDenied) and _signed_in(context.get("request")):
+        # A refusal to someone signed in (a rep assigning in bulk). A refusal before anyone is
+        # (a forged browser POST failing its CSRF check) is not recorded, as with the pages.
+        request = context["request"]
+        record(Kind.ACCESS_DENIED, request=request, path=request.path, status=403)
     return exception_handler(exc, context)
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -58,6 +58,11 @@ def _address(request: HttpRequest | None) -> str | None:
         return None
 
 
+def _request_id(request: HttpRequest | None) -> str:
+    value = getattr(request, "id", None) or request_id.get()
+    return "" if value == "-" else value[:128]  # "-": outside any request (a task, a shell)
+
+
 def _target(target) -> dict:
     if target is None:
         return {}
@@ -89,7 +94,7 @@ def record(
         actor=actor,
         username=(username or (actor.get_username() if actor else ""))[:150],
         ip_address=_address(request),
-        request_id=(getattr(request, "id", None) or request_id.get()).strip("-")[:128],
+        request_id=_request_id(request),
         details=details,
         **_target(target),
     )
