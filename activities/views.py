@@ -19,7 +19,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from activities.services import NextStepRequired, add_note, complete_activity, l
 from activities.services import schedule_activity as schedule_service
 from activities.slots import Slot, slot_named
 from activities.templatetags.activities import record_url
+from crm.security_log import visible_or_404
 from crm.versions import StaleEdit
 from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.ids import parse_id
@@ -75,7 +76,7 @@ def _record(request: HttpRequest):
             pk = parse_id(request.GET[kind])
             if pk is None:
                 raise Http404
-            return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+            return visible_or_404(request, model.objects, pk=pk)
     raise Http404
 
 
@@ -194,10 +195,10 @@ def complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     Completing one that someone else completed or changed since the form was opened is refused,
     and the form says what changed (``crm.versions``): nothing is done twice.
     """
-    activities = Activity.objects.visible_to(request.user).exclude(kind=Activity.Kind.NOTE)
+    activities = Activity.objects.exclude(kind=Activity.Kind.NOTE)
     if request.method == "GET":
         activities = activities.pending()  # a done one has no form left to open
-    activity = get_object_or_404(activities.with_subjects(), pk=pk)
+    activity = visible_or_404(request, activities.with_subjects(), pk=pk)
     record = activity.record
     slot = _slot(request, record)
     auto_id = _form_prefix(slot, record, f"complete{activity.pk}")

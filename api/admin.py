@@ -29,6 +29,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
-            revoke_token(token)
+            revoke_token(token, by=request.user)
         message = ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", len(tokens))
         self.message_user(request, message % {"count": len(tokens)}, messages.SUCCESS)

@@ -7,6 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from crm.security_log import Kind, record
 from leads.services import LeadError
 from opportunities.services import InvalidTransition
 
@@ -24,4 +25,14 @@ def handle(exc, context):
         exc = exceptions.NotFound()  # "Not found.", translated, naming no model
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, exceptions.PermissionDenied) and _signed_in(context.get("request")):
+        # A refusal to someone signed in (a rep assigning in bulk). A refusal before anyone is
+        # (a forged browser POST failing its CSRF check) is not recorded, as with the pages.
+        request = context["request"]
+        record(Kind.ACCESS_DENIED, request=request, path=request.path, status=403)
     return exception_handler(exc, context)
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from api.models import TOKEN_START, ApiToken, hash_token
 from crm.models import User
+from crm.security_log import Kind, record
 
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -38,6 +39,7 @@ def create_token(
                 )
         except IntegrityError:  # the same prefix drawn twice: draw again
             continue
+        record(Kind.TOKEN_CREATED, actor=user, target=token, scope=scope, prefix=prefix)
         return NewToken(token=token, secret=secret)
     raise RuntimeError("No free token prefix found.")
 
@@ -54,14 +56,22 @@ def find_token(secret: str) -> ApiToken | None:
 
 
 def note_use(token: ApiToken) -> None:
+    """Keep when the token was last used, to the minute. Its first use of each day (in
+    TIME_ZONE) is a security event; the uses after it that day are not, so the log says on
+    which days a token was used without a row per request."""
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+    previous = token.last_used_at
+    if previous is None or now - previous >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        if previous is None or timezone.localdate(previous) != timezone.localdate(now):
+            record(Kind.TOKEN_USED, actor=token.user, target=token, prefix=token.prefix)
 
 
-def revoke_token(token: ApiToken) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User | None = None) -> ApiToken:
+    """Revoke the token; ``by`` is who did (an admin), its owner when not given."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        record(Kind.TOKEN_REVOKED, actor=by or token.user, target=token, prefix=token.prefix)
     return token

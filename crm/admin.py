@@ -10,14 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from crm import admin_security  # noqa: F401  (the security log's admin)
 from crm.admin_phones import PhoneAdmin
 from crm.admin_scoping import ScopedAdmin, TeamFilter
 from crm.filters import teams_for
 from crm.models import Company, Contact, ExchangeRate, Team, User
+from crm.security_log import Kind, record
+from crm.security_receivers import rights_recorded_elsewhere
 from infra.admin_figures import RetiresFigures
 
 # What only a superuser may change on a user: who they are in the app and what they may do.
 PRIVILEGED_USER_FIELDS = ["role", "is_superuser", "is_staff", "groups", "user_permissions"]
+# What the security log records when the admin changes it on a user.
+RIGHTS_FIELDS = ["role", "team", "is_active", *PRIVILEGED_USER_FIELDS]
+
+
+def _logged(value):
+    """A form value as the security log keeps it: ids for rows, else the value."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return sorted(_logged(item) for item in value)
+    return value
 
 
 @admin.register(User)
@@ -57,6 +71,29 @@ class UserAdmin(RetiresFigures, BaseUserAdmin):
         if db_field.name == "team":
             kwargs["queryset"] = teams_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved, not refused
+            record(Kind.PASSWORD_CHANGED, request=request, target=self.get_object(request, id))
+        return response
+
+    def save_related(self, request, form, formsets, change):
+        # The user's groups and permissions are saved here: one event for the whole save.
+        with rights_recorded_elsewhere():
+            super().save_related(request, form, formsets, change)
+        changed = [name for name in RIGHTS_FIELDS if name in form.changed_data]
+        if changed:
+            record(
+                Kind.RIGHTS_CHANGED,
+                request=request,
+                target=form.instance,
+                created=not change,
+                changes={
+                    name: [_logged(form.initial.get(name)), _logged(form.cleaned_data[name])]
+                    for name in changed
+                },
+            )
 
 
 admin.site.unregister(Group)
@@ -124,6 +161,16 @@ class TeamAdmin(RetiresFigures, admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, team):
         return team.member_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "manager" in form.changed_data:  # who sees the team's records changes with it
+            record(
+                Kind.RIGHTS_CHANGED,
+                request=request,
+                target=obj,
+                changes={"manager": [form.initial.get("manager"), obj.manager_id]},
+            )
 
 
 class ContactInline(PhoneAdmin, admin.TabularInline):

@@ -14,4 +14,6 @@ class CrmConfig(AppConfig):
         # The deployment checks, and the session clock connected to every login, including
         # ones made before the first request is handled (tests' force_login, the admin's
         # "log in as").
+        # The security log listens to logins, logouts, lockouts and rights changes.
+        from crm import security_receivers  # noqa: F401
         from infra import checks, middleware  # noqa: F401

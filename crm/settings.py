@@ -128,6 +128,12 @@ LOGIN_ADDRESS_ATTEMPTS = env_int("LOGIN_ADDRESS_ATTEMPTS", 20)
 # How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 trusts none
 # and uses the connection's address.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# The security event log (crm/security_log.py) keeps this many days of events; more than
+# SECURITY_BURST_EVENTS lockouts and denied accesses within SECURITY_BURST_MINUTES mail the
+# admins, once per such window.
+SECURITY_LOG_DAYS = env_int("SECURITY_LOG_DAYS", 365)
+SECURITY_BURST_EVENTS = env_int("SECURITY_BURST_EVENTS", 20)
+SECURITY_BURST_MINUTES = env_int("SECURITY_BURST_MINUTES", 10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from crm.views import companies, contacts, system
+from crm.views import companies, contacts, passwords, system
 from infra.login_lock import LoginForm
 
 # The shared core's own pages, namespaced "crm" like every app's.
@@ -27,6 +27,18 @@ urlpatterns = [
     path("health/ping/", system.ping, name="health-ping"),
     path("health/ping/<str:result_id>/", system.ping_result, name="health-ping-result"),
     path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
+    # Django's own password pages, recording what they do in the security log.
+    path(
+        "accounts/password_change/",
+        passwords.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/password_reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", system.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -46,3 +58,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("settings/", include("setup.urls")),
 ]
+
+# A 403 (the admin's, or any PermissionDenied) is a refused access: recorded, then answered.
+handler403 = "crm.views.system.permission_denied"

@@ -22,10 +22,15 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
+
+# Sent when failures lock an account from an address (``username``) or a whole address
+# (``username`` None), with ``address`` and ``attempts``: the security log records it.
+login_locked = Signal()
 
 
 def client_address(request: HttpRequest) -> str:
@@ -93,11 +98,17 @@ def record_failure(username: str, address: str) -> None:
             settings.LOGIN_LOCK_ATTEMPTS,
             extra={"username": username, "address": address, "lock_seconds": seconds},
         )
+        login_locked.send(
+            sender=None, username=username, address=address, attempts=settings.LOGIN_LOCK_ATTEMPTS
+        )
     if _count_failure(ANY_ACCOUNT, address, settings.LOGIN_ADDRESS_ATTEMPTS):
         logger.warning(
             "Logins from an address locked after %s failed attempts",
             settings.LOGIN_ADDRESS_ATTEMPTS,
             extra={"address": address, "lock_seconds": seconds},
+        )
+        login_locked.send(
+            sender=None, username=None, address=address, attempts=settings.LOGIN_ADDRESS_ATTEMPTS
         )
 
 

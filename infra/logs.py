@@ -13,6 +13,9 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+# The address the request being served came from (``login_lock.client_address``), for what is
+# recorded about it below the views (a service writing a security event); "" outside requests.
+request_address: ContextVar[str] = ContextVar("request_address", default="")
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}

@@ -16,7 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from infra.logs import request_id
+from infra.login_lock import client_address
+from infra.logs import request_address, request_id
 
 request_logger = logging.getLogger("crm.request")
 
@@ -35,6 +36,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id.set(request.id)
+        address_token = request_address.set(client_address(request))
         started = time.monotonic()
         try:
             response = self.get_response(request)
@@ -57,6 +59,7 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id.reset(token)
+            request_address.reset(address_token)
 
 
 class PermissionsPolicyMiddleware:

@@ -36,6 +36,7 @@ from crm.matching import normalize_email
 from crm.models import Contact, User
 from crm.models.companies import website_validator
 from crm.phones import InvalidPhone, stored_phone
+from crm.security_log import Kind, record
 from infra.report_cache import figures_changed
 from infra.spreadsheets import spreadsheet_safe, spreadsheet_value
 from infra.tasks import retrying_task
@@ -381,6 +382,13 @@ def start_import(lead_import: LeadImport, *, by: User) -> LeadImport:
     """Queue the import; the task starts once the queueing is committed."""
     lead_import.status = LeadImport.Status.QUEUED
     lead_import.save(update_fields=["status"])
+    record(
+        Kind.IMPORT,
+        actor=by,
+        target=lead_import,
+        file_name=lead_import.file_name[:200],
+        rows=lead_import.total,
+    )
     pk = lead_import.pk
     transaction.on_commit(lambda: import_leads.enqueue(pk))
     return lead_import

@@ -23,6 +23,7 @@ from django_htmx.http import (
 )
 
 from crm.models import Company, Contact
+from crm.security_log import Kind, exported_rows, record, visible_or_404
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
 from crm.versions import StaleEdit
@@ -164,8 +165,9 @@ def _detail_context(request: HtmxHttpRequest, lead: Lead) -> dict:
 
 
 def _get_lead(request: HtmxHttpRequest, pk: int) -> Lead:
-    return get_object_or_404(
-        _visible_leads(request).select_related("owner", "team", "source", "disqualify_reason"),
+    return visible_or_404(
+        request,
+        Lead.objects.select_related("owner", "team", "source", "disqualify_reason"),
         pk=pk,
     )
 
@@ -589,6 +591,13 @@ def import_rejected(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The rejected rows as CSV, cells disarmed; fixed, the file imports as it stands."""
     lead_import = get_object_or_404(_imports(request).exclude(rejected_csv=""), pk=pk)
     response = HttpResponse(BOM + lead_import.rejected_csv, content_type=CSV_CONTENT_TYPE)
+    record(
+        Kind.EXPORT,
+        request=request,
+        target=lead_import,
+        rows=lead_import.rejected,
+        file="rejected.csv",
+    )
     return download(response, _rejected_name(lead_import, "csv"))
 
 
@@ -597,4 +606,6 @@ def import_rejected_xlsx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The same rows as an Excel file, every cell as the text it was in the upload."""
     lead_import = get_object_or_404(_imports(request).exclude(rejected_csv=""), pk=pk)
     rows = importing.rejected_rows(lead_import)
-    return xlsx_response(_rejected_name(lead_import, "xlsx"), next(rows), rows)
+    header = next(rows)
+    rows = exported_rows(rows, request=request, what=lead_import, file="rejected.xlsx")
+    return xlsx_response(_rejected_name(lead_import, "xlsx"), header, rows)

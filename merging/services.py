@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from activities.services import add_note
 from crm.models import Company, Contact, User
+from crm.security_log import Kind, record
 from infra.report_cache import figures_changed
 from leads.models import Lead
 from merging.models import MergedRecord
@@ -133,5 +134,13 @@ def merge_records(survivor, other, *, by: User) -> Merge:
         record=survivor,
         by=by,
         text=_("Merged with “%(name)s” (#%(id)s).") % {"name": other_name, "id": other_pk},
+    )
+    record(
+        Kind.MERGE,
+        actor=by,
+        target=survivor,
+        merged_id=other_pk,
+        merged_name=other_name[:200],
+        moved=merge.moved,
     )
     return merge

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crm.security_log import visible_or_404
 from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
 from merging.services import KINDS, may_merge, merge_records
@@ -60,11 +61,11 @@ def merge(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     model = KINDS.get(kind)
     if model is None or not may_merge(request.user):
         raise Http404
-    record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    record = visible_or_404(request, model.objects, pk=pk)
     other_pk = parse_id(request.POST.get("other") or request.GET.get("other"))
     other = None
     if other_pk is not None and other_pk != record.pk:
-        other = get_object_or_404(model.objects.visible_to(request.user), pk=other_pk)
+        other = visible_or_404(request, model.objects, pk=other_pk)
     error = None
     if request.method == "POST" and other is not None:
         try:

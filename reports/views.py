@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from crm.security_log import exported_rows
 from infra.htmx import HtmxHttpRequest
 from infra.report_cache import cached_figures
 from reports import exports, metrics, pages, velocity
@@ -66,7 +67,11 @@ def _report(
     if _wants_export(request):
         table = tables.get(request.GET.get("table")) or shown.tables[0]
         rows = table.rows if table.export_rows is None else table.export_rows(scope)
-        download = exports.FORMATS[request.GET["format"]]
+        export_format = request.GET["format"]
+        rows = exported_rows(
+            rows, request=request, what=f"reports/{report_name}-{table.name}.{export_format}"
+        )
+        download = exports.FORMATS[export_format]
         return download(f"{report_name}-{table.name}", table.export, rows)
     context = {
         "report_name": report_name,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Team, User
 from crm.models.reference import ReferenceItem
+from crm.security_log import Kind, record
 from infra.report_cache import figures_changed
 from opportunities.models import Pipeline, Stage
 from opportunities.services import follow_stage_probability, move_opportunity
@@ -172,7 +173,7 @@ def set_active(item: ReferenceItem, *, active: bool) -> None:
 
 
 @transaction.atomic
-def add_member(team: Team, *, user: User) -> None:
+def add_member(team: Team, *, user: User, by: User | None = None) -> None:
     """Put ``user``, who is in no team, in ``team``."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.team_id is not None:
@@ -181,15 +182,17 @@ def add_member(team: Team, *, user: User) -> None:
         )
     user.team = team
     user.save(update_fields=["team"])
+    record(Kind.RIGHTS_CHANGED, actor=by, target=user, changes={"team": [None, team.pk]})
     figures_changed()  # the team's manager now sees this user's records
 
 
 @transaction.atomic
-def remove_member(team: Team, *, user: User) -> None:
+def remove_member(team: Team, *, user: User, by: User | None = None) -> None:
     """Take ``user`` out of ``team``. Their records stay filed under the team."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.team_id != team.pk:
         raise SetupError(_("%(name)s is not in this team any more.") % {"name": user})
     user.team = None
     user.save(update_fields=["team"])
+    record(Kind.RIGHTS_CHANGED, actor=by, target=user, changes={"team": [team.pk, None]})
     figures_changed()

@@ -1,6 +1,7 @@
 """What every resource of the API does alike."""
 
 from django.db import transaction
+from django.http import Http404
 from rest_framework import mixins, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from api import idempotency
 from api.concurrency import etag, if_match
 from api.filters import PageFilters, UpdatedSince
+from crm.security_log import record_if_hidden
 from crm.versions import StaleEdit
 from opportunities.services import ConcurrentEditError
 
@@ -70,6 +72,16 @@ class RecordViewSet(
             # A record is found by id whatever the list's defaults (a converted lead too).
             return queryset
         return super().filter_queryset(queryset)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            # Someone else's record (not a missing one) is a refused access, to be recorded.
+            value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            model = self.get_queryset().model
+            record_if_hidden(self.request, model._default_manager, **{self.lookup_field: value})
+            raise
 
     def retrieve(self, request, *args, **kwargs):
         return self.record_response(self.get_object())

@@ -44,6 +44,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
-    revoke_token(token)
+    revoke_token(token, by=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api:tokens")

@@ -2,5 +2,6 @@ from crm.models.companies import Company, Contact
 from crm.models.currency import ExchangeRate
 from crm.models.people import Team, User
 from crm.models.scoping import OwnedQuerySet
+from crm.models.security import SecurityEvent
 
-__all__ = ["Company", "Contact", "ExchangeRate", "OwnedQuerySet", "Team", "User"]
+__all__ = ["Company", "Contact", "ExchangeRate", "OwnedQuerySet", "SecurityEvent", "Team", "User"]

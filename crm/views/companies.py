@@ -1,11 +1,12 @@
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.models import Company
+from crm.security_log import visible_or_404
 from crm.views.records import record_create, record_delete, record_detail, record_edit, record_list
 from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
@@ -25,9 +26,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def company_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    company = get_object_or_404(
-        Company.objects.visible_to(request.user).select_related("owner", "team"), pk=pk
-    )
+    company = visible_or_404(request, Company.objects.select_related("owner", "team"), pk=pk)
     contacts = (
         company.contacts.visible_to(request.user)
         .select_related("owner")
@@ -56,7 +55,7 @@ def company_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    company = get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
+    company = visible_or_404(request, Company.objects, pk=pk)
     return record_edit(
         request, company, CompanyForm, "crm/company_form.html", _("Company “%(name)s” was saved.")
     )
@@ -64,7 +63,7 @@ def company_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def company_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    company = get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
+    company = visible_or_404(request, Company.objects, pk=pk)
     return record_delete(request, company, _("Company “%(name)s” was deleted."), "crm:company_list")
 
 

@@ -1,11 +1,11 @@
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.filters import ContactFilter
 from crm.forms import ContactForm
 from crm.models import Company, Contact
+from crm.security_log import visible_or_404
 from crm.views.records import record_create, record_delete, record_detail, record_edit, record_list
 from infra.htmx import HtmxHttpRequest
 from infra.ids import parse_id
@@ -23,9 +23,8 @@ def contact_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(
-        Contact.objects.visible_to(request.user).select_related("owner", "team", "company"),
-        pk=pk,
+    contact = visible_or_404(
+        request, Contact.objects.select_related("owner", "team", "company"), pk=pk
     )
     # The company's name is part of the contact; a link to it only if this user may open it.
     company_visible = (
@@ -63,7 +62,7 @@ def contact_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    contact = visible_or_404(request, Contact.objects, pk=pk)
     return record_edit(
         request, contact, ContactForm, "crm/contact_form.html", _("Contact “%(name)s” was saved.")
     )
@@ -71,5 +70,5 @@ def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    contact = visible_or_404(request, Contact.objects, pk=pk)
     return record_delete(request, contact, _("Contact “%(name)s” was deleted."), "crm:contact_list")

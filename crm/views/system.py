@@ -8,10 +8,12 @@ from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.forms import ProfileForm
+from crm.security_log import Kind, record
 from infra import tasks
 
 
@@ -74,3 +76,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     return render(request, "registration/profile.html", {"form": form})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    record(Kind.ACCESS_DENIED, request=request, path=request.path, status=403)
+    return defaults.permission_denied(request, exception)

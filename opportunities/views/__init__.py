@@ -1,9 +1,9 @@
 """Views of the opportunities app: the board, the list and export, and each deal's pages."""
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
+from crm.security_log import visible_or_404
 from infra.redirects import our_path
 from opportunities.models import Opportunity
 
@@ -23,5 +23,5 @@ def back_to(request, fallback: str) -> str:
 
 
 def visible_opportunity(request, pk: int) -> Opportunity:
-    queryset = Opportunity.objects.visible_to(request.user).select_related("stage", "pipeline")
-    return get_object_or_404(queryset, pk=pk)
+    queryset = Opportunity.objects.select_related("stage", "pipeline")
+    return visible_or_404(request, queryset, pk=pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from crm.security_log import exported_rows
 from infra import spreadsheets
 from opportunities.filters import OpportunityFilter
 from opportunities.models import Opportunity
@@ -94,10 +95,12 @@ def _export_name(extension: str) -> str:
 @require_GET
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """The filtered deals as CSV, streamed as it is read."""
-    return spreadsheets.csv_response(_export_name("csv"), _export_header(), _export_rows(request))
+    rows = exported_rows(_export_rows(request), request=request, what="opportunities.csv")
+    return spreadsheets.csv_response(_export_name("csv"), _export_header(), rows)
 
 
 @require_GET
 def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     """The same deals as an Excel file, written row by row to a temporary file, then sent."""
-    return spreadsheets.xlsx_response(_export_name("xlsx"), _export_header(), _export_rows(request))
+    rows = exported_rows(_export_rows(request), request=request, what="opportunities.xlsx")
+    return spreadsheets.xlsx_response(_export_name("xlsx"), _export_header(), rows)

@@ -5,13 +5,14 @@ import datetime
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from crm.security_log import visible_or_404
 from crm.timeline import build_timeline, history_limit
 from opportunities import services
 from opportunities.forms import OpportunityForm, QuickEditForm
@@ -38,12 +39,10 @@ def _detail_context(request, opportunity: Opportunity) -> dict:
 def _detailed(request, pk: int) -> Opportunity:
     # Team and lost reason (small tables) are read apart when shown: two more joins made
     # PostgreSQL spend 9 ms (a deal page's whole budget for SQL) choosing the order of ten.
-    queryset = (
-        Opportunity.objects.visible_to(request.user)
-        .select_related("company", "contact", "lead", "owner", "pipeline", "stage")
-        .with_visible_links(request.user)
-    )
-    return get_object_or_404(queryset, pk=pk)
+    queryset = Opportunity.objects.select_related(
+        "company", "contact", "lead", "owner", "pipeline", "stage"
+    ).with_visible_links(request.user)
+    return visible_or_404(request, queryset, pk=pk)
 
 
 @require_GET

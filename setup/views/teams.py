@@ -61,7 +61,7 @@ def member_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _members_page(request, team, form)
     user = form.cleaned_data["user"]
     try:
-        services.add_member(team, user=user)
+        services.add_member(team, user=user, by=request.user)
     except services.SetupError as error:
         messages.error(request, str(error))
     else:
@@ -76,7 +76,7 @@ def member_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HtmxHttpRequest, pk: int, user_pk: int) -> HttpResponse:
     team = _team(request, pk)
     user = get_object_or_404(team.members.all(), pk=user_pk)
-    services.remove_member(team, user=user)
+    services.remove_member(team, user=user, by=request.user)
     messages.success(
         request, _("%(name)s is no longer in the %(team)s team.") % {"name": user, "team": team}
     )

@@ -39,6 +39,7 @@ STARTUP_SECONDS = 60
 # What the servers run with beyond production's defaults; tests may rely on these values.
 LOGIN_LOCK_ATTEMPTS = 3
 WEB_LEADS_RATE_LIMIT = 3
+SECURITY_BURST_EVENTS = 4
 
 SERVER_SETTINGS = {
     # Plain HTTP on the loopback stands in for the load balancer's HTTPS.
@@ -54,6 +55,9 @@ SERVER_SETTINGS = {
     "WEB_LEADS_MIN_FILL_SECONDS": "0",
     "WEB_LEADS_RATE_LIMIT": str(WEB_LEADS_RATE_LIMIT),
     "LOG_LEVEL": "WARNING",
+    # The security log's burst alert: reached in a test, in one window whatever the hour.
+    "SECURITY_BURST_EVENTS": str(SECURITY_BURST_EVENTS),
+    "SECURITY_BURST_MINUTES": str(24 * 60),
 }
 
 
@@ -71,6 +75,9 @@ class AppServers:
     a: str
     b: str
     worker_pid: int
+    # Where each process writes its output (a.log, b.log, worker.log): mail sent with
+    # EMAIL_URL=console:// lands there.
+    logs: Path
 
 
 @dataclass(frozen=True)
@@ -218,7 +225,7 @@ def app_servers(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         for server, process, log in servers:
             _wait_until_healthy(server, process, log)
-        yield AppServers(a=servers[0][0], b=servers[1][0], worker_pid=worker.pid)
+        yield AppServers(a=servers[0][0], b=servers[1][0], worker_pid=worker.pid, logs=folder)
     finally:
         for process, _ in processes:
             process.terminate()
