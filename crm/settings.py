@@ -221,12 +221,14 @@ WEB_LEADS_RATE_WINDOW = env_int("WEB_LEADS_RATE_WINDOW", 600)
 WEB_LEADS_MIN_FILL_SECONDS = env_int("WEB_LEADS_MIN_FILL_SECONDS", 3)
 # Outbound webhooks (webhooks/): a failed delivery is tried again after WEBHOOKS_RETRY_BACKOFF
 # seconds, then twice that, and so on, for WEBHOOKS_RETRY_HOURS after its event; an endpoint
-# is disabled after WEBHOOKS_DISABLE_AFTER failed attempts in a row. Endpoints may point at
+# is disabled after WEBHOOKS_DISABLE_AFTER failed attempts in a row spread over at least
+# WEBHOOKS_DISABLE_HOURS (a short outage never disables it). Endpoints may point at
 # loopback, private or this site's own addresses only with WEBHOOKS_ALLOW_PRIVATE.
 WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 5)
 WEBHOOKS_RETRY_BACKOFF = env_int("WEBHOOKS_RETRY_BACKOFF", 30)
 WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24)
 WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 15)
+WEBHOOKS_DISABLE_HOURS = env_int("WEBHOOKS_DISABLE_HOURS", 12)
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 LANGUAGE_CODE = "en"

@@ -13,7 +13,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def attempt(delivery_id: int) -> Outcome | None:
     delivery.last_error = outcome.error
     if outcome.delivered:
         delivery.status, delivery.delivered_at = Delivery.Status.DELIVERED, now
-        Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0, failing_since=None)
     elif now >= event.retry_until:
         delivery.status = Delivery.Status.FAILED
     else:
@@ -121,14 +122,20 @@ def _queue_next(delivery: Delivery) -> None:
 
 
 def _count_failure(endpoint: Endpoint) -> None:
-    """One more failed attempt in a row; at WEBHOOKS_DISABLE_AFTER the endpoint is disabled
-    (its pending deliveries wait) and the admins are told."""
-    Endpoint.objects.filter(pk=endpoint.pk).update(
-        consecutive_failures=F("consecutive_failures") + 1
-    )
+    """One more failed attempt in a row. Once there are WEBHOOKS_DISABLE_AFTER of them and
+    the first is WEBHOOKS_DISABLE_HOURS old, the endpoint is disabled (its pending deliveries
+    wait) and the admins are told: a receiver down for a few minutes is not disabled however
+    many events were waiting for it."""
     now = timezone.now()
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1,
+        failing_since=Coalesce(F("failing_since"), Value(now)),
+    )
     disabled = Endpoint.objects.filter(
-        pk=endpoint.pk, active=True, consecutive_failures__gte=settings.WEBHOOKS_DISABLE_AFTER
+        pk=endpoint.pk,
+        active=True,
+        consecutive_failures__gte=settings.WEBHOOKS_DISABLE_AFTER,
+        failing_since__lte=now - timedelta(hours=settings.WEBHOOKS_DISABLE_HOURS),
     ).update(active=False, disabled_at=now)
     if disabled:
         logger.warning("Webhook endpoint %s disabled after failing", endpoint.pk)
@@ -142,10 +149,15 @@ def tell_admins_disabled(endpoint: Endpoint) -> None:
         return
     subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
     message = _(
-        "The webhook endpoint %(url)s failed %(count)s times in a row and has been disabled. "
+        "The webhook endpoint %(url)s failed %(count)s times in a row, for more than "
+        "%(hours)s hours, and has been disabled. "
         "Its pending deliveries wait; once the receiver answers again, make the endpoint "
         "active in the administration and they are sent."
-    ) % {"url": endpoint.url, "count": settings.WEBHOOKS_DISABLE_AFTER}
+    ) % {
+        "url": endpoint.url,
+        "count": settings.WEBHOOKS_DISABLE_AFTER,
+        "hours": settings.WEBHOOKS_DISABLE_HOURS,
+    }
     send_mail(subject, message, None, addresses)
 
 
@@ -170,7 +182,9 @@ def resend(delivery: Delivery) -> Delivery:
 def endpoint_activated(endpoint: Endpoint) -> None:
     """An admin made the endpoint active again: its count starts over and what waited for it
     is queued."""
-    Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0, disabled_at=None)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=0, failing_since=None, disabled_at=None
+    )
     waiting = Delivery.objects.due().filter(endpoint=endpoint).order_by("pk")
     ids = list(waiting.values_list("pk", flat=True))
     transaction.on_commit(lambda: queue(ids))

@@ -42,6 +42,9 @@ class Endpoint(models.Model):
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    # The first failed attempt since the last delivered one: an endpoint is disabled only
+    # once it has been failing for a while, not after a short outage on a busy day.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

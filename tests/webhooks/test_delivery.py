@@ -17,7 +17,7 @@ from leads import services as leads
 from opportunities import services as opportunities
 from tests.factories import make_disqualify_reason, make_lead, make_lost_reason
 from webhooks.delivery import send_due
-from webhooks.models import Delivery, Event
+from webhooks.models import Delivery, Endpoint, Event
 
 
 def test_each_kind_of_change_arrives_signed(
@@ -221,21 +221,32 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_the_admins_told(
         leads.create_lead(by=rep, first_name="Otto", last_name="Other", owner=rep)
     Delivery.objects.update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        send_due()  # the third failure in a row
+        send_due()  # the third and fourth failures in a row, minutes after the first
+
+    # A short outage: still active, however many attempts failed.
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.consecutive_failures) == (True, 4)
+    assert mail.outbox == []
+
+    # Still failing twelve hours after its first failure: disabled.
+    Endpoint.objects.update(failing_since=timezone.now() - timedelta(hours=12))
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due()
 
     endpoint.refresh_from_db()
-    assert (endpoint.active, endpoint.consecutive_failures) == (False, 3)
+    assert (endpoint.active, endpoint.consecutive_failures) == (False, 5)
     assert endpoint.disabled_at is not None
     assert [message.to for message in mail.outbox] == [[admin_user.email]]
     assert mail.outbox[0].subject == f"Webhook endpoint disabled: {endpoint.url}"
-    assert "failed 3 times in a row" in mail.outbox[0].body
+    assert "failed 3 times in a row, for more than 12 hours" in mail.outbox[0].body
 
     # Disabled: its deliveries wait, and a change made meanwhile is not queued for it.
     Delivery.objects.update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         leads.qualify(first, by=rep)
     assert send_due() == 0
-    assert len(receiver.requests) == 3
+    assert len(receiver.requests) == 5
     assert list(Delivery.objects.values_list("status", flat=True)) == ["pending", "pending"]
 
 
