@@ -14,6 +14,7 @@ RESOURCES = [
     "lead-sources",
     "users",
     "teams",
+    "reports",
 ]
 
 
@@ -23,6 +24,7 @@ def test_the_schema_lists_every_resource(rep_client):
     paths = response.json()["paths"]
     assert sorted({path.split("/")[3] for path in paths}) == sorted(RESOURCES)
     assert "/api/v1/leads/{id}/convert/" in paths
+    assert "/api/v1/reports/team-performance/" in paths
     assert response.json()["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
 
 
