@@ -150,3 +150,18 @@ def test_a_bigger_page_takes_no_more_queries(db, request, who, resource, api_cli
 
     # The token with its user, the page of records.
     assert counts == {5: (5, 2), 50: (8, 2)}
+
+
+@pytest.mark.parametrize("value", ["-1.7976931348623157e+308", "1.5", "99999999999999999999"])
+def test_an_activity_filter_takes_ids_only(rep, api_client, value):
+    response = api_client(rep).get("/api/v1/activities/", {"lead": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["lead"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_address_that_names_no_endpoint_is_a_json_404(rep, api_client, method):
+    response = getattr(api_client(rep), method)("/api/v1/activities/-3/complete/")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
