@@ -1,4 +1,6 @@
-"""Measure every main page as a rep, a manager and an admin, and write docs/performance.md.
+"""Measure every main page, and every list and report of the API (called with a personal
+token, labelled "API ..."; ``--only api`` measures those alone), as a rep, a manager and an
+admin, and write docs/performance.md.
 
 Server time is measured in-process through Django's test client (no network, no browser): the
 time from request to the last byte of the response, which is what the database and the view
