@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
 from activities.models import Activity
+from infra.ids import IdField
 
 
 class PageFilters(DjangoFilterBackend):
@@ -74,16 +75,22 @@ class UpdatedSince(BaseFilterBackend):
         ]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number an id can be (not 1.5, not 10^308), else a 400."""
+
+    field_class = IdField
+
+
 class ActivityFilter(django_filters.FilterSet):
     """The activities have no list page of their own: these are the filters an integration
     asks for (what is about a record, what is still to do)."""
 
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
     pending = django_filters.BooleanFilter(method="filter_pending")
-    lead = django_filters.NumberFilter(field_name="lead_id")
-    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
-    contact = django_filters.NumberFilter(field_name="contact_id")
-    company = django_filters.NumberFilter(field_name="company_id")
+    lead = IdFilter(field_name="lead_id")
+    opportunity = IdFilter(field_name="opportunity_id")
+    contact = IdFilter(field_name="contact_id")
+    company = IdFilter(field_name="company_id")
 
     class Meta:
         model = Activity

@@ -3,7 +3,7 @@ here is tested for every kind of caller at once."""
 
 from rest_framework.routers import SimpleRouter
 
-from api.views import records, reference
+from api.views import records, reference, reports
 
 router = SimpleRouter(use_regex_path=False)
 router.register("leads", records.LeadViewSet, basename="lead")
@@ -19,3 +19,5 @@ router.register(
 router.register("lead-sources", reference.LeadSourceViewSet, basename="lead-source")
 router.register("users", reference.UserViewSet, basename="user")
 router.register("teams", reference.TeamViewSet, basename="team")
+# The report figures: one GET each under reports/ (no list, no record).
+router.register("reports", reports.ReportViewSet, basename="report")

@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api.routes import router
-from api.views import docs, tokens
+from api.views import docs, missing, tokens
 
 app_name = "api"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/docs/", docs.reference, name="docs"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/", include(router.urls)),
+    re_path(r"^v1/", missing.not_found),
 ]

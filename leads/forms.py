@@ -14,6 +14,7 @@ from crm.models import Company, Contact, User
 from crm.models.companies import is_web_address
 from crm.phones import PhoneField
 from crm.versions import VersionedForm
+from infra.ids import RecordsField
 from leads import importing
 from leads.models import DisqualifyReason, Lead, LeadImport, LeadSource, WebSubmission
 from opportunities.models import Stage
@@ -64,7 +65,7 @@ class BulkForm(forms.Form):
     DISQUALIFY = "disqualify"
 
     action = forms.ChoiceField(choices=[(ASSIGN, _("Assign")), (DISQUALIFY, _("Disqualify"))])
-    leads = forms.ModelMultipleChoiceField(queryset=Lead.objects.none())
+    leads = RecordsField(queryset=Lead.objects.none())
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     reason = forms.ModelChoiceField(
         label=_("Reason"),

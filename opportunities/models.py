@@ -363,6 +363,8 @@ class Opportunity(OwnedRecord):
         verbose_name_plural = _("opportunities")
         indexes = [
             models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
+            # The API's sync, ``?updated_since=``: the few deals changed since the last run.
+            models.Index(fields=["updated_at"], name="opp_updated_idx"),
             # The board's columns: open deals of a stage in close-date order, read 25 at a time.
             models.Index(
                 fields=["stage", "expected_close_date", "id"],

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 
 from crm.security_log import exported_rows
 from infra.htmx import HtmxHttpRequest
-from infra.report_cache import cached_figures
 from reports import exports, metrics, pages, velocity
+from reports.figures import figures_for
 from reports.filters import (
     ReportFilterForm,
     ReportScope,
@@ -23,15 +23,6 @@ from reports.filters import (
     with_remembered_period,
 )
 from reports.links import Links
-
-
-def _figures(name: str, scope: ReportScope, compute):
-    """The report's figures, kept in the cache until the next change that can alter them
-    (see ``infra.report_cache``): at scale some take the database longer than a page may."""
-    key = scope.cache_key()
-    if key is None:
-        return compute()
-    return cached_figures(name, key, compute, user=scope.user)
 
 
 def _wants_export(request: HtmxHttpRequest) -> bool:
@@ -59,7 +50,7 @@ def _report(
     form = ReportFilterForm(with_remembered_period(request.GET, request.session), user=request.user)
     remember_period(form, request.session)
     scope = form.scope()
-    report = _figures(name, scope, lambda: figures(scope)) if cache else figures(scope)
+    report = figures_for(name, scope, lambda: figures(scope)) if cache else figures(scope)
     links = Links(scope)
     shown = page(report, links)
     tables = {table.name: table for table in shown.tables}
@@ -103,7 +94,9 @@ def _dashboard_figures(scope: ReportScope) -> dict:
     computes them once."""
     without_next_step = metrics.deals_without_next_step(scope)
     return {
-        "forecast": _figures("forecast", scope, lambda: metrics.forecast_report(scope))["rows"][0],
+        "forecast": figures_for("forecast", scope, lambda: metrics.forecast_report(scope))["rows"][
+            0
+        ],
         # The headline only: the deals themselves (thousands for an admin) are read for the
         # CSV export alone, not kept.
         "slipped": {"summary": metrics.slipped_summary(scope)},
@@ -112,7 +105,7 @@ def _dashboard_figures(scope: ReportScope) -> dict:
         "pipeline": metrics.pipeline_totals(scope),
         "win_loss": metrics.win_loss_summary(scope),
         "funnel": metrics.lead_funnel_totals(scope),
-        "performance": _figures(
+        "performance": figures_for(
             "team_performance", scope, lambda: metrics.team_performance_report(scope)
         ),
     }

@@ -31,6 +31,9 @@ def test_bench_pages_measures_every_page_and_writes_the_table(db, tmp_path, sett
             "Slipped deals",
         ):
             assert (page, role) in table
+        for call in ("API leads", "API opportunities, changed since", "API teams"):
+            assert (call, role) in table
+        assert ("API report team-performance", role) in table
     assert ("Board move", "rep") in table
     assert ("Lead conversion", "rep") in table
     assert ("CSV export (all deals)", "admin") in table

@@ -89,6 +89,16 @@ api:opportunity-win                GET   401    405    405    405    405    405 
 api:opportunity-win                POST  401    ok     404    404    ok     404    ok
 api:pipeline-list                  GET   401    ok     ok     ok     ok     ok     ok
 api:pipeline-list                  POST  401    405    405    405    405    405    405
+api:report-forecast                GET   401    ok     ok     ok     ok     ok     ok
+api:report-forecast                POST  401    405    405    405    405    405    405
+api:report-pipeline                GET   401    ok     ok     ok     ok     ok     ok
+api:report-pipeline                POST  401    405    405    405    405    405    405
+api:report-team-performance        GET   401    ok     ok     ok     ok     ok     ok
+api:report-team-performance        POST  401    405    405    405    405    405    405
+api:report-velocity                GET   401    ok     ok     ok     ok     ok     ok
+api:report-velocity                POST  401    405    405    405    405    405    405
+api:report-win-loss                GET   401    ok     ok     ok     ok     ok     ok
+api:report-win-loss                POST  401    405    405    405    405    405    405
 api:schema                         GET   401    ok     ok     ok     ok     ok     ok
 api:schema                         POST  401    405    405    405    405    405    405
 api:team-list                      GET   401    ok     ok     ok     ok     ok     ok

@@ -184,7 +184,7 @@ class ActivityViewSet(RecordViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return Activity.objects.visible_to(self.request.user)
+        return Activity.objects.visible_to(self.request.user, by_row=True)
 
     @extend_schema(
         request=serializers.CompleteSerializer, responses=serializers.CompletionSerializer

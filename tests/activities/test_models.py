@@ -25,17 +25,26 @@ def test_activity_about_one_record_is_stored(rep):
     assert (activity.record, list(lead.activities.all())) == (lead, [activity])
 
 
-def test_activity_is_seen_by_whoever_sees_its_record(rep, teammate, other_rep, manager, north):
+@pytest.mark.parametrize("by_row", [False, True], ids=["gathered", "by row"])
+def test_activity_is_seen_by_whoever_sees_its_record(
+    rep, teammate, other_rep, manager, north, by_row
+):
     deal = make_opportunity(owner=rep)
     managers_note = make_activity(opportunity=deal, owner=manager, kind="note", due_date=None)
     own = make_activity(opportunity=deal, owner=rep)
     team_deal = make_opportunity(team=north)
     on_team_deal = make_activity(opportunity=team_deal, owner=teammate)
 
-    assert set(Activity.objects.visible_to(rep)) == {managers_note, own, on_team_deal}
-    assert set(Activity.objects.visible_to(teammate)) == {on_team_deal}
-    assert set(Activity.objects.visible_to(manager)) == {managers_note, own, on_team_deal}
-    assert list(Activity.objects.visible_to(other_rep)) == []
+    lead_call = make_activity(lead=make_lead(team=north), owner=None)
+    theirs = make_activity(company=make_company(owner=other_rep), owner=other_rep)
+
+    def seen(user):
+        return set(Activity.objects.visible_to(user, by_row=by_row))
+
+    assert seen(rep) == {managers_note, own, on_team_deal, lead_call}
+    assert seen(teammate) == {on_team_deal, lead_call}
+    assert seen(manager) == {managers_note, own, on_team_deal, lead_call}
+    assert seen(other_rep) == {theirs}
 
 
 def test_pending_excludes_done_activities_and_notes(rep):

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leads.models import Lead
@@ -129,3 +131,37 @@ def test_a_list_page_takes_the_same_queries_whatever_its_size(
 
     assert len(response.json()["results"]) == rows
     assert user.is_authenticated
+
+
+@pytest.mark.parametrize("resource", LISTS)
+@pytest.mark.parametrize("who", ["rep", "manager", "admin_user"])
+def test_a_bigger_page_takes_no_more_queries(db, request, who, resource, api_client):
+    owner = request.getfixturevalue("rep")
+    for _ in range(8):
+        MAKERS[resource](owner)
+    client = api_client(request.getfixturevalue(who), scope="read")
+    client.get("/api/v1/teams/")  # the token's first use is noted once, before counting
+    counts = {}
+
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/{resource}/", {"page_size": size})
+        counts[size] = (len(response.json()["results"]), len(queries))
+
+    # The token with its user, the page of records.
+    assert counts == {5: (5, 2), 50: (8, 2)}
+
+
+@pytest.mark.parametrize("value", ["-1.7976931348623157e+308", "1.5", "99999999999999999999"])
+def test_an_activity_filter_takes_ids_only(rep, api_client, value):
+    response = api_client(rep).get("/api/v1/activities/", {"lead": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["lead"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_address_that_names_no_endpoint_is_a_json_404(rep, api_client, method):
+    response = getattr(api_client(rep), method)("/api/v1/activities/-3/complete/")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})

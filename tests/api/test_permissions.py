@@ -55,6 +55,11 @@ EXPECTED = {
     "opportunity-lose": {"get": READ_ONLY, "post": ACTION},
     "opportunity-reopen": {"get": READ_ONLY, "post": CLOSED},
     "activity-complete": {"get": READ_ONLY, "post": DONE},
+    # The report figures: each caller's own scope (a rep's numbers, a manager's teams).
+    **{
+        f"report-{report}": {"get": LIST, "post": READ_ONLY}
+        for report in ("pipeline", "forecast", "team-performance", "win-loss", "velocity")
+    },
 }
 
 ENDPOINTS = [(url.name, method) for url in router.urls for method in ("get", "post")]
@@ -78,7 +83,7 @@ def alices(rep):
 
 
 def _path(name: str, records: dict) -> str:
-    if name.endswith("-list") or name == "lead-bulk-assign":
+    if name.endswith("-list") or name == "lead-bulk-assign" or name.startswith("report-"):
         return reverse(f"api:{name}")
     record = next(records[kind] for kind in records if name.startswith(f"{kind}-"))
     return reverse(f"api:{name}", args=[record.pk])

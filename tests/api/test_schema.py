@@ -14,6 +14,7 @@ RESOURCES = [
     "lead-sources",
     "users",
     "teams",
+    "reports",
 ]
 
 
@@ -23,6 +24,7 @@ def test_the_schema_lists_every_resource(rep_client):
     paths = response.json()["paths"]
     assert sorted({path.split("/")[3] for path in paths}) == sorted(RESOURCES)
     assert "/api/v1/leads/{id}/convert/" in paths
+    assert "/api/v1/reports/team-performance/" in paths
     assert response.json()["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
 
 
@@ -55,3 +57,25 @@ def test_the_reference_page_sends_a_visitor_to_log_in():
         302,
         "/accounts/login/?next=/api/v1/docs/",
     )
+
+
+def test_the_schema_gives_the_errors_each_operation_may_answer(rep_client):
+    schema = rep_client.get("/api/v1/schema/", headers={"Accept": "application/json"}).json()
+    paths = schema["paths"]
+
+    detail = paths["/api/v1/leads/{id}/"]
+    assert sorted(detail["get"]["responses"]) == ["200", "400", "401", "404", "429"]
+    assert sorted(detail["patch"]["responses"]) == [
+        "200", "400", "401", "403", "404", "409", "412", "422", "429",
+    ]  # fmt: skip
+    # A list answers 404 to a cursor it did not give.
+    assert "404" in paths["/api/v1/leads/"]["get"]["responses"]
+
+
+def test_the_schema_lets_fields_leave_any_field_of_a_record_out(rep_client):
+    schema = rep_client.get("/api/v1/schema/", headers={"Accept": "application/json"}).json()
+    components = schema["components"]["schemas"]
+
+    assert "required" not in components["Lead"]
+    assert "required" not in components["Activity"]
+    assert "last_name" in components["LeadRequest"]["required"]  # what a create must send

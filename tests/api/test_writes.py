@@ -223,3 +223,13 @@ def test_a_manager_assigns_leads_in_bulk_and_a_rep_cannot(rep, teammate, manager
     assert by_rep.status_code == 403
     assert by_manager.json() == {"assigned": 2}
     assert set(Lead.objects.values_list("owner", flat=True)) == {teammate.pk}
+
+
+def test_a_lead_id_past_64_bits_is_refused_not_a_server_error(rep, manager, api_client):
+    lead = make_lead(owner=rep)
+    body = {"leads": [lead.pk, 15769212294767549753648480256], "owner": rep.pk}
+
+    response = api_client(manager).post("/api/v1/leads/bulk-assign/", body, content_type=JSON)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["leads"]

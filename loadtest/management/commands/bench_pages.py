@@ -1,4 +1,6 @@
-"""Measure every main page as a rep, a manager and an admin, and write docs/performance.md.
+"""Measure every main page, and every list and report of the API (called with a personal
+token, labelled "API ..."; ``--only api`` measures those alone), as a rep, a manager and an
+admin, and write docs/performance.md.
 
 Server time is measured in-process through Django's test client (no network, no browser): the
 time from request to the last byte of the response, which is what the database and the view
@@ -11,12 +13,14 @@ after a write. Requests are HTTPS (``secure=True`` on each one), so that the pro
 settings (``SECURE_SSL_REDIRECT``) answer the page rather than a redirect.
 """
 
+import datetime
 import os
 import platform
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from activities.models import Activity
+from api.services import create_token
 from crm.models import Company, Contact, User
 from infra.report_cache import figures_changed
 from leads.forms import ConvertForm
@@ -35,6 +40,7 @@ from opportunities.models import Opportunity
 
 PAGE_TARGET_MS = 150
 WRITE_TARGET_MS = 100
+API_TARGET_MS = 100
 QUERY_TARGET = 15
 
 
@@ -54,7 +60,9 @@ def cpu_check() -> float:
 class Measurement:
     label: str
     role: str
-    kind: str  # "page", "write" or "export" (a download: no time target, memory measured apart)
+    # "page", "api" (an API list or report, called with a token), "write" or "export" (a
+    # download: no time target, memory measured apart).
+    kind: str
     times_ms: list[float] = field(default_factory=list)
     queries: int = 0
     status: int = 0
@@ -86,13 +94,13 @@ class Measurement:
     def answered(self) -> bool:
         """A page must answer 200 (a redirect would measure the wrong thing); a write may
         redirect to the record it changed."""
-        return self.status == 200 if self.kind == "page" else 200 <= self.status < 400
+        return self.status == 200 if self.kind in ("page", "api") else 200 <= self.status < 400
 
     @property
     def meets_target(self) -> bool:
         if self.kind == "export":
             return self.queries <= QUERY_TARGET and self.answered
-        target = PAGE_TARGET_MS if self.kind == "page" else WRITE_TARGET_MS
+        target = {"page": PAGE_TARGET_MS, "api": API_TARGET_MS}.get(self.kind, WRITE_TARGET_MS)
         slowest = max(self.p95, self.cold_p95)
         return slowest <= target and self.most_queries <= QUERY_TARGET and self.answered
 
@@ -143,6 +151,7 @@ class Command(BaseCommand):
                         url, headers=headers, secure=True
                     ),
                 )
+        self.api(people)
         self.writes(people)
         self.cpu_checks.append(cpu_check())
         self.report(output)
@@ -210,6 +219,46 @@ class Command(BaseCommand):
         for label, url in candidates:
             if url and self.only in label.lower():
                 yield label, url
+
+    def api_calls(self):
+        """Every list of the API (a page of its default size, 50), the deals changed in the
+        last week as a sync asks for them, and the report figures."""
+        week_ago = (timezone.now() - datetime.timedelta(days=7)).isoformat()
+        lists = ["leads", "companies", "contacts", "opportunities", "activities"]
+        lists += ["pipelines", "lost-reasons", "disqualify-reasons", "lead-sources"]
+        lists += ["users", "teams"]
+        calls = [(f"API {name}", f"/api/v1/{name}/") for name in lists]
+        calls.append(
+            (
+                "API opportunities, changed since",
+                "/api/v1/opportunities/?"
+                + urlencode({"updated_since": week_ago, "ordering": "id"}),
+            )
+        )
+        reports = ["pipeline", "forecast", "team-performance", "win-loss", "velocity"]
+        calls += [(f"API report {name}", f"/api/v1/reports/{name}/") for name in reports]
+        for label, url in calls:
+            if self.only in label.lower():
+                yield label, url
+
+    def api(self, people):
+        """The API as a program calls it: a personal token (its look-up is part of the cost),
+        the rate limit out of the way (it is not what is measured)."""
+        calls = list(self.api_calls())
+        if not calls:
+            return
+        with override_settings(API_RATE_LIMIT=10**9):
+            for role, user in people.items():
+                secret = create_token(user=user, name="bench_pages", scope="read").secret
+                client = Client(headers={"Authorization": f"Bearer {secret}"})
+                for label, url in calls:
+                    self.measure(
+                        client,
+                        role,
+                        label,
+                        "api",
+                        lambda url=url, client=client: client.get(url, secure=True),
+                    )
 
     # -- how -------------------------------------------------------------------------------
 
@@ -353,7 +402,8 @@ class Command(BaseCommand):
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
             f"- Database: {connection.vendor} {self.database_version()}",
             "- Data: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()),
-            f"- Targets: pages p95 ≤ {PAGE_TARGET_MS} ms, writes p95 ≤ {WRITE_TARGET_MS} ms, "
+            f"- Targets: pages p95 ≤ {PAGE_TARGET_MS} ms, API lists p95 ≤ {API_TARGET_MS} ms, "
+            f"writes p95 ≤ {WRITE_TARGET_MS} ms, "
             f"≤ {QUERY_TARGET} queries; the export of every deal streams (its memory is measured "
             "by loadtest/export_memory.py, below).",
             "",
