@@ -6,13 +6,13 @@ import pytest
 from django.tasks import TaskResultStatus
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from infra import tasks
 from infra.logs import request_id
 from infra.tasks import retry_delay, retrying_task
 from tests.factories import make_user
+from tests.worker import in_process_worker
 
 calls: list[str] = []
 
@@ -83,16 +83,7 @@ def test_a_retry_is_queued_for_later_with_the_next_attempt_number(db, database_b
     # What db_worker does with a ready task (its loop closes connections, which would end
     # the test's transaction).
     first.claim("test-worker")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run_task(first)
+    in_process_worker().run_task(first)
 
     first.refresh_from_db()
     retry = DBTaskResult.objects.exclude(pk=first.pk).get()

@@ -3,10 +3,10 @@
 db_worker runs it."""
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from tests.webhooks.receiver import running_receiver
+from tests.worker import in_process_worker
 from webhooks.models import EVENT_NAMES, Endpoint
 
 
@@ -39,16 +39,7 @@ def run_worker(*, newest_first: bool = False) -> int:
     """What ``db_worker`` does with every ready task, one after the other, until none is left
     (its loop closes connections, which would end the test's transaction); how many ran.
     ``newest_first``: the queue read backwards, as two workers may take it."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = in_process_worker()
     ran = 0
     ready = DBTaskResult.objects.ready()
     if newest_first:
