@@ -37,6 +37,7 @@ from crm.models import Contact, User
 from crm.models.companies import website_validator
 from crm.phones import InvalidPhone, stored_phone
 from crm.security_log import Kind, record
+from infra.events import emit_all
 from infra.report_cache import figures_changed
 from infra.spreadsheets import spreadsheet_safe, spreadsheet_value
 from infra.tasks import retrying_task
@@ -470,6 +471,7 @@ def _run(lead_import: LeadImport) -> None:
                 continue
             leads = Lead.objects.bulk_create(leads)
             _record_imported([lead.pk for lead in leads], note=note, by_id=by_id, at=now)
+            emit_all("lead.created", leads)
             imported += len(leads)
         figures_changed()
         LeadImport.objects.filter(pk=lead_import.pk).update(

@@ -40,6 +40,12 @@ def deliver(delivery_id: int) -> str:
     return outcome.error or f"delivered: HTTP {outcome.status_code}"
 
 
+@task()
+def deliver_due() -> str:
+    """Send every delivery that is due: queued once for a batch of many (an import)."""
+    return f"tried {send_due()} deliveries"
+
+
 def queue(delivery_ids, *, at=None) -> None:
     """Queue ``deliver`` for these deliveries (at ``at``, where the task backend can wait)."""
     the_task = deliver

@@ -16,7 +16,7 @@ from api.serializers import (
 from crm.models import Company, Contact
 from leads.models import Lead
 from opportunities.models import Opportunity
-from webhooks.delivery import queue
+from webhooks.delivery import deliver_due, queue
 from webhooks.models import EVENT_NAMES, Delivery, Endpoint, Event
 
 # What each record is called in an event, and how the API renders it.
@@ -36,10 +36,16 @@ def render(record) -> tuple[str, dict]:
     return record_type, data
 
 
-def record_event(name: str, record) -> None:
-    """Write ``name`` for ``record`` to the outbox with a delivery for each active endpoint
-    that asks for it, in the caller's transaction. Three queries (or one when no endpoint
-    wants it), whatever the number of endpoints, plus what rendering the record reads."""
+# Past this many deliveries at once (an import), one task sends whatever is due rather than
+# one task being queued for each.
+QUEUED_ONE_BY_ONE = 100
+
+
+def record_event(name: str, records: list) -> None:
+    """Write ``name`` for each of ``records`` to the outbox with a delivery for each active
+    endpoint that asks for it, in the caller's transaction. Three queries (or one when no
+    endpoint wants it), whatever the number of records and endpoints, plus what rendering the
+    records reads."""
     if name not in EVENT_NAMES:
         raise ValueError(f"Unknown event {name!r}")
     endpoints = [
@@ -47,13 +53,18 @@ def record_event(name: str, record) -> None:
     ]
     if not endpoints:
         return
-    record_type, data = render(record)
-    event = Event.objects.create(
-        name=name, record_type=record_type, record_id=record.pk, payload=data
-    )
+    events = []
+    for record in records:
+        record_type, data = render(record)
+        events.append(Event(name=name, record_type=record_type, record_id=record.pk, payload=data))
+    events = Event.objects.bulk_create(events)
     deliveries = Delivery.objects.bulk_create(
         Delivery(event=event, endpoint=endpoint, record_key=event.record_key)
+        for event in events
         for endpoint in endpoints
     )
     ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: queue(ids))
+    if len(ids) > QUEUED_ONE_BY_ONE:
+        transaction.on_commit(lambda: deliver_due.enqueue())
+    else:
+        transaction.on_commit(lambda: queue(ids))
