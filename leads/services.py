@@ -16,7 +16,7 @@ from crm.models.companies import is_web_address
 from crm.phones import stored_phone_or_as_is
 from crm.services import team_for_owner
 from crm.versions import save_if_current
-from infra.events import emit
+from infra.events import emit, emit_all
 from infra.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import Stage
@@ -200,7 +200,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
             lead.team = team
         hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
-        emit("lead.updated", lead)
+    emit_all("lead.updated", moving)
     return len(moving)
 
 
@@ -234,7 +234,7 @@ def disqualify_many(
         )
         lead.updated_at, lead.version = now, lead.version + 1
         _record(lead, from_status=from_status, by=by, note=history_note)
-        emit("lead.disqualified", lead)
+    emit_all("lead.disqualified", closing)
     return len(closing)
 
 
