@@ -1,12 +1,13 @@
-"""Leads brought in by a CSV import are announced like any other new lead: one signed
-``lead.created`` each, written in the import's own transaction; a large import queues one task
-that sends them all rather than one task per lead."""
+"""Changes made to many leads at once are announced like any other: a CSV import's leads as
+``lead.created`` each, written in the import's own transaction (a large import queues one task
+that sends them all rather than one task per lead), a bulk assignment's as ``lead.updated``."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from leads import importing
+from leads import importing, services
 from leads.models import Lead, LeadImport
+from tests.factories import make_lead
 from webhooks.models import Delivery
 from webhooks.outbox import QUEUED_ONE_BY_ONE
 
@@ -58,3 +59,15 @@ def test_a_large_import_is_sent_by_one_task_whole(
         Lead.objects.values_list("pk", flat=True)
     )
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_leads_assigned_together_each_arrive_updated(
+    endpoint, receiver, rep, teammate, django_capture_on_commit_callbacks
+):
+    leads = [make_lead(owner=rep) for _ in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign(leads, owner=teammate, by=rep)
+
+    assert sorted(receiver.events) == [("lead.updated", lead.pk) for lead in leads]
+    assert {request.json["data"]["owner"] for request in receiver.requests} == {teammate.pk}
