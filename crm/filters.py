@@ -1,6 +1,8 @@
 """Filters for the company and contact lists. Every FilterSet is given a queryset that already
 went through ``visible_to(request.user)``; the choices it offers are scoped the same way."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db import connection
@@ -98,11 +100,33 @@ class DatePickers(DateRangeWidget):
 
 
 class DateRange(django_filters.DateFromToRangeFilter):
-    """``<name>_after`` and ``<name>_before``, as two date pickers."""
+    """``<name>_after`` and ``<name>_before``, as two date pickers. The calendar's first and
+    last days (which the pickers offer) are read as the day after and the day before: their
+    local midnight, away from UTC, lies outside what a datetime can hold, and no record is
+    dated then."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", DatePickers())
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value:
+            value = slice(_within_calendar(value.start), _within_calendar(value.stop))
+        return super().filter(qs, value)
+
+
+def _within_calendar(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """``moment`` (a local time, as the range's field makes it) moved off the calendar's
+    first and last days."""
+    if moment is None:
+        return None
+    local = min(max(moment.replace(tzinfo=None), EARLIEST), LATEST)
+    return local.replace(tzinfo=moment.tzinfo)
+
+
+# A day away from the ends of what a datetime holds, in any time zone (see DateRange).
+EARLIEST = datetime.datetime.combine(datetime.date(1, 1, 2), datetime.time.min)
+LATEST = datetime.datetime.combine(datetime.date(9999, 12, 30), datetime.time.max)
 
 
 def industries_visible_to(user) -> list[str]:

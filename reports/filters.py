@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
@@ -213,6 +213,11 @@ LAST_DAY = MaxValueValidator(
     datetime.date.max - datetime.timedelta(days=1),
     message=_("Choose a day before the last one of the calendar."),
 )
+# The first day's midnight, east of UTC, is before the first instant a datetime can hold.
+FIRST_DAY = MinValueValidator(
+    datetime.date.min + datetime.timedelta(days=1),
+    message=_("Choose a day after the first one of the calendar."),
+)
 
 
 def _narrowing(label, queryset, everything) -> forms.ModelChoiceField:
@@ -228,9 +233,11 @@ class ReportFilterForm(forms.Form):
     )
     # The day after the last one bounds the period: the calendar's very last day has none.
     start = forms.DateField(
-        label=_("From"), required=False, widget=DatePicker(), validators=[LAST_DAY]
+        label=_("From"), required=False, widget=DatePicker(), validators=[FIRST_DAY, LAST_DAY]
     )
-    end = forms.DateField(label=_("To"), required=False, widget=DatePicker(), validators=[LAST_DAY])
+    end = forms.DateField(
+        label=_("To"), required=False, widget=DatePicker(), validators=[FIRST_DAY, LAST_DAY]
+    )
     # The team and rep choices are the user's own (``__init__``).
     team = _narrowing(_("Team"), Team.objects.none(), _("All teams"))
     rep = _narrowing(_("Rep"), User.objects.none(), _("Everyone"))

@@ -22,8 +22,15 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("name", "query"), PAGES)
-@pytest.mark.parametrize(("first", "last"), [(EDGES[0], EDGES[1]), (EDGES[1], EDGES[1])])
-def test_a_period_at_the_ends_of_the_calendar_is_answered(manager_client, name, query, first, last):
+@pytest.mark.parametrize(
+    ("first", "last"), [(EDGES[0], EDGES[1]), (EDGES[1], EDGES[1]), (EDGES[0], EDGES[0])]
+)
+# East of UTC the calendar's first midnight is before the first instant a datetime holds.
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_a_period_at_the_ends_of_the_calendar_is_answered(
+    manager_client, settings, name, query, first, last, zone
+):
+    settings.TIME_ZONE = zone
     response = manager_client.get(f"{reverse(name)}?{query.format(first, last)}")
 
     assert response.status_code == 200
@@ -40,3 +47,17 @@ def test_a_report_period_ending_on_the_last_day_of_the_calendar_says_why_it_is_r
     message = "Choose a day before the last one of the calendar."
     assert response.context["form"].errors["end"] == [message]
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris"])
+@pytest.mark.parametrize("report", ["velocity", "team-performance", "win-loss", "forecast"])
+def test_an_api_report_over_the_calendars_first_days_is_refused_with_the_reason(
+    admin_client, settings, zone, report
+):
+    settings.TIME_ZONE = zone
+    response = admin_client.get(
+        f"/api/v1/reports/{report}/", {"period": "custom", "start": EDGES[0], "end": "0001-01-02"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["start"] == ["Choose a day after the first one of the calendar."]
