@@ -33,6 +33,14 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+class EndpointQuerySet(models.QuerySet):
+    def receiving(self):
+        """The endpoints events are written for: the active ones, and those disabled for
+        failing (theirs wait until an admin makes them active again); not those an admin
+        switched off."""
+        return self.filter(models.Q(active=True) | models.Q(disabled_at__isnull=False))
+
+
 class Endpoint(models.Model):
     """A URL that receives the events it asks for, signed with its secret."""
 
@@ -55,6 +63,8 @@ class Endpoint(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = EndpointQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("webhook endpoint")

@@ -42,15 +42,14 @@ QUEUED_ONE_BY_ONE = 100
 
 
 def record_event(name: str, records: list) -> None:
-    """Write ``name`` for each of ``records`` to the outbox with a delivery for each active
-    endpoint that asks for it, in the caller's transaction. Three queries (or one when no
+    """Write ``name`` for each of ``records`` to the outbox with a delivery for each endpoint
+    that asks for it (an endpoint disabled for failing gets them too, to be sent once it is
+    made active again), in the caller's transaction. Three queries (or one when no
     endpoint wants it), whatever the number of records and endpoints, plus what rendering the
     records reads."""
     if name not in EVENT_NAMES:
         raise ValueError(f"Unknown event {name!r}")
-    endpoints = [
-        endpoint for endpoint in Endpoint.objects.filter(active=True) if name in endpoint.events
-    ]
+    endpoints = [endpoint for endpoint in Endpoint.objects.receiving() if name in endpoint.events]
     if not endpoints:
         return
     events = []

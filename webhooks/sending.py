@@ -4,11 +4,13 @@ Redirects are not followed (``http.client`` never does), and the connection is d
 anything is sent if its peer is an address webhooks may not reach.
 """
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import json
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -56,9 +58,36 @@ def _guarded_connect(address, timeout=None, source_address=None, **kwargs):
     return sock
 
 
+class _Deadline:
+    """Cuts the connection once WEBHOOKS_TIMEOUT has passed since the request began: the
+    socket's own timeout is per read, and a receiver answering a byte at a time would hold the
+    worker for ever (and, past the delivery's claim, have it sent twice)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.passed = False
+        self.timer = threading.Timer(settings.WEBHOOKS_TIMEOUT, self.cut)
+        self.timer.daemon = True
+
+    def cut(self) -> None:
+        self.passed = True
+        sock = self.connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+
+
 def post(*, url: str, secret: str, body: bytes, headers: dict[str, str]) -> Outcome:
     """POST ``body`` to ``url``, signed now; what the receiver answered, or why it did not."""
     started = time.monotonic()
+    deadline = None
 
     def elapsed() -> int:
         return int((time.monotonic() - started) * 1000)
@@ -76,24 +105,28 @@ def post(*, url: str, secret: str, body: bytes, headers: dict[str, str]) -> Outc
         path = parts.path or "/"
         if parts.query:
             path += f"?{parts.query}"
+        deadline = _Deadline(connection)
         try:
-            connection.request(
-                "POST",
-                path,
-                body=body,
-                headers={
-                    **headers,
-                    "Content-Type": "application/json",
-                    "User-Agent": "CRM-Webhooks/1",
-                    "X-CRM-Signature": signature(secret, int(time.time()), body),
-                },
-            )
-            response = connection.getresponse()
-            response.read(64 * 1024)  # enough to free the connection; the body is not kept
-            status = response.status
+            with deadline:
+                connection.request(
+                    "POST",
+                    path,
+                    body=body,
+                    headers={
+                        **headers,
+                        "Content-Type": "application/json",
+                        "User-Agent": "CRM-Webhooks/1",
+                        "X-CRM-Signature": signature(secret, int(time.time()), body),
+                    },
+                )
+                response = connection.getresponse()
+                response.read(64 * 1024)  # enough to free the connection; the body is not kept
+                status = response.status
         finally:
             connection.close()
     except (OSError, http.client.HTTPException, RefusedAddress) as error:
+        if isinstance(error, TimeoutError) or (deadline is not None and deadline.passed):
+            return Outcome(None, elapsed(), f"No answer within {settings.WEBHOOKS_TIMEOUT} s")
         return Outcome(None, elapsed(), f"{type(error).__name__}: {error}"[:500])
     if not 200 <= status < 300:
         return Outcome(status, elapsed(), f"HTTP {status}")

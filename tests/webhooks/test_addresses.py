@@ -26,6 +26,16 @@ PRIVATE = "This address is on a private or reserved network, which webhooks may 
         ("http://0.0.0.0/hook", PRIVATE),
         ("http://100.64.0.1/hook", PRIVATE),
         ("http://224.0.0.1/hook", PRIVATE),
+        # IPv4 inside IPv6: NAT64 (the metadata service), the old compatible form, SIIT.
+        ("http://[64:ff9b::a9fe:a9fe]/hook", PRIVATE),
+        ("http://[64:ff9b:1::a00:5]/hook", PRIVATE),
+        ("http://[::a00:5]/hook", PRIVATE),
+        ("http://[::ffff:0:7f00:1]/hook", PRIVATE),
+        ("http://testserver./hook", "A webhook cannot be sent to this site itself."),
+        (
+            "https://user:secret@93.184.216.34/hook",
+            "Leave the user name and password out of the address.",
+        ),
         ("http://localhost/hook", "A webhook cannot be sent to this site itself."),
         ("https://testserver/hook", "A webhook cannot be sent to this site itself."),
         ("ftp://93.184.216.34/hook", "Enter an http:// or https:// address."),
@@ -44,6 +54,7 @@ def test_an_address_off_the_public_internet_is_refused(url, message):
 def test_a_public_address_is_taken():
     check_url("https://93.184.216.34/hooks/crm")
     check_url("http://[2606:2800:220:1:248:1893:25c8:1946]:8443/hooks")
+    check_url("http://[64:ff9b::5db8:d822]/hooks")  # NAT64 of a public address
 
 
 def test_private_addresses_are_taken_when_the_setting_allows_them(settings):

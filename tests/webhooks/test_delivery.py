@@ -2,6 +2,9 @@
 renders it; a receiver that fails is tried again later, then given up, and an endpoint that
 keeps failing is disabled and the admins told."""
 
+import socket
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -18,6 +21,7 @@ from opportunities import services as opportunities
 from tests.factories import make_disqualify_reason, make_lead, make_lost_reason
 from webhooks.delivery import send_due
 from webhooks.models import Delivery, Endpoint, Event
+from webhooks.sending import post
 
 
 def test_each_kind_of_change_arrives_signed(
@@ -181,7 +185,7 @@ def test_a_receiver_too_slow_to_answer_gets_the_event_again(
         leads.create_lead(by=rep, first_name="Lia", last_name="Lead", owner=rep)
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.last_status_code) == ("pending", None)
-    assert delivery.last_error == "TimeoutError: timed out"
+    assert delivery.last_error == "No answer within 1 s"
     assert 1000 <= delivery.response_ms < 1500
 
     Delivery.objects.update(next_attempt_at=timezone.now())
@@ -241,13 +245,13 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_the_admins_told(
     assert mail.outbox[0].subject == f"Webhook endpoint disabled: {endpoint.url}"
     assert "failed 3 times in a row, for more than 12 hours" in mail.outbox[0].body
 
-    # Disabled: its deliveries wait, and a change made meanwhile is not queued for it.
+    # Disabled: its deliveries wait, a change made meanwhile waits with them.
     Delivery.objects.update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         leads.qualify(first, by=rep)
     assert send_due() == 0
     assert len(receiver.requests) == 5
-    assert list(Delivery.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    assert list(Delivery.objects.values_list("status", flat=True)) == ["pending"] * 3
 
 
 def test_companies_and_contacts_saved_on_their_pages_arrive_too(
@@ -270,3 +274,49 @@ def test_companies_and_contacts_saved_on_their_pages_arrive_too(
 
     assert receiver.events == [("company.created", company.pk), ("company.updated", company.pk)]
     assert receiver.requests[1].json["data"]["name"] == "Verde Energia SpA"
+
+
+def test_an_endpoint_an_admin_switched_off_gets_nothing_written_for_it(
+    endpoint, receiver, rep, django_capture_on_commit_callbacks
+):
+    Endpoint.objects.filter(pk=endpoint.pk).update(active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        leads.create_lead(by=rep, first_name="Lia", last_name="Lead", owner=rep)
+
+    assert Delivery.objects.count() == 0
+    assert receiver.requests == []
+
+
+def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(settings):
+    """The socket's timeout is per read: a receiver that keeps sending a byte now and then
+    must still not hold the worker past WEBHOOKS_TIMEOUT."""
+    settings.WEBHOOKS_TIMEOUT = 1
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    server = socket.create_server(("127.0.0.1", 0))
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    def dribble():
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in answer:
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.3)
+
+    thread = threading.Thread(target=dribble, daemon=True)
+    thread.start()
+    started = time.monotonic()
+
+    outcome = post(
+        url=f"http://127.0.0.1:{server.getsockname()[1]}/hook", secret="s", body=b"{}", headers={}
+    )
+
+    took = time.monotonic() - started
+    server.close()
+    assert not outcome.delivered
+    assert outcome.error == "No answer within 1 s"
+    assert 1 <= took < 3
