@@ -220,6 +220,8 @@ WEB_LEADS_TEAM = env_str("WEB_LEADS_TEAM", "")
 # At most this many submissions per client address in any WEB_LEADS_RATE_WINDOW seconds (a
 # sliding window), counted in the cache so that every app server shares the count.
 WEB_LEADS_RATE_LIMIT = env_int("WEB_LEADS_RATE_LIMIT", 5)
+# Password reset links sent per hour from one address, and to one email (a sliding window).
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5)
 WEB_LEADS_RATE_WINDOW = env_int("WEB_LEADS_RATE_WINDOW", 600)
 # A human takes at least this long to fill the form in; faster submissions are bots.
 WEB_LEADS_MIN_FILL_SECONDS = env_int("WEB_LEADS_MIN_FILL_SECONDS", 3)

@@ -1,12 +1,9 @@
 import copy
-import math
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +28,7 @@ from infra.htmx import HtmxHttpRequest, render_region, wants_fragment
 from infra.ids import parse_id
 from infra.login_lock import client_address
 from infra.pagination import CappedPaginator
+from infra.rates import seconds_over
 from infra.spreadsheets import BOM, CSV_CONTENT_TYPE, download, xlsx_response
 from leads import importing, services, web
 from leads.filters import LeadFilter
@@ -354,35 +352,12 @@ def convert(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _over_rate_limit(request: HttpRequest) -> int:
     """Count this submission against its address: 0 while the address has sent no more than
-    WEB_LEADS_RATE_LIMIT in the last WEB_LEADS_RATE_WINDOW seconds; past it, the seconds to wait.
-
-    A sliding window: the count of the current window plus the previous one's, weighted by how
-    much of it still lies within the last WEB_LEADS_RATE_WINDOW seconds, so that a burst across
-    a window's end is counted whole. ``cache.add`` then ``cache.incr`` are atomic on Redis, so
-    every app server shares the counts.
-    """
-    window = settings.WEB_LEADS_RATE_WINDOW
-    limit = settings.WEB_LEADS_RATE_LIMIT
-    now = time.time()
-    bucket, into = divmod(now, window)
-    prefix = f"leads:web-form:{client_address(request) or 'unknown'}"
-    key = f"{prefix}:{int(bucket)}"
-    cache.add(key, 0, timeout=2 * window)
-    try:
-        current = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=2 * window)
-        current = 1
-    previous = cache.get(f"{prefix}:{int(bucket) - 1}", 0)
-    remaining = 1 - into / window  # the share of the previous window still counted
-    if current + previous * remaining <= limit:
-        return 0
-    if current > limit:
-        # This window's own messages are too many: they fall out as the next window slides.
-        return max(1, math.ceil(window - into + window * (1 - limit / current)))
-    # The previous window's messages fall out as it slides past them.
-    excess = current + previous * remaining - limit
-    return max(1, math.ceil(excess / previous * window))
+    WEB_LEADS_RATE_LIMIT in the last WEB_LEADS_RATE_WINDOW seconds; past it, the seconds to wait."""
+    return seconds_over(
+        f"leads:web-form:{client_address(request) or 'unknown'}",
+        limit=settings.WEB_LEADS_RATE_LIMIT,
+        window=settings.WEB_LEADS_RATE_WINDOW,
+    )
 
 
 WEB_FIELDS = ("name", "email", "phone", "company", "message")

@@ -197,3 +197,18 @@ def test_an_imports_rejected_rows_taken_away_are_an_export(manager_client, manag
         str(lead_import.pk),
     )
     assert export.details == {"rows": 2, "file": "rejected.csv"}
+
+
+def test_password_resets_past_the_limit_send_and_record_nothing(rep, settings, fresh_log):
+    settings.PASSWORD_RESET_RATE_LIMIT = 3
+    browser = Client(REMOTE_ADDR=ALICE_ADDRESS)
+    fresh_log()
+
+    answers = [browser.post(reverse("password_reset"), {"email": rep.email}) for _ in range(6)]
+
+    # The page answers the same every time: it tells nobody which were sent.
+    assert {(answer.status_code, answer["Location"]) for answer in answers} == {
+        (302, reverse("password_reset_done"))
+    }
+    assert len(mail.outbox) == 3
+    assert [event.kind for event in events()] == [Kind.PASSWORD_RESET_REQUESTED] * 3
