@@ -313,3 +313,15 @@ def test_feed_page_stops_the_feed(rep_client, rep, address):
     assert 'data-testid="calendar-none"' in response.content.decode()
     assert Client().get(address).status_code == 404
     assert CalendarFeed.objects.filter(user=rep).active().count() == 0
+
+
+def test_request_log_never_holds_a_working_address(rep, address, settings, caplog):
+    settings.LOG_REQUESTS = True
+    token = address.removeprefix("/calendar/").removesuffix(".ics")
+
+    with caplog.at_level("INFO", logger="crm.request"):
+        Client().get(address)
+
+    [line] = [line for line in caplog.records if line.name == "crm.request"]
+    assert line.getMessage() == "GET /calendar/[secret].ics 200"
+    assert token not in line.path
