@@ -13,6 +13,7 @@ A done activity stays, its summary saying it is done; a deleted one (or one hand
 else) is simply no longer in the feed, which subscribed calendars read as its removal.
 """
 
+import contextlib
 import datetime
 import zoneinfo
 
@@ -88,14 +89,17 @@ def event_for(activity: Activity, *, request: HttpRequest, stamp=None) -> Event:
     if url:
         event.add("url", request.build_absolute_uri(url))
     if activity.due_time is None:
-        event.add("dtstart", activity.due_date)
-        event.add("dtend", activity.due_date + datetime.timedelta(days=1))
+        start, length = activity.due_date, datetime.timedelta(days=1)
         event.add("transp", "TRANSPARENT")  # a day's task does not make the day busy
     else:
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         start = datetime.datetime.combine(activity.due_date, activity.due_time, tzinfo=zone)
-        event.add("dtstart", start)
-        event.add("dtend", start + datetime.timedelta(minutes=activity.minutes))
+        length = datetime.timedelta(minutes=activity.minutes)
+    event.add("dtstart", start)
+    # On the calendar's last day there is no end to write: without DTEND the event keeps to
+    # its day (RFC 5545).
+    with contextlib.suppress(OverflowError):
+        event.add("dtend", start + length)
     return event
 
 

@@ -325,3 +325,16 @@ def test_request_log_never_holds_a_working_address(rep, address, settings, caplo
     [line] = [line for line in caplog.records if line.name == "crm.request"]
     assert line.getMessage() == "GET /calendar/[secret].ics 200"
     assert token not in line.path
+
+
+@pytest.mark.parametrize("due_time", [None, datetime.time(23, 50)])
+def test_feed_answers_with_an_activity_on_the_last_day_of_the_calendar(
+    rep, address, settings, due_time
+):
+    settings.TIME_ZONE = "Europe/Madrid"
+    last = make_activity(owner=rep, due_date=datetime.date.max, due_time=due_time)
+
+    event = events(Client().get(address))[uid(last)]
+
+    assert event["dtstart"].to_ical().startswith(b"99991231")
+    assert "dtend" not in event
