@@ -228,11 +228,12 @@ def test_add_to_calendar_needs_a_login(client, meeting):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_add_to_calendar_is_offered_on_the_record_and_in_the_list(rep_client, meeting):
+def test_add_to_calendar_is_offered_on_the_record_in_the_list_and_on_my_day(rep_client, meeting):
     link = f'href="/activities/{meeting.pk}/calendar.ics"'
     assert link in rep_client.get("/activities/").content.decode()
     panel = rep_client.get(f"/activities/timeline/?opportunity={meeting.opportunity_id}")
     assert link in panel.content.decode()
+    assert link in rep_client.get("/").content.decode()  # My day
 
 
 # Scheduling with a duration.
