@@ -29,6 +29,9 @@ from activities.templatetags.activities import record_url
 PRODID = "-//CRM//Activities//EN"
 # The feed starts this many days before today: recent history stays visible in calendars.
 FEED_DAYS_BACK = 30
+# How far ahead a VTIMEZONE writes its changes of offset, and from when.
+TIMEZONE_YEARS = 10
+EPOCH = datetime.date(1970, 1, 2)
 
 
 def feed_activities(user, *, today: datetime.date | None = None):
@@ -57,9 +60,20 @@ def new_calendar(*, name: str = "", method: str = "") -> Calendar:
     return calendar
 
 
+def _day(moment) -> datetime.date:
+    return moment.date() if isinstance(moment, datetime.datetime) else moment
+
+
 def finished(calendar: Calendar) -> bytes:
-    """The calendar as a file, with the VTIMEZONE its events' TZIDs name."""
-    calendar.add_missing_timezones()
+    """The calendar as a file, with the VTIMEZONE its events' TZIDs name, its changes of
+    offset written for the years the events span (from 1970, up to ``TIMEZONE_YEARS`` ahead:
+    past that a calendar keeps the last offset written)."""
+    days = [_day(event.decoded("dtstart")) for event in calendar.walk("VEVENT")]
+    if days:
+        ahead = timezone.localdate() + datetime.timedelta(days=366 * TIMEZONE_YEARS)
+        first, last = (min(max(day, EPOCH), ahead) for day in (min(days), max(days)))
+        one_day = datetime.timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first - one_day, last_date=last + one_day)
     return calendar.to_ical()
 
 

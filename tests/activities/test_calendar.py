@@ -93,6 +93,17 @@ def test_feed_gives_times_in_the_app_time_zone_with_its_definition(rep, address,
     assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Madrid"]
 
 
+def test_feed_time_zone_gives_summer_time_to_a_meeting_next_summer(rep, address, settings):
+    settings.TIME_ZONE = "Europe/Madrid"
+    july = datetime.date(TODAY().year + 1, 7, 1)
+    make_activity(owner=rep, kind=Activity.Kind.MEETING, due_date=july, due_time=datetime.time(9))
+
+    [zone] = read(Client().get(address)).walk("VTIMEZONE")
+
+    start = datetime.datetime.combine(july, datetime.time(9), tzinfo=zone.to_tz())
+    assert start.utcoffset() == datetime.timedelta(hours=2)
+
+
 def test_feed_keeps_uids_across_reads_and_follows_an_edit(rep, address):
     call = make_activity(owner=rep, due_date=days(1), due_time=datetime.time(9, 0))
     first = events(Client().get(address))
