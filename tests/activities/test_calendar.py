@@ -104,6 +104,14 @@ def test_feed_time_zone_gives_summer_time_to_a_meeting_next_summer(rep, address,
     assert start.utcoffset() == datetime.timedelta(hours=2)
 
 
+def test_feed_speaks_the_language_of_her_profile(rep, address):
+    rep.language = "es"
+    rep.save(update_fields=["language"])
+    call = make_activity(owner=rep, kind=Activity.Kind.CALL, subject="Acme", due_date=days(1))
+
+    assert str(events(Client().get(address))[uid(call)]["summary"]) == "Llamada: Acme"
+
+
 def test_feed_keeps_uids_across_reads_and_follows_an_edit(rep, address):
     call = make_activity(owner=rep, due_date=days(1), due_time=datetime.time(9, 0))
     first = events(Client().get(address))
