@@ -60,7 +60,10 @@ class ActivityAdmin(ScopedAdmin):
     raw_id_fields = ["owner", *SUBJECT_FIELDS]
     fieldsets = [
         (None, {"fields": ["kind", "subject", "notes"]}),
-        (_("When"), {"fields": ["due_date", "due_time", "done_at", "done_by", "outcome"]}),
+        (
+            _("When"),
+            {"fields": ["due_date", "due_time", "duration", "done_at", "done_by", "outcome"]},
+        ),
         (_("About"), {"fields": list(SUBJECT_FIELDS)}),
         (_("Ownership"), {"fields": ["owner", "team", "created_at", "updated_at"]}),
     ]

@@ -13,6 +13,10 @@ from infra.rendering import DatePicker
 ACTION_KINDS = [choice for choice in Activity.Kind.choices if choice[0] != Activity.Kind.NOTE]
 
 
+# A day, in minutes: the longest an activity lasts in a calendar.
+MAX_DURATION = 24 * 60
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -38,6 +42,13 @@ class ScheduleActivityForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     due_date = forms.DateField(label=_("Due on"), widget=DatePicker)
     due_time = forms.TimeField(label=_("At"), widget=TimeInput, required=False)
+    duration = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=1,
+        max_value=MAX_DURATION,
+        required=False,
+        help_text=_("From its time; 30 minutes when left empty."),
+    )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -47,6 +58,16 @@ class ScheduleActivityForm(forms.Form):
         if due_date < timezone.localdate():
             raise forms.ValidationError(_("A scheduled activity cannot be due in the past."))
         return due_date
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("duration")
+            and not cleaned.get("due_time")
+            and "due_time" not in self.errors
+        ):
+            self.add_error("duration", _("A duration needs a time to start from."))
+        return cleaned
 
 
 class NoteForm(forms.Form):

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.apps import apps
 from django.conf import settings
@@ -15,6 +16,9 @@ from infra.fields import optional_foreign_key
 # How far ahead the week's activities look, from tomorrow: My day's "Next 7 days", and the
 # activity list's filter that shows them all.
 UPCOMING_DAYS = 7
+
+# How long a timed activity lasts in calendars when its duration is not given, in minutes.
+DEFAULT_DURATION = 30
 
 # The records an activity can be about. Exactly one of them is set (a database constraint).
 SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
@@ -149,6 +153,12 @@ class Activity(OwnedRecord):
     subject = models.CharField(_("subject"), max_length=200)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     due_time = models.TimeField(_("due time"), null=True, blank=True)
+    duration = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("From its time; 30 minutes when left empty."),
+    )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = optional_foreign_key(
         settings.AUTH_USER_MODEL, verbose_name=_("done by"), related_name="+"
@@ -219,6 +229,11 @@ class Activity(OwnedRecord):
     def is_pending(self) -> bool:
         return not self.is_done and not self.is_note
 
+    @property
+    def minutes(self) -> int:
+        """How long it lasts in a calendar, once it has a time."""
+        return self.duration or DEFAULT_DURATION
+
     def needs_next_step_after(self, today: datetime.date | None = None) -> bool:
         """Completing this would leave an open deal without a next step (no other pending
         activity due today or later)."""
@@ -231,6 +246,46 @@ class Activity(OwnedRecord):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_pending and self.due_date is not None and self.due_date < today
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def for_token(self, token: str):
+        """The active feed whose address carries ``token``, with its user (none for anything
+        else)."""
+        return self.active().select_related("user").filter(hashed=hash_feed_token(token))
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address (``/calendar/<token>.ics``), which calendar apps
+    subscribe to without logging in. Only a SHA-256 of the token is stored, as for API tokens:
+    the address is shown once, when it is made; a new address revokes the old one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    hashed = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
 
 
 # Badges. Each rule in one sentence, computed by the database for a whole queryset:

@@ -5,6 +5,7 @@ The record an activity is about (a lead, an opportunity, a contact or a company)
 """
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,13 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, start_of_day, subject_field
+from activities.models import (
+    Activity,
+    CalendarFeed,
+    hash_feed_token,
+    start_of_day,
+    subject_field,
+)
 from crm.models import User
 from crm.versions import StaleEdit
 from infra.events import emit
@@ -121,6 +128,7 @@ def schedule_activity(
     subject: str,
     due_date: datetime.date,
     due_time: datetime.time | None = None,
+    duration: int | None = None,
     notes: str = "",
     owner: User | None = None,
 ) -> Activity:
@@ -137,6 +145,7 @@ def schedule_activity(
         subject=subject,
         due_date=due_date,
         due_time=due_time,
+        duration=duration,
         notes=notes,
     )
 
@@ -230,4 +239,27 @@ def add_note(*, record, by: User, text: str) -> Activity:
         notes=text,
         done_at=timezone.now(),
         done_by=by,
+    )
+
+
+@dataclass(frozen=True)
+class NewFeed:
+    feed: CalendarFeed
+    token: str  # what the address carries, shown once
+
+
+@transaction.atomic
+def renew_calendar_feed(*, user: User) -> NewFeed:
+    """A new private calendar address for ``user``; the one they had stops working."""
+    revoke_calendar_feed(user=user)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=user, hashed=hash_feed_token(token))
+    return NewFeed(feed=feed, token=token)
+
+
+def revoke_calendar_feed(*, user: User) -> int:
+    """``user``'s calendar address stops working (calendars subscribed to it keep what they
+    last read). Returns how many addresses were revoked."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
     )

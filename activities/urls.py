@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import calendar_views, views
 
 app_name = "activities"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("note/", views.note, name="note"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/calendar.ics", calendar_views.download, name="calendar"),
+    path("calendar-feed/", calendar_views.feed_settings, name="calendar_feed"),
+    path("calendar-feed/revoke/", calendar_views.feed_revoke, name="calendar_feed_revoke"),
     path("timeline/", views.timeline, name="timeline"),
     path("card/", views.card, name="card"),
 ]

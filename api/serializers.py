@@ -270,6 +270,7 @@ class ActivitySerializer(Trimmed):
             "subject",
             "due_date",
             "due_time",
+            "duration",
             "done_at",
             "done_by",
             "outcome",

@@ -54,6 +54,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
     path("activities/", include("activities.urls")),
+    path("calendar/", include("activities.feed_urls")),
     path("merge/", include("merging.urls")),
     path("api/", include("api.urls")),
     path("settings/", include("setup.urls")),

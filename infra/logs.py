@@ -37,6 +37,16 @@ def _user_id(request) -> int | None:
         return None
 
 
+def loggable_path(request) -> str:
+    """The request's path with the secret a URL may carry (its ``token``: a calendar feed's, a
+    password reset's) masked, so that logs never hold a working address."""
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if isinstance(token, str) and token:
+        return request.path.replace(token, "[secret]")
+    return request.path
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -48,7 +58,9 @@ class JsonFormatter(logging.Formatter):
         }
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
-            entry.update(method=request.method, path=request.path, user_id=_user_id(request))
+            entry.update(
+                method=request.method, path=loggable_path(request), user_id=_user_id(request)
+            )
         for key, value in vars(record).items():
             if key in _STANDARD or key in entry or key == "request" or _SECRET.search(key):
                 continue

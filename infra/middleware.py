@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from infra.login_lock import client_address
-from infra.logs import request_address, request_id
+from infra.logs import loggable_path, request_address, request_id
 
 request_logger = logging.getLogger("crm.request")
 
@@ -43,14 +43,15 @@ class RequestIdMiddleware:
             response["X-Request-ID"] = request.id
             if settings.LOG_REQUESTS:
                 user = getattr(request, "user", None)
+                path = loggable_path(request)
                 request_logger.info(
                     "%s %s %s",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     extra={
                         "method": request.method,
-                        "path": request.path,
+                        "path": path,
                         "status_code": response.status_code,
                         "duration_ms": round((time.monotonic() - started) * 1000, 1),
                         "user_id": user.pk if user and user.is_authenticated else None,

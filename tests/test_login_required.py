@@ -21,6 +21,8 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
     "leads:web_form",
+    # Calendar apps cannot log in: the token in the address is the key (a 404 without it).
+    "calendar:feed",
 }
 
 # The admin's own index sends visitors to the admin's login page, which is as good.

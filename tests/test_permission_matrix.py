@@ -27,6 +27,12 @@ PEOPLE = ["anon", "owner", "mate", "other", "manager", "other_mgr", "admin"]
 
 MATRIX = """
 # URL name                        method anon   owner  mate   other  manager other_mgr admin
+activities:calendar                GET   login  ok     404    404    ok     404    ok
+activities:calendar                POST  login  405    405    405    405    405    405
+activities:calendar_feed           GET   login  ok     ok     ok     ok     ok     ok
+activities:calendar_feed           POST  login  ok     ok     ok     ok     ok     ok
+activities:calendar_feed_revoke    GET   login  405    405    405    405    405    405
+activities:calendar_feed_revoke    POST  login  ok     ok     ok     ok     ok     ok
 activities:card                    GET   login  ok     404    404    ok     404    ok
 activities:card                    POST  login  405    405    405    405    405    405
 activities:complete                GET   login  ok     404    404    ok     404    ok
@@ -109,6 +115,8 @@ api:tokens                         GET   login  ok     ok     ok     ok     ok  
 api:tokens                         POST  login  ok     ok     ok     ok     ok     ok
 api:user-list                      GET   401    ok     ok     ok     ok     ok     ok
 api:user-list                      POST  401    405    405    405    405    405    405
+calendar:feed                      GET   404    404    404    404    404    404    404
+calendar:feed                      POST  405    405    405    405    405    405    405
 crm:company_create                 GET   login  ok     ok     ok     ok     ok     ok
 crm:company_create                 POST  login  ok     ok     ok     ok     ok     ok
 crm:company_delete                 GET   login  ok     404    404    ok     404    ok

@@ -59,6 +59,7 @@ RECORD_OF = {
     "opportunities:reopen": "opportunity",
     "opportunities:undo": "opportunity",
     "activities:complete": "activity",
+    "activities:calendar": "activity",
     "api:lead-detail": "lead",
     "api:lead-qualify": "lead",
     "api:lead-disqualify": "lead",

@@ -191,6 +191,27 @@ def test_an_activity_is_logged_planned_and_completed_with_its_next_step(rep, api
     assert Activity.objects.filter(opportunity=deal).pending().count() == 1
 
 
+def test_an_activity_is_planned_with_its_duration(rep, api_client):
+    deal = make_opportunity(owner=rep)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    planned = {"kind": "meeting", "subject": "Workshop", "due_date": tomorrow}
+
+    response = api_client(rep).post(
+        "/api/v1/activities/",
+        {"opportunity": deal.pk, **planned, "due_time": "14:00", "duration": 90},
+        content_type=JSON,
+    )
+    untimed = api_client(rep).post(
+        "/api/v1/activities/",
+        {"opportunity": deal.pk, **planned, "duration": 90},
+        content_type=JSON,
+    )
+
+    assert (response.status_code, response.json()["duration"]) == (201, 90)
+    assert Activity.objects.get(pk=response.json()["id"]).duration == 90
+    assert (untimed.status_code, list(untimed.json())) == (400, ["duration"])
+
+
 def test_an_activity_about_another_teams_record_is_refused(rep, other_rep, api_client):
     theirs = make_opportunity(owner=other_rep)
 
