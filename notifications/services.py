@@ -10,22 +10,27 @@ from django.utils import timezone
 from crm.models import User
 from notifications.models import Notification
 
-# How long the bell's count is kept; every change to a user's notifications forgets it.
-UNREAD_SECONDS = 300
+# How long the bell's count is kept, in seconds. It is counted when the user logs in and
+# again on the first page after any change to their notifications, so that pages cost no
+# query for it.
+UNREAD_SECONDS = 24 * 60 * 60
 
 
 def _unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(user: User) -> int:
-    """The bell's figure: one COUNT, then from the cache until a notification changes."""
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user=user).unread().count()
-        cache.set(key, count, UNREAD_SECONDS)
+def count_unread(user: User) -> int:
+    """Count ``user``'s unread notifications (one COUNT) and keep the figure for the bell."""
+    count = Notification.objects.filter(user=user).unread().count()
+    cache.set(_unread_key(user.pk), count, UNREAD_SECONDS)
     return count
+
+
+def unread_count(user: User) -> int:
+    """The bell's figure: from the cache, counted again only once a notification changed."""
+    count = cache.get(_unread_key(user.pk))
+    return count_unread(user) if count is None else count
 
 
 def _forget_counts(user_ids: set[int]) -> None:

@@ -47,8 +47,8 @@ def test_the_list_shows_the_newest_first_in_constant_queries(
 ):
     made = [_assigned(rep, by=manager) for _ in range(count)]
 
-    # The session, the user, the pager's count, the bell's unread count, the user's team (the
-    # top bar) and the page of notifications.
+    # The session, the user, the pager's count, the bell's unread count (counted again: the
+    # notifications came after the login), the user's team (the top bar) and the page.
     with django_assert_num_queries(6):
         response = rep_client.get(LIST)
 
