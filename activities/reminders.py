@@ -2,6 +2,7 @@
 starts, in the CRM and by email, once, however many servers run ``send_reminders``."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +14,8 @@ from activities.models import Activity
 from activities.templatetags.activities import record_url
 from notifications.models import Notification
 from notifications.services import notify
+
+logger = logging.getLogger(__name__)
 
 
 def claim(activity: Activity, *, now: datetime.datetime) -> bool:
@@ -26,12 +29,16 @@ def claim(activity: Activity, *, now: datetime.datetime) -> bool:
 
 
 def _email(activity: Activity) -> None:
+    """Mail the owner; a refused address is logged, and the other reminders still go."""
     owner = activity.owner
     with translation.override(owner.language or settings.LANGUAGE_CODE):
         context = {"activity": activity, "owner": owner, "url": record_url(activity.record)}
         subject = render_to_string("activities/email/reminder_subject.txt", context)
         body = render_to_string("activities/email/reminder.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [owner.email])
+    try:
+        send_mail(" ".join(subject.split()), body, None, [owner.email])
+    except Exception:
+        logger.exception("Reminder email for activity %s not sent", activity.pk)
 
 
 def remind(activity: Activity) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity
@@ -16,6 +17,7 @@ from activities.reminders import claim, send_reminders
 from activities.services import complete_activity, reschedule_activity
 from notifications.models import Notification
 from tests.factories import make_activity
+from tests.posted import save_as_loaded
 
 
 def _in(minutes: int) -> datetime.datetime:
@@ -147,3 +149,20 @@ def test_two_servers_at_once_send_one_reminder(rep):
     assert sorted(sent) == [0, 1]
     assert len(_reminders()) == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_activity_moved_in_the_admin_is_reminded_again(rep, admin_client):
+    call = _starting_in(10, remind=15, owner=rep)
+    claim(call, now=timezone.now())
+    later = _in(90).replace(second=0, microsecond=0)
+
+    response = save_as_loaded(
+        admin_client,
+        reverse("admin:activities_activity_change", args=[call.pk]),
+        due_date=later.date().isoformat(),
+        due_time=later.strftime("%H:%M:%S"),
+    )
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.due_time, call.reminded_at) == (later.time(), None)
