@@ -56,17 +56,37 @@ class ActivityAdmin(ScopedAdmin):
     ordering = ["-pk"]
     show_full_result_count = False
     list_select_related = ["owner", *SUBJECT_FIELDS]
-    readonly_fields = ["created_at", "updated_at", "done_by"]
+    readonly_fields = ["created_at", "updated_at", "done_by", "reminded_at"]
     raw_id_fields = ["owner", *SUBJECT_FIELDS]
     fieldsets = [
         (None, {"fields": ["kind", "subject", "notes"]}),
         (
             _("When"),
-            {"fields": ["due_date", "due_time", "duration", "done_at", "done_by", "outcome"]},
+            {
+                "fields": [
+                    "due_date",
+                    "due_time",
+                    "duration",
+                    "remind_minutes_before",
+                    "reminded_at",
+                    "done_at",
+                    "done_by",
+                    "outcome",
+                ]
+            },
         ),
         (_("About"), {"fields": list(SUBJECT_FIELDS)}),
         (_("Ownership"), {"fields": ["owner", "team", "created_at", "updated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Moved to another day or time: its reminder is sent again, from the new time. (The
+        # save above writes only the fields the form edited.)
+        moved = {"due_date", "due_time", "remind_minutes_before"} & set(form.changed_data)
+        if change and moved and obj.reminded_at is not None:
+            obj.reminded_at = None
+            Activity.objects.filter(pk=obj.pk).update(reminded_at=None)
 
     @admin.display(description=_("about"))
     def about(self, activity: Activity):

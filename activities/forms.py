@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity
+from activities.models import REMIND_CHOICES, Activity
 from activities.services import NextStep
 from crm.versions import VersionedForm
 from infra.rendering import DatePicker
@@ -49,6 +49,14 @@ class ScheduleActivityForm(forms.Form):
         required=False,
         help_text=_("From its time; 30 minutes when left empty."),
     )
+    remind_minutes_before = forms.TypedChoiceField(
+        label=_("Remind me"),
+        choices=[("", _("No reminder")), *REMIND_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("In the CRM and by email, before its time."),
+    )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -67,6 +75,12 @@ class ScheduleActivityForm(forms.Form):
             and "due_time" not in self.errors
         ):
             self.add_error("duration", _("A duration needs a time to start from."))
+        if (
+            cleaned.get("remind_minutes_before")
+            and not cleaned.get("due_time")
+            and "due_time" not in self.errors
+        ):
+            self.add_error("remind_minutes_before", _("A reminder needs a time to count from."))
         return cleaned
 
 

@@ -20,6 +20,15 @@ UPCOMING_DAYS = 7
 # How long a timed activity lasts in calendars when its duration is not given, in minutes.
 DEFAULT_DURATION = 30
 
+# How long before its start an activity can remind its owner, in minutes.
+REMIND_CHOICES = [
+    (5, _("5 minutes before")),
+    (15, _("15 minutes before")),
+    (30, _("30 minutes before")),
+    (60, _("1 hour before")),
+    (1440, _("1 day before")),
+]
+
 # The records an activity can be about. Exactly one of them is set (a database constraint).
 SUBJECT_FIELDS = ("lead", "opportunity", "contact", "company")
 # Where each subject's model lives, for lookups that must not import it at module level.
@@ -132,6 +141,20 @@ class ActivityQuerySet(OwnedQuerySet):
         }
         return self.pending().filter(window[when])
 
+    def awaiting_reminder(self, now: datetime.datetime | None = None):
+        """Pending activities with a reminder not yet sent that may be due by ``now``: those
+        starting up to a day after it (the longest reminder), to be told apart by
+        ``Activity.remind_at``."""
+        now = now or timezone.now()
+        latest = timezone.localtime(now).date() + datetime.timedelta(days=1)
+        return self.pending().filter(
+            remind_minutes_before__isnull=False,
+            reminded_at__isnull=True,
+            due_date__isnull=False,
+            due_time__isnull=False,
+            due_date__lte=latest,
+        )
+
     def about(self, record):
         return self.filter(**{subject_field(record): record})
 
@@ -159,6 +182,11 @@ class Activity(OwnedRecord):
         blank=True,
         help_text=_("From its time; 30 minutes when left empty."),
     )
+    remind_minutes_before = models.PositiveSmallIntegerField(
+        _("remind me"), choices=REMIND_CHOICES, null=True, blank=True
+    )
+    # When its reminder was sent (claimed): set once, so that it is sent once.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = optional_foreign_key(
         settings.AUTH_USER_MODEL, verbose_name=_("done by"), related_name="+"
@@ -233,6 +261,20 @@ class Activity(OwnedRecord):
     def minutes(self) -> int:
         """How long it lasts in a calendar, once it has a time."""
         return self.duration or DEFAULT_DURATION
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        """When it starts, in the app's time zone; None without a due time."""
+        if self.due_date is None or self.due_time is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.due_date, self.due_time))
+
+    @property
+    def remind_at(self) -> datetime.datetime | None:
+        starts_at = self.starts_at
+        if starts_at is None or self.remind_minutes_before is None:
+            return None
+        return starts_at - datetime.timedelta(minutes=self.remind_minutes_before)
 
     def needs_next_step_after(self, today: datetime.date | None = None) -> bool:
         """Completing this would leave an open deal without a next step (no other pending

@@ -129,6 +129,7 @@ def schedule_activity(
     due_date: datetime.date,
     due_time: datetime.time | None = None,
     duration: int | None = None,
+    remind_minutes_before: int | None = None,
     notes: str = "",
     owner: User | None = None,
 ) -> Activity:
@@ -146,8 +147,48 @@ def schedule_activity(
         due_date=due_date,
         due_time=due_time,
         duration=duration,
+        remind_minutes_before=remind_minutes_before,
         notes=notes,
     )
+
+
+@transaction.atomic
+def reschedule_activity(
+    activity: Activity,
+    *,
+    by: User,
+    due_date: datetime.date,
+    due_time: datetime.time | None = None,
+    remind_minutes_before: int | None = None,
+) -> Activity:
+    """Move a pending activity to another day or time. Its reminder is sent again, counted
+    from the new time. ``by`` is who moves it (kept for the services' common shape)."""
+    activity = Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
+    if not activity.is_pending:
+        raise ValidationError(_("This activity is already done."))
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("A scheduled activity cannot be due in the past.")})
+    if remind_minutes_before is not None and due_time is None:
+        raise ValidationError(
+            {"remind_minutes_before": _("A reminder needs a time to count from.")}
+        )
+    now = timezone.now()
+    activity.due_date, activity.due_time = due_date, due_time
+    activity.remind_minutes_before = remind_minutes_before
+    activity.reminded_at, activity.updated_at = None, now
+    activity.version += 1
+    activity.save(
+        update_fields=[
+            "due_date",
+            "due_time",
+            "remind_minutes_before",
+            "reminded_at",
+            "updated_at",
+            "version",
+        ]
+    )
+    figures_changed(activity, activity.record)
+    return activity
 
 
 @transaction.atomic

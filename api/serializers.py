@@ -271,6 +271,8 @@ class ActivitySerializer(Trimmed):
             "due_date",
             "due_time",
             "duration",
+            "remind_minutes_before",
+            "reminded_at",
             "done_at",
             "done_by",
             "outcome",
@@ -278,7 +280,14 @@ class ActivitySerializer(Trimmed):
             *OWNED,
             "done_on",
         ]
-        read_only_fields = [*READ_ONLY, "done_at", "done_by", "owner", *SUBJECT_FIELDS]
+        read_only_fields = [
+            *READ_ONLY,
+            "reminded_at",
+            "done_at",
+            "done_by",
+            "owner",
+            *SUBJECT_FIELDS,
+        ]
 
     def validate(self, attrs):
         """One of lead, opportunity, contact or company names the record it is about, among

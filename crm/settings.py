@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # The project's own apps, from the ground up: each imports only those above it in this
     # list (docs/architecture.md).
     "crm",
+    "notifications",
     "activities",
     "opportunities",
     "leads",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -58,6 +58,7 @@ urlpatterns = [
     path("merge/", include("merging.urls")),
     path("api/", include("api.urls")),
     path("settings/", include("setup.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 # A 403 (the admin's, or any PermissionDenied) is a refused access: recorded, then answered.

@@ -19,6 +19,8 @@ from crm.versions import save_if_current
 from infra.events import emit, emit_all
 from infra.report_cache import figures_changed
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
+from notifications.models import Notification
+from notifications.services import notify, notify_all
 from opportunities.models import Stage
 from opportunities.services import create_opportunity as create_deal
 
@@ -122,6 +124,7 @@ def update_lead(lead: Lead, *, by: User | None, version: int | None = None, **fi
     figures_changed(lead)  # its source or owner counts in the lead reports
     if lead.owner_id != previous_owner_id and lead.owner is not None:
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(lead.owner))
+        notify(lead.owner, Notification.Kind.LEAD_ASSIGNED, lead, by=by)
     emit("lead.updated", lead)
     return lead
 
@@ -200,6 +203,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
             lead.team = team
         hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
         _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
+    notify_all(Notification.Kind.LEAD_ASSIGNED, [(owner, lead) for lead in moving], by=by)
     emit_all("lead.updated", moving)
     return len(moving)
 

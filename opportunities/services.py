@@ -18,6 +18,8 @@ from crm.models import User
 from crm.services import team_for_owner
 from infra.events import emit
 from infra.report_cache import figures_changed
+from notifications.models import Notification
+from notifications.services import notify
 from opportunities.models import (
     LostReason,
     Opportunity,
@@ -442,6 +444,7 @@ def update_opportunity(
             changed_at=opportunity.updated_at,
         )
         hand_over_pending(opportunity, previous_owner_id=previous_owner_id)
+        notify(new_owner, Notification.Kind.DEAL_HANDED_OVER, opportunity, by=by)
     moved = opportunity.stage_id != old["stage"].pk
     emit("opportunity.stage_changed" if moved else "opportunity.updated", opportunity)
     return opportunity

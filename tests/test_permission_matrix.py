@@ -193,6 +193,12 @@ merging:contact                    GET   login  404    404    404    ok     404 
 merging:contact                    POST  login  404    404    404    ok     404    ok
 merging:lead                       GET   login  404    404    404    ok     404    ok
 merging:lead                       POST  login  404    404    404    ok     404    ok
+notifications:list                 GET   login  ok     ok     ok     ok     ok     ok
+notifications:list                 POST  login  405    405    405    405    405    405
+notifications:open                 GET   login  405    405    405    405    405    405
+notifications:open                 POST  login  ok     404    404    404    404    404
+notifications:read_all             GET   login  405    405    405    405    405    405
+notifications:read_all             POST  login  ok     ok     ok     ok     ok     ok
 opportunities:board                GET   login  ok     ok     ok     ok     ok     ok
 opportunities:board                POST  login  405    405    405    405    405    405
 opportunities:column               GET   login  ok     ok     ok     ok     ok     ok

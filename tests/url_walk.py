@@ -19,6 +19,8 @@ from django.utils import timezone
 from api.services import create_token
 from crm.models import Company
 from leads.models import LeadImport, WebSubmission
+from notifications.models import Notification
+from notifications.services import notify
 from tests.factories import (
     make_activity,
     make_company,
@@ -30,6 +32,7 @@ from tests.factories import (
 
 # Which record a URL's ``pk`` is, by URL name.
 RECORD_OF = {
+    "notifications:open": "notification",
     "merging:company": "company",
     "merging:contact": "contact",
     "merging:lead": "lead",
@@ -138,6 +141,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "activity": activity,
         "lead_import": lead_import,
         "web_submission": web_submission,
+        "notification": notify(owner, Notification.Kind.LEAD_ASSIGNED, lead),
         "stage": opportunity.stage,
         "team": owner.team,
         # Shared by every team, as the pipeline and its stages are: named without the marker.

@@ -16,11 +16,14 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import User
 from infra.tasks import retry_delay
+from notifications.models import Notification
+from notifications.services import notify_all
 from webhooks.models import Delivery, Endpoint
 from webhooks.sending import Outcome, body_for, post
 
@@ -150,6 +153,12 @@ def _count_failure(endpoint: Endpoint) -> None:
 
 def tell_admins_disabled(endpoint: Endpoint) -> None:
     admins = User.objects.active().filter(Q(is_superuser=True) | Q(role=User.Role.ADMIN))
+    notify_all(
+        Notification.Kind.ENDPOINT_DISABLED,
+        [(admin, endpoint) for admin in admins],
+        name=endpoint.url,
+        url=reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]),
+    )
     addresses = list(admins.exclude(email="").values_list("email", flat=True))
     if not addresses:
         return

@@ -254,3 +254,31 @@ def test_a_lead_id_past_64_bits_is_refused_not_a_server_error(rep, manager, api_
 
     assert response.status_code == 400
     assert list(response.json()) == ["leads"]
+
+
+def test_an_activity_is_planned_with_its_reminder(rep, api_client):
+    deal = make_opportunity(owner=rep)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    planned = {"kind": "call", "subject": "Call back", "due_date": tomorrow}
+
+    response = api_client(rep).post(
+        "/api/v1/activities/",
+        {"opportunity": deal.pk, **planned, "due_time": "14:00", "remind_minutes_before": 15},
+        content_type=JSON,
+    )
+    untimed = api_client(rep).post(
+        "/api/v1/activities/",
+        {"opportunity": deal.pk, **planned, "remind_minutes_before": 15},
+        content_type=JSON,
+    )
+    odd = api_client(rep).post(
+        "/api/v1/activities/",
+        {"opportunity": deal.pk, **planned, "due_time": "14:00", "remind_minutes_before": 7},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["remind_minutes_before"], response.json()["reminded_at"]) == (15, None)
+    assert Activity.objects.get(pk=response.json()["id"]).remind_minutes_before == 15
+    assert (untimed.status_code, list(untimed.json())) == (400, ["remind_minutes_before"])
+    assert (odd.status_code, list(odd.json())) == (400, ["remind_minutes_before"])
