@@ -23,7 +23,17 @@ WAIT_SECONDS = 90
 
 
 @pytest.fixture
-def worker(tmp_path):
+def only_this_worker(app_servers):
+    """The two-server stories' task worker runs for the whole test run against the same
+    database, and would take this story's tasks as well (without its settings): it is paused
+    while this story runs, so that the worker started here is the only one."""
+    os.kill(app_servers.worker_pid, signal.SIGSTOP)
+    yield
+    os.kill(app_servers.worker_pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def worker(tmp_path, only_this_worker):
     """Start and stop the worker as systemd would (SIGTERM: it finishes its task first)."""
     env = {
         **os.environ,
