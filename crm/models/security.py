@@ -35,6 +35,8 @@ class SecurityEvent(models.Model):
         MERGE = "merge", _("Merge")
         ACCESS_DENIED = "access_denied", _("Access denied")
         BURST_ALERT = "burst_alert", _("Burst of lockouts or denials")
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+        PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
