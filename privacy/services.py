@@ -180,11 +180,8 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
 
     _merges(leads=leads, contacts=contacts).update(name=ERASED)
     for model, rows in ((Lead, leads), (Contact, contacts)):
-        SecurityEvent.objects.filter(
-            target_type__app_label=model._meta.app_label,
-            target_type__model=model._meta.model_name,
-            target_id__in=[str(row.pk) for row in rows],
-        ).update(target_text=f"{ERASED} {ERASED}")
+        pks = [row.pk for row in rows]
+        SecurityEvent.objects.about(model, pks).forget_target_names(name=f"{ERASED} {ERASED}")
     _scrub_webhook_events(leads=leads, contacts=contacts)
 
     erased = [
