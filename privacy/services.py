@@ -42,6 +42,12 @@ ACTIVITY_TEXT = ("subject", "notes", "outcome")
 Person = Lead | Contact
 
 
+def may_handle(user: User) -> bool:
+    """Exporting and erasing a person are for the managers of the teams that see them and the
+    admins (within ``visible_to``); reps ask them."""
+    return user.is_admin or user.is_manager
+
+
 def people_of(person: Person) -> tuple[list[Lead], list[Contact]]:
     """The leads and contacts that are this same person (see the module's docstring)."""
     if isinstance(person, Contact):

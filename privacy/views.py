@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,18 +11,18 @@ from infra.htmx import HtmxHttpRequest
 from infra.spreadsheets import download
 from leads.models import Lead
 from privacy.forms import EraseForm
-from privacy.services import erase_person, export_person, people_of
+from privacy.services import erase_person, export_person, may_handle, people_of
 
 MODELS = {"lead": Lead, "contact": Contact}
 
 
 def _person(request: HtmxHttpRequest, kind: str, pk: int):
-    """The person, if this user sees them (else a 404) and may handle their personal data:
-    their team's manager or an admin; a rep who sees the record is refused (a 403, recorded)."""
-    person = visible_or_404(request, MODELS[kind].objects, pk=pk)
-    if not (request.user.is_admin or request.user.is_manager):
-        raise PermissionDenied(_("Only managers and administrators handle personal data."))
-    return person
+    """The person, if this user may handle their personal data: their team's manager or an
+    admin (``may_handle``). For anyone else these pages do not exist (a 404, as merging's):
+    a rep asks their manager."""
+    if not may_handle(request.user):
+        raise Http404
+    return visible_or_404(request, MODELS[kind].objects, pk=pk)
 
 
 @require_GET
