@@ -15,6 +15,9 @@ from tests.factories import (
     make_opportunity,
 )
 
+# The webhook receiver and endpoint, for the erasure's events.
+from tests.webhooks.conftest import allow_private, database_backend, endpoint, receiver  # noqa: F401
+
 
 @pytest.fixture
 def zoe_lead(rep):
