@@ -7,7 +7,8 @@ Erasing one of them erases them all, since the name left on the others would sti
 Erasure anonymises in place (nothing is deleted, so the deals and the reports keep their
 figures): names become "Erased", the other personal fields empty; the activities about the
 person and their status changes lose their text; their deals keep every amount, stage and
-change, and only lose the person's name where the deal's name holds it; merge records and
+change, and only lose the person's name where the deal's name holds it (and a company named
+after the person at conversion takes "Erased" as its name); merge records and
 security events naming the person are scrubbed; the webhook events already written for them
 have their personal fields replaced. The erasure itself is recorded in the security log.
 """
@@ -24,7 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.models import Activity
-from crm.models import Contact, SecurityEvent, User
+from crm.matching import company_name_key
+from crm.models import Company, Contact, SecurityEvent, User
 from crm.security_log import Kind, record
 from infra.events import emit
 from leads.models import Lead, LeadConversion, LeadStatusChange
@@ -183,6 +185,18 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
         if any(text[name] != getattr(activity, name) for name in ACTIVITY_TEXT):
             Activity.objects.filter(pk=activity.pk).update(**text)
     # Deal changes (OpportunityChange) hold stages, amounts, dates and owners: kept as they are.
+
+    # A conversion without a company name names the company after the person: that name goes
+    # too (a company's own name, "Quimby & Sons", is the company's and stays).
+    full_names = {p.full_name for p in people if p.full_name}
+    Company.objects.filter(
+        Q(pk__in=[c.company_id for c in contacts if c.company_id])
+        | Q(lead_conversions__lead__in=[lead.pk for lead in leads]),
+        name__in=full_names,
+    ).update(name=ERASED, name_key=company_name_key(ERASED), version=models.F("version") + 1)
+    Lead.objects.filter(pk__in=[lead.pk for lead in leads], company_name__in=full_names).update(
+        company_name=ERASED
+    )
 
     _merges(leads=leads, contacts=contacts).update(name=ERASED)
     for model, rows in ((Lead, leads), (Contact, contacts)):

@@ -178,3 +178,20 @@ def test_erase_refuses_other_methods(manager_client, zoe):
     response = manager_client.put(reverse("privacy:contact_erase", args=[zoe.pk]))
 
     assert response.status_code == 405
+
+
+def test_a_company_named_after_her_at_conversion_is_renamed(manager, rep, stages):
+    from leads.services import convert_lead
+    from privacy.services import erase_person
+    from tests.factories import make_company, make_lead
+
+    kept = make_company(name="Quimby & Sons", owner=rep)
+    lead = make_lead(name="Zoe Quimby", owner=rep)
+    conversion = convert_lead(lead, by=rep, create_company=True)
+    assert conversion.company.name == "Zoe Quimby"
+
+    erase_person(conversion.contact, by=manager)
+
+    conversion.company.refresh_from_db()
+    kept.refresh_from_db()
+    assert (conversion.company.name, kept.name) == ("Erased", "Quimby & Sons")
