@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='email_opt_out',
-            field=models.BooleanField(default=False, help_text='This person asked not to be emailed; nothing will be sent to them.', verbose_name='no emails'),
+            field=models.BooleanField(default=False, help_text='Asked not to be emailed: no email will be sent to this person.', verbose_name='opted out'),
         ),
         migrations.AddField(
             model_name='contact',

@@ -201,9 +201,9 @@ class Person(OwnedRecord):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     email_opt_out = models.BooleanField(
-        _("no emails"),
+        _("opted out"),
         default=False,
-        help_text=_("This person asked not to be emailed; nothing will be sent to them."),
+        help_text=_("Asked not to be emailed: no email will be sent to this person."),
     )
     email_opt_out_at = models.DateTimeField(
         _("opted out of emails"), null=True, blank=True, editable=False
