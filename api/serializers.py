@@ -94,10 +94,22 @@ class LeadSerializer(Trimmed):
         model = Lead
         # What the page's form edits, and what only the actions change.
         fields = _fields(
-            "id", *LeadForm.Meta.fields, "status", "disqualify_reason", "disqualify_note", *OWNED
+            "id",
+            *LeadForm.Meta.fields,
+            "email_opt_out_at",
+            "status",
+            "disqualify_reason",
+            "disqualify_note",
+            *OWNED,
         )
         # The status changes through the actions only, which record it in the history.
-        read_only_fields = [*READ_ONLY, "status", "disqualify_reason", "disqualify_note"]
+        read_only_fields = [
+            *READ_ONLY,
+            "email_opt_out_at",
+            "status",
+            "disqualify_reason",
+            "disqualify_note",
+        ]
 
     def validate(self, attrs):
         self.form = run_form(
@@ -164,8 +176,10 @@ class ContactSerializer(OwnedRecordSerializer):
 
     class Meta:
         model = Contact
-        fields = _fields("id", *ContactForm.Meta.fields, *OWNED, "create_anyway")
-        read_only_fields = READ_ONLY
+        fields = _fields(
+            "id", *ContactForm.Meta.fields, "email_opt_out_at", *OWNED, "create_anyway"
+        )
+        read_only_fields = [*READ_ONLY, "email_opt_out_at"]
 
 
 class OpportunitySerializer(Trimmed):

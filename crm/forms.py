@@ -72,11 +72,15 @@ class OwnedRecordForm(VersionedForm, forms.ModelForm):
             return record
         with transaction.atomic():  # the record and its event, or neither
             if adding:
+                if getattr(record, "email_opt_out", False):
+                    record.stamp_email_opt_out()
                 record.save()
                 emit(f"{record._meta.model_name}.created", record)
                 return record
             edited = list(self.edited())
             fields = [*edited, "team"] if edited else []
+            if "email_opt_out" in edited:
+                fields += record.stamp_email_opt_out()
             save_if_current(record, version=self.loaded_version, fields=fields)
             if edited:
                 emit(f"{record._meta.model_name}.updated", record)
@@ -151,6 +155,7 @@ class ContactForm(OwnedRecordForm):
             "company",
             "email",
             "phone",
+            "email_opt_out",
             "owner",
             "notes",
         ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reports",
     "search",
     "merging",
+    "privacy",
     "api",
     "webhooks",
     "home",

@@ -56,6 +56,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("calendar/", include("activities.feed_urls")),
     path("merge/", include("merging.urls")),
+    path("", include("privacy.urls")),
     path("api/", include("api.urls")),
     path("settings/", include("setup.urls")),
     path("notifications/", include("notifications.urls")),

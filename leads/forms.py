@@ -35,6 +35,7 @@ class LeadForm(VersionedForm, forms.ModelForm):
             "job_title",
             "email",
             "phone",
+            "email_opt_out",
             "website",
             "source",
             "owner",

@@ -96,7 +96,10 @@ def create_lead(*, by: User | None, **fields) -> Lead:
     owner = fields.get("owner")
     if owner is not None and not fields.get("team"):
         fields["team"] = team_for_owner(owner)
-    lead = Lead.objects.create(status=Lead.Status.NEW, **fields)
+    lead = Lead(status=Lead.Status.NEW, **fields)
+    if lead.email_opt_out:
+        lead.stamp_email_opt_out()
+    lead.save(force_insert=True)
     _record(lead, from_status="", by=by)
     emit("lead.created", lead)
     return lead
@@ -119,7 +122,10 @@ def update_lead(lead: Lead, *, by: User | None, version: int | None = None, **fi
     if "owner" in fields and fields["owner"] is not None:
         lead.team = team_for_owner(fields["owner"]) or lead.team
         fields["team"] = lead.team
-    save_if_current(lead, version=expected, fields=list(fields))
+    saved = list(fields)
+    if "email_opt_out" in fields:
+        saved += lead.stamp_email_opt_out()
+    save_if_current(lead, version=expected, fields=list(dict.fromkeys(saved)))
     hand_over_pending(lead, previous_owner_id=previous_owner_id)
     figures_changed(lead)  # its source or owner counts in the lead reports
     if lead.owner_id != previous_owner_id and lead.owner is not None:
@@ -382,11 +388,23 @@ def convert_lead(
                     # A lead saved before numbers were checked may hold one in any form.
                     phone=stored_phone_or_as_is(locked.phone),
                     job_title=locked.job_title,
+                    # Whoever asked not to be emailed as a lead is not emailed as a contact.
+                    email_opt_out=locked.email_opt_out,
+                    email_opt_out_at=locked.email_opt_out_at,
                     company=company,
                     owner=owner,
                     team_id=team_id,
                 )
-            elif company is not None and contact.company_id is None:
+            elif locked.email_opt_out and not contact.email_opt_out:
+                contact.email_opt_out = True
+                contact.stamp_email_opt_out()
+                Contact.objects.filter(pk=contact.pk).update(
+                    email_opt_out=True,
+                    email_opt_out_at=contact.email_opt_out_at,
+                    updated_at=timezone.now(),
+                    version=F("version") + 1,
+                )
+            if company is not None and contact.company_id is None:
                 contact.company = company
                 # Its version rises, so that an edit form opened on it before is refused.
                 Contact.objects.filter(pk=contact.pk).update(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.matching import (
@@ -184,6 +185,11 @@ class PersonQuerySet(OwnedQuerySet):
             query |= models.Q(phone_normalized__in=phones)
         return self.filter(query) if query else self.none()
 
+    def may_email(self):
+        """The people who may be sent an email: those with an address who have not opted out.
+        Every email to a lead or a contact picks its recipients through this, and nothing else."""
+        return self.exclude(email="").filter(email_opt_out=False)
+
 
 class Person(OwnedRecord):
     """What a contact and a lead both are: a person with a name, an email and a phone,
@@ -194,6 +200,14 @@ class Person(OwnedRecord):
     email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    email_opt_out = models.BooleanField(
+        _("opted out"),
+        default=False,
+        help_text=_("Asked not to be emailed: no email will be sent to this person."),
+    )
+    email_opt_out_at = models.DateTimeField(
+        _("opted out of emails"), null=True, blank=True, editable=False
+    )
     email_normalized = normalized_email_field("email")
     phone_normalized = normalized_phone_field()
 
@@ -206,6 +220,17 @@ class Person(OwnedRecord):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def may_email(self) -> bool:
+        """Whether this one person may be sent an email (``PersonQuerySet.may_email``)."""
+        return bool(self.email) and not self.email_opt_out
+
+    def stamp_email_opt_out(self) -> list[str]:
+        """Note when the opt-out was set (or that it was lifted), after ``email_opt_out``
+        changed; the fields to save."""
+        self.email_opt_out_at = timezone.now() if self.email_opt_out else None
+        return ["email_opt_out", "email_opt_out_at"]
 
 
 class Contact(Person):

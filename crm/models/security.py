@@ -11,12 +11,26 @@ class SecurityEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Security events are never changed.")
 
+    def forget_target_names(self, *, name: str) -> int:
+        """The one change an event takes: when a person's data is erased, the events about
+        them keep their kind, time, actor and the record's id, and the name they were written
+        with becomes ``name``."""
+        return super().update(target_text=name)
+
+    def about(self, model: type[models.Model], pks):
+        return self.filter(
+            target_type__app_label=model._meta.app_label,
+            target_type__model=model._meta.model_name,
+            target_id__in=[str(pk) for pk in pks],
+        )
+
 
 class SecurityEvent(models.Model):
     """One thing that matters to the security of the accounts and the data, as it happened.
 
     Rows are only ever added (``crm.security_log.record``) and, once past SECURITY_LOG_DAYS,
-    purged: nothing changes one, and the admin only shows them."""
+    purged: nothing changes one but a person's erasure, which takes their name out of the
+    events about them (``forget_target_names``), and the admin only shows them."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Login")
@@ -35,6 +49,8 @@ class SecurityEvent(models.Model):
         MERGE = "merge", _("Merge")
         ACCESS_DENIED = "access_denied", _("Access denied")
         BURST_ALERT = "burst_alert", _("Burst of lockouts or denials")
+        PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+        PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
