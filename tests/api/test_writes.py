@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from activities.models import Activity
@@ -191,25 +192,42 @@ def test_an_activity_is_logged_planned_and_completed_with_its_next_step(rep, api
     assert Activity.objects.filter(opportunity=deal).pending().count() == 1
 
 
-def test_an_activity_is_planned_with_its_duration(rep, api_client):
+@pytest.mark.parametrize(("field", "value"), [("duration", 90), ("remind_minutes_before", 15)])
+def test_an_activity_is_planned_with_its_duration_or_reminder_which_need_a_time(
+    rep, api_client, field, value
+):
     deal = make_opportunity(owner=rep)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    planned = {"kind": "meeting", "subject": "Workshop", "due_date": tomorrow}
+    planned = {"opportunity": deal.pk, "kind": "meeting", "subject": "Workshop", field: value}
 
-    response = api_client(rep).post(
-        "/api/v1/activities/",
-        {"opportunity": deal.pk, **planned, "due_time": "14:00", "duration": 90},
-        content_type=JSON,
-    )
-    untimed = api_client(rep).post(
-        "/api/v1/activities/",
-        {"opportunity": deal.pk, **planned, "duration": 90},
-        content_type=JSON,
-    )
+    def plan(**more):
+        return api_client(rep).post(
+            "/api/v1/activities/", {"due_date": tomorrow, **planned, **more}, content_type=JSON
+        )
 
-    assert (response.status_code, response.json()["duration"]) == (201, 90)
-    assert Activity.objects.get(pk=response.json()["id"]).duration == 90
-    assert (untimed.status_code, list(untimed.json())) == (400, ["duration"])
+    timed, untimed = plan(due_time="14:00"), plan()
+
+    assert (timed.status_code, timed.json()[field]) == (201, value)
+    assert getattr(Activity.objects.get(pk=timed.json()["id"]), field) == value
+    assert (untimed.status_code, list(untimed.json())) == (400, [field])
+
+
+def test_a_reminder_is_one_of_the_offered_times_and_not_marked_sent(rep, api_client):
+    deal = make_opportunity(owner=rep)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    planned = {"opportunity": deal.pk, "kind": "call", "subject": "Call", "due_date": tomorrow}
+
+    def plan(minutes):
+        return api_client(rep).post(
+            "/api/v1/activities/",
+            {**planned, "due_time": "14:00", "remind_minutes_before": minutes},
+            content_type=JSON,
+        )
+
+    offered, odd = plan(15), plan(7)
+
+    assert (offered.status_code, offered.json()["reminded_at"]) == (201, None)
+    assert (odd.status_code, list(odd.json())) == (400, ["remind_minutes_before"])
 
 
 def test_an_activity_about_another_teams_record_is_refused(rep, other_rep, api_client):
@@ -254,31 +272,3 @@ def test_a_lead_id_past_64_bits_is_refused_not_a_server_error(rep, manager, api_
 
     assert response.status_code == 400
     assert list(response.json()) == ["leads"]
-
-
-def test_an_activity_is_planned_with_its_reminder(rep, api_client):
-    deal = make_opportunity(owner=rep)
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    planned = {"kind": "call", "subject": "Call back", "due_date": tomorrow}
-
-    response = api_client(rep).post(
-        "/api/v1/activities/",
-        {"opportunity": deal.pk, **planned, "due_time": "14:00", "remind_minutes_before": 15},
-        content_type=JSON,
-    )
-    untimed = api_client(rep).post(
-        "/api/v1/activities/",
-        {"opportunity": deal.pk, **planned, "remind_minutes_before": 15},
-        content_type=JSON,
-    )
-    odd = api_client(rep).post(
-        "/api/v1/activities/",
-        {"opportunity": deal.pk, **planned, "due_time": "14:00", "remind_minutes_before": 7},
-        content_type=JSON,
-    )
-
-    assert response.status_code == 201
-    assert (response.json()["remind_minutes_before"], response.json()["reminded_at"]) == (15, None)
-    assert Activity.objects.get(pk=response.json()["id"]).remind_minutes_before == 15
-    assert (untimed.status_code, list(untimed.json())) == (400, ["remind_minutes_before"])
-    assert (odd.status_code, list(odd.json())) == (400, ["remind_minutes_before"])
