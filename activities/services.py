@@ -22,6 +22,7 @@ from activities.models import (
     start_of_day,
     subject_field,
 )
+from audit.tracking import record_update
 from crm.models import User
 from crm.versions import StaleEdit
 from infra.events import emit
@@ -71,16 +72,19 @@ def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
     Their versions rise, so that a form opened on one of them before is refused."""
     if record.owner_id is None or previous_owner_id in (None, record.owner_id):
         return 0
-    return (
-        record.activities.pending()
-        .filter(owner_id=previous_owner_id)
-        .update(
-            owner_id=record.owner_id,
-            team_id=record.team_id,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
-        )
+    moving = list(
+        record.activities.pending().filter(owner_id=previous_owner_id).only("owner", "team")
     )
+    if not moving:
+        return 0
+    Activity.objects.filter(pk__in=[activity.pk for activity in moving]).update(
+        owner_id=record.owner_id,
+        team_id=record.team_id,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    record_update(moving, owner=record.owner_id, team=record.team_id)
+    return len(moving)
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # The project's own apps, from the ground up: each imports only those above it in this
     # list (docs/architecture.md).
+    "audit",
     "crm",
     "notifications",
     "activities",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "infra.middleware.NulFreeInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditMiddleware",
     "infra.middleware.MalformedHtmxUrlMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "infra.middleware.NoStoreMiddleware",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.services import hand_over_pending, receive_message
+from audit.tracking import record_update
 from crm.matching import company_domain, normalize_email
 from crm.models import Company, Contact, Team, User
 from crm.models.companies import is_web_address
@@ -203,6 +204,8 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
     if team is not None:  # else each keeps its own
         values["team"] = team
     Lead.objects.filter(pk__in=previous_owner_ids).update(**values)
+    if team is not None:  # the owner's change is in each lead's status history
+        record_update(moving, by=by, team=team)
     for lead in moving:
         lead.owner, lead.updated_at, lead.version = owner, now, lead.version + 1
         if team is not None:
@@ -396,6 +399,7 @@ def convert_lead(
                     team_id=team_id,
                 )
             elif locked.email_opt_out and not contact.email_opt_out:
+                record_update([contact], by=by, email_opt_out=True)
                 contact.email_opt_out = True
                 contact.stamp_email_opt_out()
                 Contact.objects.filter(pk=contact.pk).update(
@@ -405,6 +409,7 @@ def convert_lead(
                     version=F("version") + 1,
                 )
             if company is not None and contact.company_id is None:
+                record_update([contact], by=by, company=company)
                 contact.company = company
                 # Its version rises, so that an edit form opened on it before is refused.
                 Contact.objects.filter(pk=contact.pk).update(

@@ -201,3 +201,21 @@ def test_a_company_named_after_her_at_conversion_is_renamed(manager, rep, stages
     conversion.company.refresh_from_db()
     kept.refresh_from_db()
     assert (conversion.company.name, kept.name) == ("Erased", "Quimby & Sons")
+
+
+def test_erasing_takes_the_history_of_her_fields_with_it(manager, zoe):
+    from audit.models import FieldChange
+    from privacy.services import erase_person
+
+    edited = Contact.objects.get(pk=zoe.pk)
+    edited.email = "zoe.q@example.org"
+    edited.save()
+    call = Activity.objects.filter(contact=zoe).first()
+    call.subject = "Meet Zoe Quimby"
+    call.save()
+    assert FieldChange.objects.filter(new_value__icontains="zoe").count() == 2
+
+    erase_person(zoe, by=manager)
+
+    assert not FieldChange.objects.filter(old_value__icontains="zoe").exists()
+    assert not FieldChange.objects.filter(new_value__icontains="zoe").exists()
