@@ -93,7 +93,8 @@ def _move(lead: Lead, *, to: str, by: User | None, note: str = "", extra=()) -> 
 
 @transaction.atomic
 def create_lead(*, by: User | None, **fields) -> Lead:
-    """A new lead; its team follows its owner unless given."""
+    """A new lead; its team follows its owner unless given. An owner other than its maker is
+    told."""
     owner = fields.get("owner")
     if owner is not None and not fields.get("team"):
         fields["team"] = team_for_owner(owner)
@@ -102,6 +103,8 @@ def create_lead(*, by: User | None, **fields) -> Lead:
         lead.stamp_email_opt_out()
     lead.save(force_insert=True)
     _record(lead, from_status="", by=by)
+    if lead.owner is not None:  # handed to someone (the web form's round-robin, a manager)
+        notify(lead.owner, Notification.Kind.LEAD_ASSIGNED, lead, by=by)
     emit("lead.created", lead)
     return lead
 
