@@ -22,6 +22,7 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 
 from opportunities.models import Opportunity, OpportunityChange, Stage
+from reports.figures import figures_for
 from reports.filters import ReportScope
 from reports.metrics import pipeline_report
 
@@ -129,7 +130,9 @@ def rep_scores(scope: ReportScope) -> list[dict]:
 
 def calibration_report(scope: ReportScope) -> dict:
     rates = stage_rates(scope)
-    pipeline = {row["stage"]: row for row in pipeline_report(scope)["rows"]}
+    # Kept under the pipeline report's name: opening one after the other computes it once.
+    open_pipeline = figures_for("pipeline", scope, lambda: pipeline_report(scope))
+    pipeline = {row["stage"]: row for row in open_pipeline["rows"]}
     stages = Stage.objects.select_related("pipeline").order_by(
         "pipeline__order", "pipeline__name", "order", "pk"
     )
