@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.services import hand_over_pending, receive_message
+from activities.services import hand_over_pending, hand_over_pending_all, receive_message
 from audit.tracking import record_update
 from crm.matching import company_domain, normalize_email
 from crm.models import Company, Contact, Team, User
@@ -52,6 +52,24 @@ def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") ->
     figures_changed(lead)  # every write to a lead records a row here
     return LeadStatusChange.objects.create(
         lead=lead, from_status=from_status, to_status=lead.status, note=note, changed_by=by
+    )
+
+
+def _record_all(
+    leads: list[Lead], *, from_statuses: dict[int, str], by: User | None, note: str = ""
+) -> None:
+    """``_record`` for many leads, in one INSERT."""
+    for lead in leads:
+        figures_changed(lead)
+    LeadStatusChange.objects.bulk_create(
+        LeadStatusChange(
+            lead=lead,
+            from_status=from_statuses[lead.pk],
+            to_status=lead.status,
+            note=note,
+            changed_by=by,
+        )
+        for lead in leads
     )
 
 
@@ -213,8 +231,13 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
         lead.owner, lead.updated_at, lead.version = owner, now, lead.version + 1
         if team is not None:
             lead.team = team
-        hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
-        _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
+    hand_over_pending_all(moving, previous_owner_ids=previous_owner_ids)
+    _record_all(
+        moving,
+        from_statuses={lead.pk: lead.status for lead in moving},
+        by=by,
+        note=_assigned_to(owner),
+    )
     notify_all(Notification.Kind.LEAD_ASSIGNED, [(owner, lead) for lead in moving], by=by)
     emit_all("lead.updated", moving)
     return len(moving)
@@ -241,15 +264,15 @@ def disqualify_many(
         version=F("version") + 1,
     )
     history_note = f"{reason}: {note}" if note else str(reason)
+    from_statuses = {lead.pk: lead.status for lead in closing}
     for lead in closing:
-        from_status = lead.status
         lead.status, lead.disqualify_reason, lead.disqualify_note = (
             Lead.Status.DISQUALIFIED,
             reason,
             note,
         )
         lead.updated_at, lead.version = now, lead.version + 1
-        _record(lead, from_status=from_status, by=by, note=history_note)
+    _record_all(closing, from_statuses=from_statuses, by=by, note=history_note)
     emit_all("lead.disqualified", closing)
     return len(closing)
 

@@ -200,3 +200,24 @@ def test_a_records_page_reads_its_history_in_one_query(
     audit_queries = [q for q in queries if "audit_fieldchange" in q["sql"]]
     assert len(audit_queries) == 1
     assert not [q for q in queries if q["sql"].startswith('SELECT "django_content_type"')]
+
+
+def test_a_bulk_assignment_hands_over_the_open_steps_and_records_it_all_in_few_queries(
+    manager, rep, teammate
+):
+    leads = [make_lead(owner=rep) for _ in range(5)]
+    for lead in leads:
+        make_activity(lead=lead, owner=rep, subject="Call", due_date=datetime.date.today())
+    locked = list(Lead.objects.filter(pk__in=[lead.pk for lead in leads]))
+
+    with CaptureQueriesContext(connection) as queries:
+        assign(locked, owner=teammate, by=manager)
+
+    statements = [q["sql"].split()[0:3] for q in queries]
+    assert (
+        sum(1 for s in statements if s[:3] == ["INSERT", "INTO", '"leads_leadstatuschange"']) == 1
+    )
+    assert sum(1 for s in statements if s[:3] == ["INSERT", "INTO", '"audit_fieldchange"']) == 1
+    assert sum(1 for s in statements if s[:2] == ["UPDATE", '"crm_activity"']) == 1
+    assert Activity.objects.filter(owner=teammate).count() == 5
+    assert FieldChange.objects.filter(field="owner", new_value=str(teammate)).count() == 5
