@@ -144,3 +144,12 @@ def make_activity(**fields):
     if "due_date" not in fields and fields["kind"] != Activity.Kind.NOTE:
         fields["due_date"] = timezone.localdate()
     return Activity.objects.create(**_team_of_owner(fields))
+
+
+def make_email_template(**fields):
+    from mail.models import EmailTemplate
+
+    fields.setdefault("name", f"Template {_next()}")
+    fields.setdefault("subject", "About {{ opportunity.name }}")
+    fields.setdefault("body", "<p>Hello {{ contact.first_name }},</p><p>Shall we talk?</p>")
+    return EmailTemplate.objects.create(**fields)
