@@ -9,6 +9,6 @@ urlpatterns = [
     path("new/", views.compose, name="compose"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/new/", views.template_create, name="template_create"),
-    path("templates/<int:pk>/", views.template_edit, name="template_edit"),
-    path("templates/<int:pk>/delete/", views.template_delete, name="template_delete"),
+    path("templates/<int:template_pk>/", views.template_edit, name="template_edit"),
+    path("templates/<int:template_pk>/delete/", views.template_delete, name="template_delete"),
 ]

@@ -97,8 +97,8 @@ def template_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @managers_only
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _template_form(request, get_object_or_404(EmailTemplate, pk=pk))
+def template_edit(request: HtmxHttpRequest, template_pk: int) -> HttpResponse:
+    return _template_form(request, get_object_or_404(EmailTemplate, pk=template_pk))
 
 
 def _template_form(request: HtmxHttpRequest, template: EmailTemplate) -> HttpResponse:
@@ -119,8 +119,8 @@ def _template_form(request: HtmxHttpRequest, template: EmailTemplate) -> HttpRes
 
 @managers_only
 @require_http_methods(["POST"])
-def template_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(EmailTemplate, pk=pk)
+def template_delete(request: HtmxHttpRequest, template_pk: int) -> HttpResponse:
+    template = get_object_or_404(EmailTemplate, pk=template_pk)
     template.delete()
     messages.success(request, _("Email template deleted."))
     return redirect("mail:template_list")

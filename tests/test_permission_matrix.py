@@ -187,6 +187,16 @@ login                              GET   ok     ok     ok     ok     ok     ok  
 login                              POST  ok     ok     ok     ok     ok     ok     ok
 logout                             GET   login  405    405    405    405    405    405
 logout                             POST  login  login  login  login  login  login  login
+mail:compose                       GET   login  ok     404    404    ok     404    ok
+mail:compose                       POST  login  ok     404    404    ok     404    ok
+mail:template_list                 GET   login  404    404    404    ok     ok     ok
+mail:template_list                 POST  login  404    404    404    405    405    405
+mail:template_create               GET   login  404    404    404    ok     ok     ok
+mail:template_create               POST  login  404    404    404    ok     ok     ok
+mail:template_edit                 GET   login  404    404    404    ok     ok     ok
+mail:template_edit                 POST  login  404    404    404    ok     ok     ok
+mail:template_delete               GET   login  404    404    404    405    405    405
+mail:template_delete               POST  login  404    404    404    ok     ok     ok
 merging:company                    GET   login  404    404    404    ok     404    ok
 merging:company                    POST  login  404    404    404    ok     404    ok
 merging:contact                    GET   login  404    404    404    ok     404    ok

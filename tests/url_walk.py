@@ -25,6 +25,7 @@ from tests.factories import (
     make_activity,
     make_company,
     make_contact,
+    make_email_template,
     make_lead,
     make_lost_reason,
     make_opportunity,
@@ -98,6 +99,7 @@ QUERY_RECORDS = {
     "opportunities:create": ["company"],
     "opportunities:edit": ["company"],
     "crm:contact_create": ["company"],
+    "mail:compose": ["opportunity", "lead", "contact", "company"],
 }
 
 # URL parameters that are not a team's record.
@@ -152,6 +154,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "team": owner.team,
         # Shared by every team, as the pipeline and its stages are: named without the marker.
         "lost_reason": make_lost_reason(),
+        "email_template": make_email_template(),
     }
 
 
@@ -199,6 +202,8 @@ def fill(name: str, route: str, sample: dict):
             value = "lost-reasons"
         elif parameter == "item_pk":
             value = sample["lost_reason"].pk
+        elif parameter == "template_pk":
+            value = sample["email_template"].pk
         elif parameter == "user_pk":
             value = sample["opportunity"].owner_id
         elif parameter == "result_id":
