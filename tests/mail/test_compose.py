@@ -14,7 +14,7 @@ URL = "/mail/new/"
 
 
 def post_email(client, record_query: str, **fields):
-    data = {"to": ["contact:%d" % fields.pop("to_id")], "subject": "Hi", "body": "Hello"}
+    data = {"to": [f"contact:{fields.pop('to_id')}"], "subject": "Hi", "body": "Hello"}
     data.update(fields)
     return client.post(f"{URL}?{record_query}", data)
 
