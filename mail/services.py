@@ -118,3 +118,15 @@ def save_template(*, template: EmailTemplate) -> EmailTemplate:
     )
     template.save()
     return template
+
+
+@transaction.atomic
+def retry_email(email: OutboundEmail) -> bool:
+    """Queue a failed email again (failed → queued, its reason cleared), for the worker to
+    send after commit; False if it was not failed (sent meanwhile, or already queued again)."""
+    queued = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.QUEUED, error=""
+    )
+    if queued:
+        transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
+    return bool(queued)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.models import SUBJECT_MODELS
 from activities.templatetags.activities import record_url
@@ -19,9 +19,9 @@ from crm.security_log import visible_or_404
 from infra.htmx import HtmxHttpRequest, render_region
 from infra.ids import parse_id
 from mail.forms import EmailForm, EmailTemplateForm
-from mail.models import EmailTemplate
+from mail.models import EmailTemplate, OutboundEmail
 from mail.recipients import candidates
-from mail.services import save_template, send_email
+from mail.services import retry_email, save_template, send_email
 from setup.views import form_page, managers_only, page
 
 
@@ -80,6 +80,17 @@ def compose(request: HtmxHttpRequest) -> HttpResponse:
         "record_url": record_url(record),
     }
     return render_region(request, "mail/compose.html", "compose-form", context)
+
+
+@require_POST
+def retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Send a failed email again, from its record's timeline or My day."""
+    email = visible_or_404(request, OutboundEmail.objects.select_related("activity"), pk=pk)
+    if retry_email(email):
+        messages.success(request, _("Email queued again: it goes out in a moment."))
+    else:
+        messages.info(request, _("This email is not failed: it was not queued again."))
+    return redirect(record_url(email.activity.record) or reverse("home"))
 
 
 @managers_only

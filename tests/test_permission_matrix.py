@@ -189,6 +189,8 @@ logout                             GET   login  405    405    405    405    405 
 logout                             POST  login  login  login  login  login  login  login
 mail:compose                       GET   login  ok     404    404    ok     404    ok
 mail:compose                       POST  login  ok     404    404    ok     404    ok
+mail:retry                         GET   login  405    405    405    405    405    405
+mail:retry                         POST  login  ok     404    404    ok     404    ok
 mail:template_list                 GET   login  404    404    404    ok     ok     ok
 mail:template_list                 POST  login  404    404    404    405    405    405
 mail:template_create               GET   login  404    404    404    ok     ok     ok

@@ -29,6 +29,7 @@ from tests.factories import (
     make_lead,
     make_lost_reason,
     make_opportunity,
+    make_outbound_email,
 )
 
 # Which record a URL's ``pk`` is, by URL name.
@@ -69,6 +70,7 @@ RECORD_OF = {
     "opportunities:reopen": "opportunity",
     "opportunities:undo": "opportunity",
     "activities:complete": "activity",
+    "mail:retry": "email",
     "activities:calendar": "activity",
     "api:lead-detail": "lead",
     "api:lead-qualify": "lead",
@@ -123,6 +125,18 @@ def records(*, owner, manager, marker: str) -> dict:
         name=f"{marker} deal", company=company, contact=contact, owner=owner
     )
     activity = make_activity(opportunity=opportunity, owner=owner, subject=f"{marker} call")
+    email = make_outbound_email(
+        activity=make_activity(
+            opportunity=opportunity,
+            owner=owner,
+            kind="email",
+            subject=f"{marker} email",
+            done_at=timezone.now(),
+        ),
+        sent_by=owner,
+        status="failed",
+        error="Refused",
+    )
     lead_import = LeadImport.objects.create(
         created_by=manager,
         owner=owner,
@@ -147,6 +161,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "lead": lead,
         "opportunity": opportunity,
         "activity": activity,
+        "email": email,
         "lead_import": lead_import,
         "web_submission": web_submission,
         "notification": notify(owner, Notification.Kind.LEAD_ASSIGNED, lead),

@@ -4,9 +4,10 @@ from a template or not, and sees it on the deal's timeline with how its sending 
 import re
 
 import pytest
+from django.utils import timezone
 
 from mail.models import OutboundEmail
-from tests.factories import make_email_template, make_lead
+from tests.factories import make_activity, make_email_template, make_lead, make_outbound_email
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,52 @@ def test_compose_asks_an_anonymous_visitor_to_log_in(client, acme_deal):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_failed_email_is_sent_again_from_the_timeline(
+    rep_client, acme_deal, jane, smtp_server, django_capture_on_commit_callbacks
+):
+    email = make_outbound_email(
+        activity=make_activity(
+            opportunity=acme_deal, owner=acme_deal.owner, kind="email", done_at=timezone.now()
+        ),
+        to=[{"kind": "contact", "id": jane.pk, "name": "Jane Doe", "email": jane.email}],
+        status="failed",
+        error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    page = rep_client.get(acme_deal.get_absolute_url()).content.decode()
+    assert f'action="/mail/{email.pk}/retry/"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = rep_client.post(f"/mail/{email.pk}/retry/")
+
+    assert response["Location"] == acme_deal.get_absolute_url()
+    email.refresh_from_db()
+    assert (email.status, email.error) == ("sent", "")
+    assert len(smtp_server.envelopes) == 1
+
+
+def test_a_sent_email_is_not_sent_again(rep_client, acme_deal, smtp_server):
+    email = make_outbound_email(
+        activity=make_activity(opportunity=acme_deal, owner=acme_deal.owner, kind="email"),
+        status="sent",
+    )
+
+    response = rep_client.post(f"/mail/{email.pk}/retry/", follow=True)
+
+    assert "This email is not failed: it was not queued again." in response.content.decode()
+    email.refresh_from_db()
+    assert email.status == "sent"
+    assert smtp_server.envelopes == []
+
+
+def test_another_teams_email_is_not_found(other_client, acme_deal):
+    email = make_outbound_email(
+        activity=make_activity(opportunity=acme_deal, owner=acme_deal.owner, kind="email"),
+        status="failed",
+    )
+
+    assert other_client.post(f"/mail/{email.pk}/retry/").status_code == 404
+    assert other_client.get(f"/mail/{email.pk}/retry/").status_code == 405
+    email.refresh_from_db()
+    assert email.status == "failed"
