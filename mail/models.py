@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity
+from activities.models import SUBJECT_FIELDS, Activity
 
 # How long a failed email stays on its sender's day.
 FAILED_SHOWN_DAYS = 7
@@ -66,9 +66,7 @@ class OutboundEmailQuerySet(models.QuerySet):
         return (
             self.failed()
             .filter(sent_by=user, created_at__gte=since)
-            .select_related(
-                *(f"activity__{field}" for field in ("lead", "opportunity", "contact", "company"))
-            )
+            .select_related(*(f"activity__{field}" for field in SUBJECT_FIELDS))
             .order_by("-created_at", "-pk")
         )
 
