@@ -2,6 +2,7 @@
 done activities and notes, and its badges."""
 
 import datetime
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db.models import Case, OuterRef, Q, Subquery, When
@@ -11,6 +12,19 @@ from audit.models import FieldChange
 from audit.tracking import Audited
 from crm.models import User
 from crm.timeline import TimelineEntry, TimelinePart, recorded_changes
+
+# Apps above that keep more about some activities (mail: an email's recipients and delivery)
+# register a function that attaches it, as ``activity.detail`` (an object with the
+# ``template_name`` the panel includes for it), to the activities of a timeline: a query for
+# all of them, and none when none of them is theirs.
+Details = Callable[[list[Activity]], None]
+_details: list[Details] = []
+
+
+def register_details(attach: Details) -> None:
+    """Add a source of details; apps call this once, from ``AppConfig.ready()``."""
+    if attach not in _details:
+        _details.append(attach)
 
 
 def _activities_for(record, user: User):
@@ -38,7 +52,8 @@ def activity_history(
     record, *, user: User, today: datetime.date, limit: int | None
 ) -> TimelinePart | None:
     """Queries: the record's badges and its activities (every planned one, and the ``limit``
-    newest done ones and one more)."""
+    newest done ones and one more); and one for each registered source of details that has
+    some of them (an email's delivery)."""
     if record._meta.model_name not in SUBJECT_MODELS:
         return None
     model = type(record)
@@ -52,6 +67,8 @@ def activity_history(
         )[: limit + 1]
         about = about.filter(Q(done_at__isnull=True) | Q(pk__in=newest_done))
     activities = list(about.select_related("owner", "done_by", "opportunity", "contact"))
+    for attach in _details:
+        attach(activities)
     pending = sorted(
         (a for a in activities if a.is_pending),
         key=lambda a: (a.due_date or datetime.date.max, a.due_time or datetime.time.max, a.pk),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "opportunities",
     "leads",
     "setup",
+    "mail",
     "reports",
     "search",
     "merging",

@@ -60,6 +60,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("settings/", include("setup.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mail/", include("mail.urls")),
 ]
 
 # A 403 (the admin's, or any PermissionDenied) is a refused access: recorded, then answered.

@@ -9,7 +9,8 @@ figures): names become "Erased", the other personal fields empty; the activities
 person and their status changes lose their text; their deals keep every amount, stage and
 change, and only lose the person's name where the deal's name holds it (and a company named
 after the person at conversion takes "Erased" as its name); merge records and
-security events naming the person are scrubbed; the webhook events already written for them
+security events naming the person are scrubbed, and the emails written to them lose the
+person's address and their text; the webhook events already written for them
 have their personal fields replaced. The erasure itself is recorded in the security log.
 """
 
@@ -31,6 +32,7 @@ from crm.models import Company, Contact, SecurityEvent, User
 from crm.security_log import Kind, record
 from infra.events import emit
 from leads.models import Lead, LeadConversion, LeadStatusChange
+from mail.models import OutboundEmail
 from merging.models import MergedRecord
 from opportunities.models import Opportunity
 
@@ -230,6 +232,7 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
         company_name=ERASED
     )
 
+    _scrub_emails(people)
     _merges(leads=leads, contacts=contacts).update(name=ERASED)
     for model, rows in ((Lead, leads), (Contact, contacts)):
         pks = [row.pk for row in rows]
@@ -250,6 +253,38 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
             activities=erased_activities,
         )
     return erased
+
+
+def _scrub_emails(people: list[Person]) -> None:
+    """The emails written to the person (found by their address or name among the recipients)
+    lose the person's name and address there, and their text, as their activity does."""
+    keys = {(person._meta.model_name, person.pk) for person in people}
+    addresses = {person.email.lower() for person in people if person.email}
+    names = {person.full_name for person in people if person.full_name}
+    found = Q(pk__in=[])
+    for text in addresses | names:
+        found |= Q(to__icontains=text) | Q(cc__icontains=text)
+
+    def names_them(recipient: dict) -> bool:
+        return (
+            (recipient["kind"], recipient["id"]) in keys
+            or recipient["email"].lower() in addresses
+            or recipient["name"] in names
+        )
+
+    def scrubbed(recipients: list[dict]) -> list[dict]:
+        return [
+            {**recipient, "name": ERASED, "email": ""} if names_them(recipient) else recipient
+            for recipient in recipients
+        ]
+
+    for email in OutboundEmail.objects.filter(found).only("pk", "activity_id", "to", "cc"):
+        if not any(names_them(recipient) for recipient in [*email.to, *email.cc]):
+            continue
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            to=scrubbed(email.to), cc=scrubbed(email.cc), subject=ERASED, body_html="", body_text=""
+        )
+        Activity.objects.filter(pk=email.activity_id).update(subject=ERASED, notes="")
 
 
 def _scrub_webhook_events(*, leads, contacts) -> None:

@@ -144,3 +144,31 @@ def make_activity(**fields):
     if "due_date" not in fields and fields["kind"] != Activity.Kind.NOTE:
         fields["due_date"] = timezone.localdate()
     return Activity.objects.create(**_team_of_owner(fields))
+
+
+def make_email_template(**fields):
+    from mail.models import EmailTemplate
+
+    fields.setdefault("name", f"Template {_next()}")
+    fields.setdefault("subject", "About {{ opportunity.name }}")
+    fields.setdefault("body", "<p>Hello {{ contact.first_name }},</p><p>Shall we talk?</p>")
+    return EmailTemplate.objects.create(**fields)
+
+
+def make_outbound_email(**fields):
+    """An email written to a contact of a new deal, as its Email activity, queued."""
+    from activities.models import Activity
+    from mail.models import OutboundEmail
+
+    if "activity" not in fields:
+        owner = fields.get("sent_by")
+        fields["activity"] = make_activity(
+            kind=Activity.Kind.EMAIL, owner=owner, done_at=timezone.now(), done_by=owner
+        )
+    fields.setdefault("subject", fields["activity"].subject)
+    fields.setdefault("body_text", "Hello")
+    fields.setdefault(
+        "to", [{"kind": "contact", "id": 0, "name": "Pat Person", "email": "pat@example.com"}]
+    )
+    fields.setdefault("message_id", f"{_next()}.test@example.com")
+    return OutboundEmail.objects.create(**fields)

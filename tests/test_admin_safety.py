@@ -203,8 +203,9 @@ def test_task_results_are_for_superusers_only(staff_client, admin_client):
 
 
 def team_records(sample: dict) -> dict:
-    """Model → South's record of it (stages and lost reasons are shared by every team)."""
-    shared = {"stage", "lost_reason"}
+    """Model → South's record of it (stages, lost reasons and email templates are shared by
+    every team)."""
+    shared = {"stage", "lost_reason", "email_template"}
     return {type(record): record for key, record in sample.items() if key not in shared}
 
 

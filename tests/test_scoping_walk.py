@@ -149,6 +149,7 @@ def test_the_walk_covers_every_kind_of_record():
         "web_submission",
         "opportunity",
         "activity",
+        "email",
         "notification",
         "team",
     }

@@ -25,9 +25,11 @@ from tests.factories import (
     make_activity,
     make_company,
     make_contact,
+    make_email_template,
     make_lead,
     make_lost_reason,
     make_opportunity,
+    make_outbound_email,
 )
 
 # Which record a URL's ``pk`` is, by URL name.
@@ -68,6 +70,7 @@ RECORD_OF = {
     "opportunities:reopen": "opportunity",
     "opportunities:undo": "opportunity",
     "activities:complete": "activity",
+    "mail:retry": "email",
     "activities:calendar": "activity",
     "api:lead-detail": "lead",
     "api:lead-qualify": "lead",
@@ -98,6 +101,7 @@ QUERY_RECORDS = {
     "opportunities:create": ["company"],
     "opportunities:edit": ["company"],
     "crm:contact_create": ["company"],
+    "mail:compose": ["opportunity", "lead", "contact", "company"],
 }
 
 # URL parameters that are not a team's record.
@@ -121,6 +125,18 @@ def records(*, owner, manager, marker: str) -> dict:
         name=f"{marker} deal", company=company, contact=contact, owner=owner
     )
     activity = make_activity(opportunity=opportunity, owner=owner, subject=f"{marker} call")
+    email = make_outbound_email(
+        activity=make_activity(
+            opportunity=opportunity,
+            owner=owner,
+            kind="email",
+            subject=f"{marker} email",
+            done_at=timezone.now(),
+        ),
+        sent_by=owner,
+        status="failed",
+        error="Refused",
+    )
     lead_import = LeadImport.objects.create(
         created_by=manager,
         owner=owner,
@@ -145,6 +161,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "lead": lead,
         "opportunity": opportunity,
         "activity": activity,
+        "email": email,
         "lead_import": lead_import,
         "web_submission": web_submission,
         "notification": notify(owner, Notification.Kind.LEAD_ASSIGNED, lead),
@@ -152,6 +169,7 @@ def records(*, owner, manager, marker: str) -> dict:
         "team": owner.team,
         # Shared by every team, as the pipeline and its stages are: named without the marker.
         "lost_reason": make_lost_reason(),
+        "email_template": make_email_template(),
     }
 
 
@@ -199,6 +217,8 @@ def fill(name: str, route: str, sample: dict):
             value = "lost-reasons"
         elif parameter == "item_pk":
             value = sample["lost_reason"].pk
+        elif parameter == "template_pk":
+            value = sample["email_template"].pk
         elif parameter == "user_pk":
             value = sample["opportunity"].owner_id
         elif parameter == "result_id":

@@ -42,6 +42,8 @@ MANAGERS = [
     "/settings/lists/lost-reasons/",
     "/leads/web/held/",
     "/leads/import/",
+    "/mail/templates/",
+    "/mail/templates/new/",
 ]
 
 
@@ -56,6 +58,8 @@ def records_of(user: User) -> list[str]:
     ]:
         record = model.objects.visible_to(user).order_by("pk").first()
         pages += [f"{prefix}{record.pk}/", f"{prefix}{record.pk}/edit/"]
+        if model is Opportunity:
+            pages.append(f"/mail/new/?opportunity={record.pk}")
     return pages
 
 

@@ -181,13 +181,13 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
     # session, user, the user's team (menu), which items (activities, deals needing
     # attention, new leads), then those activities with their records, those deals with their
     # badges, their stages' usual stays before a win (risk flags; cached afterwards), those
-    # leads
-    with django_assert_num_queries(10):
+    # leads; the user's emails that failed
+    with django_assert_num_queries(11):
         html = rep_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
     # Which items is kept in the cache until the next write: the same page again reads only
-    # the items themselves.
-    with django_assert_num_queries(6):
+    # the items themselves (and the failed emails).
+    with django_assert_num_queries(7):
         again = rep_client.get("/").content.decode()
     assert same_day(again, html)
 
@@ -205,12 +205,13 @@ def test_manager_home_query_count(
     # session, user, the team's people (a manager has no team of their own), which items
     # (activities, deals needing attention: none here, every deal has a call today, so there
     # are no badges to read; new leads), then those activities with their records, those leads;
-    # and once, the teams the manager runs with their members (whose writes retire the day)
-    with django_assert_num_queries(9):
+    # the manager's emails that failed; and once, the teams the manager runs with their members
+    # (whose writes retire the day)
+    with django_assert_num_queries(10):
         html = manager_client.get("/").content.decode()
     # Each rep's section shows its first items only.
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * min(rows, TEAM_SECTION_SIZE)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         again = manager_client.get("/").content.decode()
     assert same_day(again, html)
 

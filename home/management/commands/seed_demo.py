@@ -5,6 +5,7 @@ from activities import demo as activities_demo
 from crm import demo as core_demo
 from leads import demo as leads_demo
 from leads.models import Lead
+from mail import demo as mail_demo
 from opportunities import demo as opportunities_demo
 from opportunities.models import Opportunity
 from reports import demo as reports_demo
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             deals=Opportunity.objects.open().filter(owner__in=people.reps),
             leads=Lead.objects.filter(owner__in=people.reps, status=Lead.Status.WORKING),
         )
+        mail_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data is ready. Log in at {login_url(options['address'])}")
         )
