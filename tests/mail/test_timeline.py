@@ -23,8 +23,9 @@ def test_timeline_with_emails_query_count(rep, deal, rows, django_assert_num_que
             status="sent",
         )
 
-    # the deal's badges, its activities, their emails, its changes
-    with django_assert_num_queries(4):
+    # the deal's badges, its activities, their emails, its changes, its activities' field
+    # changes
+    with django_assert_num_queries(5):
         timeline = build_timeline(deal, user=rep)
 
     details = [entry.activity.detail for entry in timeline.history if entry.activity]
@@ -36,8 +37,8 @@ def test_an_activity_that_is_not_an_email_costs_no_query_for_emails(
 ):
     make_activity(opportunity=deal, owner=rep, kind="call", done_at=timezone.now())
 
-    # the deal's badges, its activities, its changes
-    with django_assert_num_queries(3):
+    # the deal's badges, its activities, its changes, its activities' field changes
+    with django_assert_num_queries(4):
         timeline = build_timeline(deal, user=rep)
 
     assert [entry.activity.kind for entry in timeline.history if entry.activity] == ["call"]
