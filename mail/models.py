@@ -123,6 +123,8 @@ class OutboundEmail(models.Model):
     error = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When a worker took it to send: one still sending long after died on the way.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
 

@@ -3,6 +3,7 @@ conditional UPDATE, as reminders are claimed, so that a task run again after a c
 same task taken by two workers, finds nothing left to send. It ends sent, with the time, or
 failed, with the reason the mail server gave."""
 
+import datetime
 import logging
 from email.headerregistry import Address
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from crm.models import Contact
 from leads.models import Lead
@@ -20,11 +22,33 @@ logger = logging.getLogger(__name__)
 PEOPLE = {"contact": Contact, "lead": Lead}
 
 
+# Longer than any mail server takes to answer: an email still being sent after it was left
+# by a worker that died (or lost its connection to the database) on the way.
+INTERRUPTED_AFTER = datetime.timedelta(minutes=15)
+
+
 def claim(email_id: int) -> bool:
     return bool(
         OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
-            status=OutboundEmail.Status.SENDING
+            status=OutboundEmail.Status.SENDING, claimed_at=timezone.now()
         )
+    )
+
+
+def fail_interrupted(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed the emails a worker took and never finished, so that they show on their
+    record and their sender's day with "Send again" rather than stay "sending". They may have
+    gone out (the server may have taken them before the worker died): the reason says so, and
+    nothing is sent again without a person deciding it."""
+    now = now or timezone.now()
+    return OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - INTERRUPTED_AFTER
+    ).update(
+        status=OutboundEmail.Status.FAILED,
+        error=gettext_noop(
+            "The sending was interrupted; the email may have gone out. Check with the "
+            "recipient before sending it again."
+        ),
     )
 
 
@@ -75,7 +99,9 @@ def send(email_id: int) -> str:
     email = OutboundEmail.objects.select_related("sent_by").get(pk=email_id)
     to, cc = still_allowed(email.to), still_allowed(email.cc)
     if not to:
-        reason = "No recipient may be emailed any more (opted out or address changed)."
+        reason = gettext_noop(
+            "No recipient may be emailed any more (opted out or address changed)."
+        )
         _finish(email, status=OutboundEmail.Status.FAILED, error=reason)
         return reason
     try:

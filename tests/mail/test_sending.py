@@ -1,11 +1,13 @@
 """Alice writes to the people of her Acme deal: the email is logged on the deal, queued, and
 sent once by the worker through a real mail server; or it fails, and says why."""
 
+import datetime
 import email
 from email import policy
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from activities.models import Activity
 from mail import sending
@@ -93,6 +95,23 @@ def test_an_email_is_sent_once_however_often_its_task_runs(rep, acme_deal, smtp_
     assert sending.send(queued.pk) == "sent"
     assert sending.send(queued.pk) == "not sent: sent already, or being sent"
     assert len(smtp_server.envelopes) == 1
+
+
+def test_an_email_whose_worker_died_while_sending_it_is_marked_failed_not_sent_again(
+    rep, acme_deal, smtp_server
+):
+    queued = write(acme_deal, rep)
+    assert sending.claim(queued.pk)  # the worker that took it dies before it finishes
+    later = timezone.now() + sending.INTERRUPTED_AFTER + datetime.timedelta(seconds=1)
+
+    assert sending.fail_interrupted(now=timezone.now()) == 0  # it may still be on its way
+    assert sending.fail_interrupted(now=later) == 1
+
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.FAILED
+    assert queued.error.startswith("The sending was interrupted; the email may have gone out.")
+    assert sending.send(queued.pk) == "not sent: sent already, or being sent"
+    assert smtp_server.envelopes == []
 
 
 def test_an_email_claimed_by_another_worker_is_left_to_it(rep, acme_deal, smtp_server):
