@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
@@ -132,6 +133,7 @@ def export_person(person: Person) -> bytes:
             for conversion in LeadConversion.objects.filter(lead__in=[lead.pk for lead in leads])
         ],
         "merges": [_fields(merge) for merge in _merges(leads=leads, contacts=contacts)],
+        "emails": [_fields(email) for email in _emails_to([*leads, *contacts])[0]],
         "field_changes": [
             {**_fields(change, skip={"content_type_id"}), "record": change.content_type.model}
             for change in _field_changes(leads=leads, contacts=contacts).select_related(
@@ -255,9 +257,9 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
     return erased
 
 
-def _scrub_emails(people: list[Person]) -> None:
-    """The emails written to the person (found by their address or name among the recipients)
-    lose the person's name and address there, and their text, as their activity does."""
+def _emails_to(people: list[Person]) -> tuple[list[OutboundEmail], Callable[[dict], bool]]:
+    """The emails written to the person (found by their address or name among the recipients),
+    and the test of whether a recipient is the person."""
     keys = {(person._meta.model_name, person.pk) for person in people}
     addresses = {person.email.lower() for person in people if person.email}
     names = {person.full_name for person in people if person.full_name}
@@ -272,19 +274,31 @@ def _scrub_emails(people: list[Person]) -> None:
             or recipient["name"] in names
         )
 
+    emails = [
+        email
+        for email in OutboundEmail.objects.filter(found)
+        if any(names_them(recipient) for recipient in [*email.to, *email.cc])
+    ]
+    return emails, names_them
+
+
+def _scrub_emails(people: list[Person]) -> None:
+    """The emails written to the person lose the person's name and address there, and their
+    text, as their activity does, with the history of its fields."""
+    emails, names_them = _emails_to(people)
+
     def scrubbed(recipients: list[dict]) -> list[dict]:
         return [
             {**recipient, "name": ERASED, "email": ""} if names_them(recipient) else recipient
             for recipient in recipients
         ]
 
-    for email in OutboundEmail.objects.filter(found).only("pk", "activity_id", "to", "cc"):
-        if not any(names_them(recipient) for recipient in [*email.to, *email.cc]):
-            continue
+    for email in emails:
         OutboundEmail.objects.filter(pk=email.pk).update(
             to=scrubbed(email.to), cc=scrubbed(email.cc), subject=ERASED, body_html="", body_text=""
         )
         Activity.objects.filter(pk=email.activity_id).update(subject=ERASED, notes="")
+    FieldChange.objects.of_any(Activity, [email.activity_id for email in emails]).delete()
 
 
 def _scrub_webhook_events(*, leads, contacts) -> None:

@@ -44,6 +44,35 @@ def test_the_export_holds_her_records_activities_history_and_deal(manager_client
     )
 
 
+def test_the_export_holds_the_emails_written_to_her_and_her_fields_history(
+    manager_client, zoe, rep
+):
+    from audit.models import FieldChange
+    from mail.models import OutboundEmail
+
+    written = make_activity(contact=zoe, owner=rep, kind="email", subject="Your renewal")
+    OutboundEmail.objects.create(
+        activity=written,
+        to=[{"kind": "contact", "id": zoe.pk, "name": "Zoe Quimby", "email": zoe.email}],
+        subject="Your renewal",
+        body_text="Hello Zoe",
+        message_id="renewal-1@crm.example.com",
+    )
+    edited = Contact.objects.get(pk=zoe.pk)
+    edited.job_title = "Head of buying"
+    edited.save()
+
+    held = _person_json(manager_client.get(reverse("privacy:contact_export", args=[zoe.pk])))
+
+    assert [(e["subject"], e["body_text"]) for e in held["emails"]] == [
+        ("Your renewal", "Hello Zoe")
+    ]
+    assert [(c["record"], c["field"], c["new_value"]) for c in held["field_changes"]] == [
+        ("contact", "job_title", "Head of buying")
+    ]
+    assert FieldChange.objects.count() == 1
+
+
 def test_a_lead_export_holds_the_contact_it_became(manager_client, zoe):
     lead = Lead.objects.get(conversion__contact=zoe)
 
@@ -63,9 +92,9 @@ def test_the_export_reads_a_constant_number_of_queries(
     ContentType.objects.get_for_model(Contact)  # read once per process, as a server has it
 
     # session, user, contact, its conversions' contacts skipped (a contact), leads, deals,
-    # deal changes, activities, lead history, conversions, merges, field changes, the
-    # security event
-    with django_assert_num_queries(12):
+    # deal changes, activities, lead history, conversions, merges, emails, field changes,
+    # the security event
+    with django_assert_num_queries(13):
         manager_client.get(url)
 
 
