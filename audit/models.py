@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.values import shown
+
 
 class Channel(models.TextChoices):
     PAGE = "page", _("Page")
@@ -97,6 +99,4 @@ class FieldChange(models.Model):
         return self._display(self.new_value)
 
     def _display(self, value: str) -> str:
-        from audit.values import shown
-
         return shown(self.model_field, value)
