@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from crm.models.scoping import InSubquery
 from infra.expressions import DaysBetween, ratio
+from infra.periods import month_start, quarter_start
 from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
     ForecastCategory,
@@ -36,7 +37,7 @@ from opportunities.models import (
     effective_forecast_category,
 )
 from reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
-from reports.filters import ReportScope, month_start, quarter_start
+from reports.filters import ReportScope
 
 OPEN = Q(status=Opportunity.Status.OPEN)
 WON = Q(status=Opportunity.Status.WON)
