@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "opportunities",
     "leads",
     "setup",
+    "forecasting",
     "reports",
     "search",
     "merging",

@@ -150,6 +150,7 @@ def test_the_walk_covers_every_kind_of_record():
         "opportunity",
         "activity",
         "notification",
+        "quota",
         "team",
     }
     assert len(OTHER_ROUTES) > 20
