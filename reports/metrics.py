@@ -38,6 +38,7 @@ from opportunities.models import (
 )
 from reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
 from reports.filters import ReportScope
+from reports.quotas import with_quotas
 
 OPEN = Q(status=Opportunity.Status.OPEN)
 WON = Q(status=Opportunity.Status.WON)
@@ -311,6 +312,9 @@ def team_performance_report(scope: ReportScope) -> dict:
     - open_amount / open_count: the open pipeline now, amount and number of deals.
     - no_next_step: open deals with no activity still to do due today or later.
     - unconverted: deals counted above whose currency has no rate (left out of the amounts).
+    - quota, attainment, pace, expected, gap and the deal and activity quotas: each row set
+      against its quota for the period, when it has one (``reports.quotas``); ``pace`` also
+      for the whole report.
 
     The reps' rows and the "Unassigned" one (records of no one, ``who`` None) add up to the
     teams' rows: a record counts for its owner's team, an unowned one for its own.
@@ -370,7 +374,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     reps = rows_for(scope.reps(also=owners).select_related("team"), by_owner)
     if None in by_owner:
         reps.append(_with_averages({"who": None, **empty, **by_owner[None]}))
-    return {"reps": reps, "teams": rows_for(scope.teams(), by_team)}
+    return with_quotas({"reps": reps, "teams": rows_for(scope.teams(), by_team)}, scope)
 
 
 def _with_averages(row: dict) -> dict:
