@@ -267,6 +267,19 @@ def lead_steps(scope: ReportScope) -> tuple:
 # --- Team performance -------------------------------------------------------------------------
 
 
+def won_in_period(scope: ReportScope) -> Q:
+    """Deals won with a closed date in the period: what team performance counts as won, and
+    so what attainment against a quota counts (``reports.quotas``)."""
+    return WON & scope.on("closed_date")
+
+
+def won_figures(scope: ReportScope) -> dict:
+    """The number and base-currency amount of the deals won in the period (``won_in_period``),
+    as team performance sums them."""
+    won = won_in_period(scope)
+    return {"won_count": Count("pk", filter=won), "won_amount": money("base_amount", filter=won)}
+
+
 def _grouped(queryset, key, figures: dict) -> dict:
     """``{key value: {figure: value}}`` from one GROUP BY query."""
     if isinstance(key, str):
@@ -319,7 +332,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     The reps' rows and the "Unassigned" one (records of no one, ``who`` None) add up to the
     teams' rows: a record counts for its owner's team, an unowned one for its own.
     """
-    won = WON & scope.on("closed_date")
+    won = won_in_period(scope)
     lost = LOST & scope.on("closed_date")
     # Only the rows that can count, so that a long history is not grouped for nothing.
     deals = with_base_amounts(scope.opportunities()).filter(
@@ -332,8 +345,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     # the rates and averages are worked out from them below.
     deal_figures = {
         "created": Count("pk", filter=scope.during("created_at")),
-        "won_count": Count("pk", filter=won),
-        "won_amount": money("base_amount", filter=won),
+        **won_figures(scope),
         "won_priced": Count("base_amount", filter=won),  # won deals with a known rate
         "cycle_days": Sum(DaysBetween(F("closed_date"), TruncDate("created_at")), filter=won),
         "lost_count": Count("pk", filter=lost),
