@@ -282,3 +282,18 @@ def test_setting_a_quota_shows_at_once_on_team_performance(
     assert 'data-figure="quota">9,000.00 EUR' in before
     assert 'data-figure="quota">4,600.00 EUR' in after
     assert 'data-figure="attainment">100 %' in after
+
+
+def test_the_api_gives_the_same_figures(june, on_june_10, api_client, manager, rep, north):
+    figures = api_client(manager).get("/api/v1/reports/team-performance/", JUNE).json()
+
+    alice = next(row for row in figures["reps"] if row["user"] == rep.pk)
+    assert figures["pace"] == pytest.approx(PACE)
+    assert {key: alice[key] for key in ["won_amount", "quota", "expected", "gap"]} == {
+        "won_amount": "4600.00",
+        "quota": "9000.00",
+        "expected": "3000.00",
+        "gap": "1600.00",
+    }
+    assert alice["attainment"] == pytest.approx(4600 / 9000)
+    assert [(row["name"], row["quota"]) for row in figures["teams"]] == [("North", "12000.00")]
