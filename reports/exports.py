@@ -119,16 +119,6 @@ PERFORMANCE_COLUMNS = [
     Column(_("Opportunities created"), key("created")),
     Column(_("Won"), key("won_count")),
     Column(_("Won amount"), key("won_amount")),
-    # Against the quota of the period (empty without one): reports.quotas.
-    Column(_("Quota"), key("quota")),
-    Column(_("Attainment"), key("attainment")),
-    Column(_("Pace"), key("pace")),
-    Column(_("Expected by today"), key("expected")),
-    Column(_("Gap to pace"), key("gap")),
-    Column(_("Deals to win"), key("deal_quota")),
-    Column(_("Deal attainment"), key("deal_attainment")),
-    Column(_("Activities to do"), key("activity_quota")),
-    Column(_("Activity attainment"), key("activity_attainment")),
     Column(_("Lost"), key("lost_count")),
     Column(_("Lost amount"), key("lost_amount")),
     Column(_("Win rate"), key("win_rate")),
@@ -138,6 +128,24 @@ PERFORMANCE_COLUMNS = [
     Column(_("Open pipeline"), key("open_amount")),
     Column(_("Open deals"), key("open_count")),
     Column(_("Deals without a next step"), key("no_next_step")),
+    unconverted_column(),
+]
+
+# Team performance's rows against their quota for the period (reports.quotas).
+QUOTA_COLUMNS = [
+    Column(_("Name"), lambda row: who_label(row["who"])),
+    Column(_("Won"), key("won_count")),
+    Column(_("Won amount"), key("won_amount")),
+    Column(_("Quota"), key("quota")),
+    Column(_("Attainment"), key("attainment")),
+    Column(_("Pace"), key("pace")),
+    Column(_("Expected by today"), key("expected")),
+    Column(_("Gap to pace"), key("gap")),
+    Column(_("Deals to win"), key("deal_quota")),
+    Column(_("Deal attainment"), key("deal_attainment")),
+    Column(_("Activities done"), key("activities_done")),
+    Column(_("Activities to do"), key("activity_quota")),
+    Column(_("Activity attainment"), key("activity_attainment")),
     unconverted_column(),
 ]
 

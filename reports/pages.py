@@ -269,8 +269,36 @@ def _performance_table(name, title, columns, rows) -> Table:
     )
 
 
+def has_quotas(report: dict) -> bool:
+    """Whether any row of team performance's ``report`` has a quota for its period."""
+    rows = [*report["reps"], *report["teams"]]
+    return report["pace"] is not None and any(row["quota"] is not None for row in rows)
+
+
+def _quota_table(name, title, who_header, rows, links: Links) -> Table:
+    """The rows that have a quota, each against it (``quota_columns``), after what they won."""
+    columns = [
+        Column(who_header, text(lambda row: who_label(row["who"])), kind="name"),
+        Column(
+            _("Won"),
+            amount("won_amount", "unconverted"),
+            lambda row: links.closed("won", **whose(row["who"])),
+            figure="won",
+        ),
+        *quota_columns(),
+    ]
+    return Table(
+        name,
+        title,
+        columns,
+        [row for row in rows if row["quota"] is not None],
+        _("No quota is set for this period."),
+        exports.QUOTA_COLUMNS,
+        row_attribute=_row_of,
+    )
+
+
 def team_performance(report: dict, links: Links) -> Page:
-    quotas = report["pace"] is not None
     return Page(
         _performance_chart(
             links,
@@ -280,16 +308,17 @@ def team_performance(report: dict, links: Links) -> Page:
         ),
         [
             _performance_table(
-                "reps",
-                _("Reps"),
-                performance_columns(links, _("Rep"), quotas=quotas),
-                report["reps"],
+                "reps", _("Reps"), performance_columns(links, _("Rep")), report["reps"]
             ),
             _performance_table(
-                "teams",
-                _("Teams"),
-                performance_columns(links, _("Team"), quotas=quotas),
-                report["teams"],
+                "teams", _("Teams"), performance_columns(links, _("Team")), report["teams"]
+            ),
+            # Tables of their own: the reps' table is as wide as a laptop's screen already.
+            _quota_table(
+                "rep_quotas", _("Reps against their quota"), _("Rep"), report["reps"], links
+            ),
+            _quota_table(
+                "team_quotas", _("Teams against their quota"), _("Team"), report["teams"], links
             ),
         ],
     )
@@ -310,7 +339,7 @@ DASHBOARD_FIGURES = {
 
 def dashboard(report: dict, links: Links) -> Page:
     reps = report["performance"]["reps"]
-    quotas = report["performance"]["pace"] is not None
+    quotas = has_quotas(report["performance"])
     columns = [
         column
         for column in performance_columns(links, _("Rep"), quotas=quotas)

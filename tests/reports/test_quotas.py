@@ -234,7 +234,9 @@ def test_dashboard_shows_each_rep_against_their_quota(june, on_june_10, manager_
 
 
 def test_team_performance_csv_has_the_quota_figures(june, on_june_10, manager_client, north):
-    response = manager_client.get("/reports/team/", {**JUNE, "format": "csv", "table": "teams"})
+    response = manager_client.get(
+        "/reports/team/", {**JUNE, "format": "csv", "table": "team_quotas"}
+    )
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [
@@ -264,6 +266,8 @@ def test_team_performance_csv_has_the_quota_figures(june, on_june_10, manager_cl
             "Activity attainment": "0.2",
         }
     ]
+    xlsx = manager_client.get("/reports/team/", {**JUNE, "format": "xlsx", "table": "rep_quotas"})
+    assert xlsx["Content-Disposition"] == 'attachment; filename="team-performance-rep_quotas.xlsx"'
 
 
 def test_setting_a_quota_shows_at_once_on_team_performance(
