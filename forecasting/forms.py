@@ -54,7 +54,8 @@ class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), required=False)
 
     def __init__(self, data=None, *, today: datetime.date):
-        super().__init__(data or None)
+        # Its own ids: the quota form on the same page has a period field too.
+        super().__init__(data or None, auto_id="show_%s")
         self.today = today
         self.fields["period"].choices = period_choices(today)
         self.fields["period"].initial = period_value(Period.MONTH, month_start(today))
