@@ -1,6 +1,5 @@
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -13,10 +12,9 @@ from reports.quota_progress import own_quota_progress
 @vary_on_headers("HX-Request")
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """My day: what the signed-in rep (or a manager's team, by rep) has to do."""
-    today = timezone.localdate()
-    context = {"day": build_day(request.user, today=today)}
+    context = {"day": build_day(request.user)}
     if request.htmx and not request.htmx.boosted:
         return render(request, "home/home.html#day", context)
     # Above the day, on the full page only: the day's region is what htmx asks for again.
-    context["quotas"] = own_quota_progress(request.user, today=today)
+    context["quotas"] = own_quota_progress(request.user, today=context["day"].date)
     return render(request, "home/home.html", context)
