@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Team, User
 from forecasting.models import Period, may_set_for, period_label, period_start
 from infra.periods import month_start, quarter_start
+from infra.rendering import QuickSelect
 
 # The periods offered: from a little before today's to a year ahead.
 MONTHS_BACK, MONTHS_AHEAD = 3, 12
@@ -51,7 +52,7 @@ def period_choices(today: datetime.date) -> list[tuple[str, str]]:
 class PeriodForm(forms.Form):
     """Which month or quarter the quotas page shows (this month unless asked)."""
 
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = forms.ChoiceField(label=_("Period"), required=False, widget=QuickSelect)
 
     def __init__(self, data=None, *, today: datetime.date):
         # Its own ids: the quota form on the same page has a period field too.
@@ -70,13 +71,22 @@ class QuotaForm(forms.Form):
     """A rep's or a team's quota for a month or a quarter; the reps and teams offered are
     those ``user`` may set quotas for (``may_set_for``)."""
 
+    # Selects written in Python (``QuickSelect``): an admin picks among some two hundred reps.
     owner = forms.ModelChoiceField(
-        label=_("Rep"), queryset=User.objects.none(), required=False, empty_label=_("No rep")
+        label=_("Rep"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No rep"),
+        widget=QuickSelect,
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team"),
+        widget=QuickSelect,
     )
-    period = forms.ChoiceField(label=_("Period"))
+    period = forms.ChoiceField(label=_("Period"), widget=QuickSelect)
     amount = forms.DecimalField(
         label=_("Amount to win"),
         min_value=Decimal("0"),

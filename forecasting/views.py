@@ -15,6 +15,7 @@ from crm.security_log import visible_or_404
 from forecasting import services
 from forecasting.forms import PeriodForm, QuotaForm, period_value
 from forecasting.models import Quota, may_set_for, period_label
+from forecasting.tables import quota_rows
 from infra.htmx import HtmxHttpRequest, render_region, wants_fragment
 
 
@@ -72,11 +73,14 @@ def _page(request: HtmxHttpRequest, period_form: PeriodForm, form: QuotaForm | N
             today=period_form.today,
             initial=_initial(request, chosen, quotas),
         )
+    rows = _rows(request.user, quotas)
     context = {
         "period_form": period_form,
         "period_label": period_label(*chosen),
-        "period": period_value(*chosen),
-        "rows": _rows(request.user, quotas),
+        "rows": rows,
+        "quota_rows": quota_rows(
+            request, rows, period=period_value(*chosen), can_set=sets_quotas(request.user)
+        ),
         "form": form,
         "base_currency": settings.BASE_CURRENCY,
     }

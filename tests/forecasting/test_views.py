@@ -207,3 +207,14 @@ def test_quotas_page_query_count(manager_client, north, count, django_assert_num
         html = manager_client.get(URL).content.decode()
 
     assert html.count('data-figure="amount"') == count + 1
+
+
+def test_names_are_escaped_in_the_table(manager_client, north, rep):
+    north.name = "<b>North</b>"
+    north.save(update_fields=["name"])
+    make_quota(team=north, amount="10")
+
+    html = manager_client.get(URL).content.decode()
+
+    assert "&lt;b&gt;North&lt;/b&gt; (team)" in html
+    assert "<b>North</b>" not in html
