@@ -351,6 +351,13 @@ def dashboard(report: dict, links: Links) -> Page:
         ),
         [
             _performance_table("reps", "", columns, reps),
+            _quota_table(
+                "team_quotas",
+                _("Teams against their quota"),
+                _("Team"),
+                report["performance"]["teams"],
+                links,
+            ),
             # For its export alone: the page shows the slipped deals' headline only.
             Table(
                 "slipped",

@@ -230,7 +230,13 @@ def test_dashboard_shows_each_rep_against_their_quota(june, on_june_10, manager_
     alice = alice[: alice.index("</tr>")]
     assert 'data-figure="attainment">51 %' in alice
     assert '<td class="text-end" data-figure="gap">1,600.00 EUR</td>' in alice
-    assert "Charlie" not in html
+    teams = html[html.index('data-table="team_quotas"') :]
+    north = teams[teams.index('<th scope="row">North</th>') :]
+    north = north[: north.index("</tr>")]
+    assert '<td class="text-end" data-figure="quota">12,000.00 EUR</td>' in north
+    assert 'data-figure="attainment">48 %' in north
+    assert '<td class="text-end" data-figure="gap">1,800.00 EUR</td>' in north
+    assert "Charlie" not in html and "South" not in html
 
 
 def test_team_performance_csv_has_the_quota_figures(june, on_june_10, manager_client, north):
