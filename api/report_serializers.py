@@ -82,6 +82,16 @@ class PerformanceFigures(serializers.Serializer):
     open_count = serializers.IntegerField()
     no_next_step = serializers.IntegerField()
     unconverted = serializers.IntegerField()
+    # Against the row's quota for the period (reports.quotas); all null without one.
+    quota = _money(allow_null=True)
+    attainment = _average()
+    pace = _average()
+    expected = _money(allow_null=True)
+    gap = _money(allow_null=True)
+    deal_quota = serializers.IntegerField(allow_null=True)
+    deal_attainment = _average()
+    activity_quota = serializers.IntegerField(allow_null=True)
+    activity_attainment = _average()
 
 
 class RepPerformance(PerformanceFigures):
@@ -98,6 +108,9 @@ class TeamPerformance(PerformanceFigures):
 
 class TeamPerformanceReport(serializers.Serializer):
     scope = ScopeSerializer()
+    # Elapsed days ÷ days of the period; null unless the period is a month or a quarter and
+    # every pipeline counts (quotas are set for those).
+    pace = _average()
     reps = RepPerformance(many=True)
     teams = TeamPerformance(many=True)
 

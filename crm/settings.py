@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leads",
     "setup",
     "mail",
+    "forecasting",
     "reports",
     "search",
     "merging",

@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include((core_patterns, "crm"))),
     path("leads/", include("leads.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("quotas/", include("forecasting.urls")),
     path("reports/", include("reports.urls")),
     path("search/", include("search.urls")),
     path("activities/", include("activities.urls")),

@@ -131,6 +131,24 @@ PERFORMANCE_COLUMNS = [
     unconverted_column(),
 ]
 
+# Team performance's rows against their quota for the period (reports.quotas).
+QUOTA_COLUMNS = [
+    Column(_("Name"), lambda row: who_label(row["who"])),
+    Column(_("Won"), key("won_count")),
+    Column(_("Won amount"), key("won_amount")),
+    Column(_("Quota"), key("quota")),
+    Column(_("Attainment"), key("attainment")),
+    Column(_("Pace"), key("pace")),
+    Column(_("Expected by today"), key("expected")),
+    Column(_("Gap to pace"), key("gap")),
+    Column(_("Deals to win"), key("deal_quota")),
+    Column(_("Deal attainment"), key("deal_attainment")),
+    Column(_("Activities done"), key("activities_done")),
+    Column(_("Activities to do"), key("activity_quota")),
+    Column(_("Activity attainment"), key("activity_attainment")),
+    unconverted_column(),
+]
+
 FUNNEL_COLUMNS = [
     Column(_("Source"), lambda row: row.get("source__name") or _("No source")),
     Column(_("Leads received"), key("leads")),

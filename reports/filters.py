@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from crm.models import Team, User
+from infra.periods import month_start, quarter_start
 from infra.rendering import DatePicker, QuickSelect
 from leads.models import Lead
 from opportunities.models import Opportunity, OpportunityChange, Pipeline
@@ -38,17 +39,6 @@ class PeriodChoice(models.TextChoices):
     LAST_YEAR = "last_year", _("Last year")
     LAST_12_MONTHS = "last_12_months", _("Last 12 months")
     CUSTOM = "custom", _("Custom dates")
-
-
-def month_start(day: datetime.date, shift: int = 0) -> datetime.date:
-    """The first day of the month ``shift`` months after the one holding ``day``."""
-    index = day.year * 12 + day.month - 1 + shift
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def quarter_start(day: datetime.date, shift: int = 0) -> datetime.date:
-    first = month_start(day).replace(month=(day.month - 1) // 3 * 3 + 1)
-    return month_start(first, 3 * shift)
 
 
 def period_range(choice: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from crm.models.scoping import InSubquery
 from infra.expressions import DaysBetween, ratio
+from infra.periods import month_start, quarter_start
 from leads.models import Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
     ForecastCategory,
@@ -36,7 +37,8 @@ from opportunities.models import (
     effective_forecast_category,
 )
 from reports.currency import BASE_AMOUNT, UNCONVERTED, with_base_amounts
-from reports.filters import ReportScope, month_start, quarter_start
+from reports.filters import ReportScope
+from reports.quotas import with_quotas
 
 OPEN = Q(status=Opportunity.Status.OPEN)
 WON = Q(status=Opportunity.Status.WON)
@@ -265,6 +267,19 @@ def lead_steps(scope: ReportScope) -> tuple:
 # --- Team performance -------------------------------------------------------------------------
 
 
+def won_in_period(scope: ReportScope) -> Q:
+    """Deals won with a closed date in the period: what team performance counts as won, and
+    so what attainment against a quota counts (``reports.quotas``)."""
+    return WON & scope.on("closed_date")
+
+
+def won_figures(scope: ReportScope) -> dict:
+    """The number and base-currency amount of the deals won in the period (``won_in_period``),
+    as team performance sums them."""
+    won = won_in_period(scope)
+    return {"won_count": Count("pk", filter=won), "won_amount": money("base_amount", filter=won)}
+
+
 def _grouped(queryset, key, figures: dict) -> dict:
     """``{key value: {figure: value}}`` from one GROUP BY query."""
     if isinstance(key, str):
@@ -310,11 +325,14 @@ def team_performance_report(scope: ReportScope) -> dict:
     - open_amount / open_count: the open pipeline now, amount and number of deals.
     - no_next_step: open deals with no activity still to do due today or later.
     - unconverted: deals counted above whose currency has no rate (left out of the amounts).
+    - quota, attainment, pace, expected, gap and the deal and activity quotas: each row set
+      against its quota for the period, when it has one (``reports.quotas``); ``pace`` also
+      for the whole report.
 
     The reps' rows and the "Unassigned" one (records of no one, ``who`` None) add up to the
     teams' rows: a record counts for its owner's team, an unowned one for its own.
     """
-    won = WON & scope.on("closed_date")
+    won = won_in_period(scope)
     lost = LOST & scope.on("closed_date")
     # Only the rows that can count, so that a long history is not grouped for nothing.
     deals = with_base_amounts(scope.opportunities()).filter(
@@ -327,8 +345,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     # the rates and averages are worked out from them below.
     deal_figures = {
         "created": Count("pk", filter=scope.during("created_at")),
-        "won_count": Count("pk", filter=won),
-        "won_amount": money("base_amount", filter=won),
+        **won_figures(scope),
         "won_priced": Count("base_amount", filter=won),  # won deals with a known rate
         "cycle_days": Sum(DaysBetween(F("closed_date"), TruncDate("created_at")), filter=won),
         "lost_count": Count("pk", filter=lost),
@@ -369,7 +386,7 @@ def team_performance_report(scope: ReportScope) -> dict:
     reps = rows_for(scope.reps(also=owners).select_related("team"), by_owner)
     if None in by_owner:
         reps.append(_with_averages({"who": None, **empty, **by_owner[None]}))
-    return {"reps": reps, "teams": rows_for(scope.teams(), by_team)}
+    return with_quotas({"reps": reps, "teams": rows_for(scope.teams(), by_team)}, scope)
 
 
 def _with_averages(row: dict) -> dict:

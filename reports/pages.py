@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from infra.numbers import Numbers
@@ -152,9 +153,55 @@ def _average_deal(row, numbers: Numbers) -> str:
     return "–" if row["avg_deal"] is None else numbers.money(row["avg_deal"])
 
 
-def performance_columns(links: Links, who_header: str) -> list[Column]:
+def _quota(row, numbers: Numbers) -> str:
+    return "–" if row["quota"] is None else numbers.money(row["quota"])
+
+
+def _attainment(row, numbers: Numbers) -> str:
+    """The share of the quota won, and of the deals and activities asked for beside it."""
+    shown = numbers.percent(row["attainment"])
+    notes = []
+    if row["deal_quota"] is not None:
+        notes.append(
+            gettext("deals %(done)s / %(quota)s")
+            % {"done": numbers.number(row["won_count"]), "quota": numbers.number(row["deal_quota"])}
+        )
+    if row["activity_quota"] is not None:
+        notes.append(
+            gettext("activities %(done)s / %(quota)s")
+            % {
+                "done": numbers.number(row["activities_done"]),
+                "quota": numbers.number(row["activity_quota"]),
+            }
+        )
+    if notes:
+        shown += f' <span class="small text-body-secondary">{escape(" · ".join(notes))}</span>'
+    return shown
+
+
+def _gap(row, numbers: Numbers) -> str:
+    """Won less what the pace asks for by today: behind in red."""
+    if row["gap"] is None:
+        return "–"
+    shown = numbers.money(row["gap"])
+    return f'<span class="text-danger">{shown}</span>' if row["gap"] < 0 else shown
+
+
+def quota_columns() -> list[Column]:
+    """Each row against its quota (``reports.quotas``): the quota, won ÷ quota, where that
+    should be today (the pace) and won less quota × pace."""
+    return [
+        Column(_("Quota"), _quota, figure="quota"),
+        Column(_("Attainment"), _attainment, figure="attainment"),
+        Column(_("Pace"), percent("pace"), figure="pace"),
+        Column(_("Gap to pace"), _gap, figure="gap"),
+    ]
+
+
+def performance_columns(links: Links, who_header: str, *, quotas: bool = False) -> list[Column]:
     """The columns of a team performance table, each figure linked to the rep's, team's or
-    no one's records that it counts (rates, averages and activities have no list)."""
+    no one's records that it counts (rates, averages and activities have no list); with
+    ``quotas``, each row against its quota after its won deals."""
 
     def link(rule: str, **filters):
         method = getattr(links, rule)
@@ -176,6 +223,7 @@ def performance_columns(links: Links, who_header: str) -> list[Column]:
             link("closed", status="won"),
             figure="won",
         ),
+        *(quota_columns() if quotas else []),
         Column(
             _("Lost"),
             count_and_amount("lost_count", "lost_amount"),
@@ -221,6 +269,35 @@ def _performance_table(name, title, columns, rows) -> Table:
     )
 
 
+def has_quotas(report: dict) -> bool:
+    """Whether any row of team performance's ``report`` has a quota for its period."""
+    rows = [*report["reps"], *report["teams"]]
+    return report["pace"] is not None and any(row["quota"] is not None for row in rows)
+
+
+def _quota_table(name, title, who_header, rows, links: Links) -> Table:
+    """The rows that have a quota, each against it (``quota_columns``), after what they won."""
+    columns = [
+        Column(who_header, text(lambda row: who_label(row["who"])), kind="name"),
+        Column(
+            _("Won"),
+            amount("won_amount", "unconverted"),
+            lambda row: links.closed("won", **whose(row["who"])),
+            figure="won",
+        ),
+        *quota_columns(),
+    ]
+    return Table(
+        name,
+        title,
+        columns,
+        [row for row in rows if row["quota"] is not None],
+        _("No quota is set for this period."),
+        exports.QUOTA_COLUMNS,
+        row_attribute=_row_of,
+    )
+
+
 def team_performance(report: dict, links: Links) -> Page:
     return Page(
         _performance_chart(
@@ -236,18 +313,36 @@ def team_performance(report: dict, links: Links) -> Page:
             _performance_table(
                 "teams", _("Teams"), performance_columns(links, _("Team")), report["teams"]
             ),
+            # Tables of their own: the reps' table is as wide as a laptop's screen already.
+            _quota_table(
+                "rep_quotas", _("Reps against their quota"), _("Rep"), report["reps"], links
+            ),
+            _quota_table(
+                "team_quotas", _("Teams against their quota"), _("Team"), report["teams"], links
+            ),
         ],
     )
 
 
-DASHBOARD_FIGURES = {"won", "lost", "win-rate", "activities", "open", "no-next-step"}
+DASHBOARD_FIGURES = {
+    "won",
+    "attainment",
+    "pace",
+    "gap",
+    "lost",
+    "win-rate",
+    "activities",
+    "open",
+    "no-next-step",
+}
 
 
 def dashboard(report: dict, links: Links) -> Page:
     reps = report["performance"]["reps"]
+    quotas = has_quotas(report["performance"])
     columns = [
         column
-        for column in performance_columns(links, _("Rep"))
+        for column in performance_columns(links, _("Rep"), quotas=quotas)
         if column.kind == "name" or column.figure in DASHBOARD_FIGURES
     ]
     return Page(
@@ -256,6 +351,13 @@ def dashboard(report: dict, links: Links) -> Page:
         ),
         [
             _performance_table("reps", "", columns, reps),
+            _quota_table(
+                "team_quotas",
+                _("Teams against their quota"),
+                _("Team"),
+                report["performance"]["teams"],
+                links,
+            ),
             # For its export alone: the page shows the slipped deals' headline only.
             Table(
                 "slipped",

@@ -28,6 +28,7 @@ def test_bench_pages_measures_every_page_and_writes_the_table(db, tmp_path, sett
             "Opportunity detail",
             "Dashboard",
             "Team performance",
+            "Quotas",
             "Slipped deals",
         ):
             assert (page, role) in table

@@ -139,6 +139,12 @@ crm:contact_edit                   GET   login  ok     404    404    ok     404 
 crm:contact_edit                   POST  login  ok     404    404    ok     404    ok
 crm:contact_list                   GET   login  ok     ok     ok     ok     ok     ok
 crm:contact_list                   POST  login  405    405    405    405    405    405
+forecasting:quota_remove           GET   login  405    405    405    405    405    405
+forecasting:quota_remove           POST  login  404    404    404    ok     404    ok
+forecasting:quota_set              GET   login  405    405    405    405    405    405
+forecasting:quota_set              POST  login  404    404    404    ok     ok     ok
+forecasting:quotas                 GET   login  ok     ok     ok     ok     ok     ok
+forecasting:quotas                 POST  login  405    405    405    405    405    405
 health                             GET   ok     ok     ok     ok     ok     ok     ok
 health                             POST  405    405    405    405    405    405    405
 health-ping                        GET   login  405    405    405    405    405    405

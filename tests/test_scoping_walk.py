@@ -151,6 +151,7 @@ def test_the_walk_covers_every_kind_of_record():
         "activity",
         "email",
         "notification",
+        "quota",
         "team",
     }
     assert len(OTHER_ROUTES) > 20

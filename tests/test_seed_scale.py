@@ -13,6 +13,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 
 from activities.models import Activity
 from crm.models import Company, Contact, Team, User
+from forecasting.models import Quota
 from leads.models import Lead, LeadConversion
 from loadtest.management.commands.seed_scale import Command
 from opportunities.models import Opportunity, OpportunityChange
@@ -29,6 +30,8 @@ def test_seed_scale_tiny_builds_consistent_data(db):
     assert Lead.objects.count() == 200
     assert Opportunity.objects.count() == 50
     assert Activity.objects.count() == 200
+    # Each team and each rep: this month and this quarter.
+    assert Quota.objects.count() == 2 * 2 * (1 + 2)
     # Copied in rather than saved, the companies still carry the key they are matched on.
     assert not Company.objects.filter(name_key="").exists()
 

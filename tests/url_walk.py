@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from api.services import create_token
 from crm.models import Company
+from forecasting.models import Period, Quota
 from leads.models import LeadImport, WebSubmission
 from notifications.models import Notification
 from notifications.services import notify
@@ -86,6 +87,7 @@ RECORD_OF = {
     "api:activity-detail": "activity",
     "api:activity-complete": "activity",
     "api:token_revoke": "api_token",
+    "forecasting:quota_remove": "quota",
     "setup:team_detail": "team",
     "setup:member_add": "team",
     "setup:member_remove": "team",
@@ -165,6 +167,9 @@ def records(*, owner, manager, marker: str) -> dict:
         "lead_import": lead_import,
         "web_submission": web_submission,
         "notification": notify(owner, Notification.Kind.LEAD_ASSIGNED, lead),
+        "quota": Quota.objects.create(
+            owner=owner, period=Period.MONTH, start=timezone.localdate().replace(day=1), amount=1000
+        ),
         "stage": opportunity.stage,
         "team": owner.team,
         # Shared by every team, as the pipeline and its stages are: named without the marker.

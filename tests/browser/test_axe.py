@@ -31,6 +31,7 @@ EVERYONE = [
     "/contacts/",
     "/activities/",
     *REPORTS,
+    "/quotas/",
     "/search/?q=bod",
     "/accounts/profile/",
     "/api/tokens/",

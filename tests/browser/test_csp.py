@@ -57,6 +57,7 @@ def main_pages(sample: dict) -> list[str]:
         f"/activities/schedule/?lead={lead.pk}",
         f"/activities/{activity.pk}/complete/",
         *REPORTS,
+        "/quotas/",
     ]
 
 

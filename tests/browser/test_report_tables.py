@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from forecasting.models import Period, Quota
 from leads.models import LeadStatusChange
 from opportunities.models import Opportunity, OpportunityChange
 from tests.factories import (
@@ -34,8 +35,18 @@ REPORTS += ["slipped/"]
 @pytest.fixture
 def closed_deals(manager, rep, teammate):
     """A few deals won, lost and open today, with the long names real pipelines, reasons and
-    sources have, from leads qualified today, and a close date pushed out."""
+    sources have, from leads qualified today, and a close date pushed out; a quota for the
+    month for each rep, with deals and activities to do."""
     today = timezone.localdate()
+    for owner in (rep, teammate):
+        Quota.objects.create(
+            owner=owner,
+            period=Period.MONTH,
+            start=today.replace(day=1),
+            amount=Decimal("2500000.00"),
+            deals=12,
+            activities=150,
+        )
     pipeline = make_pipeline(
         name="Enterprise renewals", stages=("Qualification", "Technical evaluation", "Negotiation")
     )

@@ -181,8 +181,9 @@ def test_rep_home_query_count(rep_client, rep, stage, rows, django_assert_num_qu
     # session, user, the user's team (menu), which items (activities, deals needing
     # attention, new leads), then those activities with their records, those deals with their
     # badges, their stages' usual stays before a win (risk flags; cached afterwards), those
-    # leads; the user's emails that failed
-    with django_assert_num_queries(11):
+    # leads; the user's emails that failed; the user's quotas of this month and quarter (none
+    # here)
+    with django_assert_num_queries(12):
         html = rep_client.get("/").content.decode()
     assert len(re.findall(r"id=\"day-activity-\d+\"", html)) == 2 * rows
     # Which items is kept in the cache until the next write: the same page again reads only
@@ -205,7 +206,8 @@ def test_manager_home_query_count(
     # session, user, the team's people (a manager has no team of their own), which items
     # (activities, deals needing attention: none here, every deal has a call today, so there
     # are no badges to read; new leads), then those activities with their records, those leads;
-    # the manager's emails that failed; and once, the teams the manager runs with their members
+    # the manager's emails that failed; the manager's own quotas (none); and once, the teams
+    # the manager runs with their members
     # (whose writes retire the day)
     with django_assert_num_queries(10):
         html = manager_client.get("/").content.decode()

@@ -286,15 +286,16 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
         # dashboard: forecast, slipped summary (the deals only for their CSV), deals without a
         # next step (count and first five), pipeline totals, win/loss summary, lead funnel
         # totals (leads, won deals), team performance (reps, teams, then deals, deals without
-        # a next step, leads and activities, each grouped by rep and team at once).
-        ("dashboard", 20),
+        # a next step, leads and activities, each grouped by rep and team at once, and the
+        # quotas of the period).
+        ("dashboard", 21),
         # the stage rows and the totals
         ("pipeline", 8),
         # one aggregate for the four periods
         ("forecast", 7),
         # reps, teams; deals, deals without a next step, leads and activities, each grouped
-        # by rep and team at once
-        ("team_performance", 12),
+        # by rep and team at once; the quotas of the period
+        ("team_performance", 13),
         # leads by source, won deals by source, and the two totals
         ("lead_funnel", 10),
         # summary, reasons, competitors, stages

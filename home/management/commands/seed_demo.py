@@ -3,6 +3,7 @@ from django.db import transaction
 
 from activities import demo as activities_demo
 from crm import demo as core_demo
+from forecasting import demo as forecasting_demo
 from leads import demo as leads_demo
 from leads.models import Lead
 from mail import demo as mail_demo
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         reports_demo.seed(people)
         opportunities_demo.seed(people)
         leads_demo.seed(people)
+        forecasting_demo.seed(people)
         activities_demo.seed(
             deals=Opportunity.objects.open().filter(owner__in=people.reps),
             leads=Lead.objects.filter(owner__in=people.reps, status=Lead.Status.WORKING),

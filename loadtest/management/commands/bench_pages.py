@@ -211,6 +211,7 @@ class Command(BaseCommand):
             ("Pipeline report", self.url("reports:pipeline")),
             ("Forecast report", self.url("reports:forecast")),
             ("Team performance", self.url("reports:team_performance")),
+            ("Quotas", self.url("forecasting:quotas")),
             ("Lead funnel", self.url("reports:lead_funnel")),
             ("Win/loss", self.url("reports:win_loss")),
             ("Velocity", self.url("reports:velocity")),

@@ -23,6 +23,8 @@ from django.utils import timezone
 from activities.models import Activity
 from crm.matching import company_name_key
 from crm.models import Company, Contact, Team, User
+from forecasting.models import Period, Quota
+from infra.periods import month_start, quarter_start
 from leads.models import DisqualifyReason, Lead, LeadConversion, LeadSource, LeadStatusChange
 from opportunities.models import (
     LostReason,
@@ -291,6 +293,7 @@ class Command(BaseCommand):
             self.seed_opportunities()
             self.seed_conversions()
             self.seed_activities()
+            self.seed_quotas()
         self.analyze()
         self.progress("done")
 
@@ -513,6 +516,26 @@ class Command(BaseCommand):
             (team.pk, [rep.pk for rep in reps if rep.team_id == team.pk]) for team in team_objects
         ]
         self.progress(f"people: {len(managers) + len(reps)} users in {len(team_objects)} teams")
+
+    def seed_quotas(self):
+        """A quota for every team and rep, this month and this quarter (after the rest, so
+        that the records drawn from the seed stay the same)."""
+        periods = [
+            (Period.MONTH, month_start(self.today), 1),
+            (Period.QUARTER, quarter_start(self.today), 3),
+        ]
+        quotas = []
+        for team, members in self.team_members:
+            for period, start, months in periods:
+                quotas.append(
+                    Quota(team_id=team, period=period, start=start, amount=400_000 * months)
+                )
+                quotas += [
+                    Quota(owner_id=rep, period=period, start=start, amount=40_000 * months, deals=4)
+                    for rep in members
+                ]
+        Quota.objects.bulk_create(quotas, batch_size=self.batch_size)
+        self.progress(f"quotas: {len(quotas)}")
 
     def seed_companies(self):
         total = self.sizes["companies"]
