@@ -98,9 +98,11 @@ def test_the_quotas_cost_a_query_each_then_are_kept(
     alice_s_june, rep_client, django_assert_num_queries
 ):
     # session, user, the user's team (menu), which items (activities, deals needing attention,
-    # new leads: none, so nothing more to read), the user's quotas, the deals won in each
-    with django_assert_num_queries(9):
+    # new leads: none, so nothing more to read), the user's quotas, the deals won in each,
+    # the user's emails that failed
+    with django_assert_num_queries(10):
         rep_client.get("/")
     # kept in the cache with the rest of the day until the next change in Alice's scope
-    with django_assert_num_queries(3):
+    # (session, user, team; the emails that failed are read each time)
+    with django_assert_num_queries(4):
         rep_client.get("/")
