@@ -173,8 +173,9 @@ class Activity(Audited, OwnedRecord):
         TASK = "task", _("Task")
         NOTE = "note", _("Note")
 
-    # Completion shows as the done activity itself; a reminder's sending is the system's.
-    audit_exclude = ("done_at", "done_by", "reminded_at")
+    # Completion (when, by whom, its outcome) shows as the done activity itself; a reminder's
+    # sending is the system's.
+    audit_exclude = ("done_at", "done_by", "outcome", "reminded_at")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
     subject = models.CharField(_("subject"), max_length=200)

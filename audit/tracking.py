@@ -34,9 +34,11 @@ class Audited(models.Model):
         instance._audit_loaded = _loaded_values(instance)
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        remember(self)
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        # Only what was read again: reading a deferred field refreshes that field alone, and
+        # the others may hold edits not saved yet.
+        remember(self, only=fields)
 
 
 @cache
@@ -124,13 +126,18 @@ def record_save(sender, instance, created, raw=False, update_fields=None, **kwar
             new_values = {name: value for name, value in new_values.items() if name in names}
         if rows := _rows([(instance, new_values)]):
             FieldChange.objects.bulk_create(rows)
-    remember(instance)
+    # What was not saved keeps its loaded value: a later save tells its change.
+    remember(instance, only=update_fields)
 
 
-def remember(record) -> None:
-    """From now on ``record``'s changes are told against its values as they are."""
-    loaded = record.__dict__.setdefault("_audit_loaded", {})
-    loaded.update(_loaded_values(record))
+def remember(record, *, only=None) -> None:
+    """From now on ``record``'s changes (of the fields named ``only``, else all) are told
+    against its values as they are."""
+    values = _loaded_values(record)
+    if only is not None:
+        names = {record._meta.get_field(name).attname for name in only}
+        values = {name: value for name, value in values.items() if name in names}
+    record.__dict__.setdefault("_audit_loaded", {}).update(values)
 
 
 def record_update(records: Iterable[models.Model], *, by=None, **values) -> int:

@@ -71,8 +71,9 @@ class Lead(Person):
 
     PROMISING = (Status.NEW, Status.WORKING, Status.QUALIFIED)
 
-    # The lead's status history tells these, with the note that goes with each change.
-    audit_exclude = ("status", "disqualify_reason", "disqualify_note", "owner")
+    # The lead's status history tells it, with the note that goes with each change; no page,
+    # API or admin form changes it otherwise.
+    audit_exclude = ("status",)
 
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     website = models.URLField(

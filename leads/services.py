@@ -225,8 +225,7 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
     if team is not None:  # else each keeps its own
         values["team"] = team
     Lead.objects.filter(pk__in=previous_owner_ids).update(**values)
-    if team is not None:  # the owner's change is in each lead's status history
-        record_update(moving, by=by, team=team)
+    record_update(moving, by=by, owner=owner, **({"team": team} if team is not None else {}))
     for lead in moving:
         lead.owner, lead.updated_at, lead.version = owner, now, lead.version + 1
         if team is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from activities.services import add_note
 from audit.context import working_as
 from audit.models import Channel, FieldChange
+from audit.tracking import Audited, record_update
 from crm.models import Company, Contact, User
 from crm.security_log import Kind, record
 from infra.report_cache import figures_changed
@@ -87,7 +88,7 @@ def _fill(survivor, other) -> list[str]:
     return filled
 
 
-def _move_related(survivor, other) -> dict[str, int]:
+def _move_related(survivor, other, *, by: User) -> dict[str, int]:
     """Point every row that pointed at ``other`` at ``survivor``; each moved row's version is
     raised, so a form opened on it before the merge is refused rather than undoing the move."""
     moved = {}
@@ -104,6 +105,8 @@ def _move_related(survivor, other) -> dict[str, int]:
         changes = {name: survivor}
         if any(f.name == "version" for f in relation.related_model._meta.concrete_fields):
             changes["version"] = F("version") + 1
+        if issubclass(relation.related_model, Audited):  # their history says where they went
+            record_update(list(rows.only("pk", name)), by=by, **{name: survivor})
         count = rows.update(**changes)
         if count:
             label = str(relation.related_model._meta.verbose_name_plural)
@@ -114,7 +117,7 @@ def _move_related(survivor, other) -> dict[str, int]:
 @transaction.atomic
 def merge_records(survivor, other, *, by: User) -> Merge:
     """Merge ``other`` into ``survivor``, both locked for the time of it."""
-    with working_as(channel=Channel.MERGE):
+    with working_as(channel=Channel.MERGE, by=by):
         _check(survivor, other, by=by)
         model = type(survivor)
         locked = model.objects.select_for_update().in_bulk([survivor.pk, other.pk])
@@ -122,7 +125,7 @@ def merge_records(survivor, other, *, by: User) -> Merge:
         # Deals, activities and leads change records: every figure that counts them is retired.
         figures_changed()
         merge = Merge(survivor=survivor)
-        merge.moved = _move_related(survivor, other)
+        merge.moved = _move_related(survivor, other, by=by)
         merge.filled = _fill(survivor, other)
         label = model._meta.label
         MergedRecord.objects.filter(model=label, survivor_pk=other.pk).update(

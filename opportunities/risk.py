@@ -61,13 +61,16 @@ class Risk:
     reason: str
 
 
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"  # what a cast to a number reads on both databases
+
+
 def _as_amount(field: str):
     return Cast(NullIf(F(field), Value("")), DecimalField(max_digits=14, decimal_places=2))
 
 
 def risk_annotations() -> dict:
-    """For each deal: how often its close date was pushed, whether its amount was ever cut,
-    and when it entered the stage it is in."""
+    """For each deal: how often its close date was pushed, its amount as first set (when it
+    changed since), and when it entered the stage it is in."""
     mine = OpportunityChange.objects.filter(opportunity=OuterRef("pk")).order_by()
     pushes = (
         close_date_pushes()
@@ -77,11 +80,12 @@ def risk_annotations() -> dict:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    cut = (
-        mine.filter(field=OpportunityChange.Field.AMOUNT)
-        .annotate(before=_as_amount("old_value"), after=_as_amount("new_value"))
-        .filter(after__lt=F("before"))
-        .values("pk")[:1]
+    # The amount as first set: what the first change of the amount replaced.
+    first_amount = (
+        mine.filter(field=OpportunityChange.Field.AMOUNT, old_value__regex=NUMBER)
+        .order_by("changed_at", "pk")
+        .annotate(first=_as_amount("old_value"))
+        .values("first")[:1]
     )
     entered = (
         mine.filter(
@@ -94,7 +98,7 @@ def risk_annotations() -> dict:
     )
     return {
         "close_date_pushes": Coalesce(Subquery(pushes), 0),
-        "amount_cut_id": Subquery(cut),
+        "first_amount": Subquery(first_amount),
         "stage_entered_at": Subquery(entered),
     }
 
@@ -152,7 +156,7 @@ def risks_of(deal, *, usual: dict[int, float], now: datetime.datetime) -> list[R
                 _("Close date pushed back %(count)s times.") % {"count": deal.close_date_pushes},
             )
         )
-    if deal.amount_cut_id is not None:
+    if deal.first_amount is not None and deal.amount < deal.first_amount:
         risks.append(Risk("cut", _("Amount cut since it was first set.")))
     if getattr(deal, "is_stale", False):
         touched = deal.last_activity_at or deal.created_at

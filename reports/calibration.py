@@ -12,14 +12,15 @@
 
 The probability given just before closing is the one the closing change replaced (a win sets
 100, a loss 0, and the history keeps what it was); a deal already at 100 or 0 kept it. A deal
-reopened and closed again counts each closing's call.
+reopened and closed again counts its last closing's call.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from opportunities.models import Opportunity, OpportunityChange, Stage
 from reports.figures import figures_for
@@ -32,7 +33,7 @@ CLOSED = [Opportunity.Status.WON, Opportunity.Status.LOST]
 
 
 def _since(scope: ReportScope) -> tuple[datetime.date, datetime.date]:
-    today = scope.today or scope.now.date()
+    today = scope.today or timezone.localdate(scope.now)
     return today - datetime.timedelta(days=HISTORY_DAYS), today
 
 
@@ -60,15 +61,33 @@ def stage_rates(scope: ReportScope) -> dict[int, dict]:
     }
 
 
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
 def _closing_calls(deals):
-    """The probability rows their closing wrote (100 on a win, 0 on a loss) of ``deals``:
-    each replaced probability is the call made just before the deal closed."""
-    return OpportunityChange.objects.filter(
-        Q(new_value="100", opportunity__status=Opportunity.Status.WON)
-        | Q(new_value="0", opportunity__status=Opportunity.Status.LOST),
-        opportunity__in=deals.values("pk"),
-        field=OpportunityChange.Field.PROBABILITY,
-    ).exclude(old_value="")
+    """Of ``deals``, the probability rows their last closing wrote (100 on a win, 0 on a loss):
+    each replaced probability is the call made just before the deal closed. One row at most per
+    deal: the one saved with its latest status change (a save writes its rows at one moment),
+    so an earlier closing undone by a reopening, or a probability set to 100 % by hand while
+    the deal was open, is not taken for it."""
+    last_closing = (
+        OpportunityChange.objects.filter(
+            opportunity=OuterRef("opportunity"), field=OpportunityChange.Field.STATUS
+        )
+        .order_by("-changed_at", "-pk")
+        .values("changed_at")[:1]
+    )
+    return (
+        OpportunityChange.objects.filter(
+            Q(new_value="100", opportunity__status=Opportunity.Status.WON)
+            | Q(new_value="0", opportunity__status=Opportunity.Status.LOST),
+            opportunity__in=deals.values("pk"),
+            field=OpportunityChange.Field.PROBABILITY,
+            old_value__regex=NUMBER,
+        )
+        .annotate(closed_at=Subquery(last_closing))
+        .filter(changed_at=F("closed_at"))
+    )
 
 
 def rep_scores(scope: ReportScope) -> list[dict]:

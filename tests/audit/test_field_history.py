@@ -104,8 +104,10 @@ def test_a_bulk_assignment_writes_its_history_in_one_insert(manager, rep, other_
     inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "audit_fieldchange"')]
     assert len(inserts) == 1
     for lead in leads:
-        # The owner's change is in the lead's status history; the team it moved to is here.
-        assert history(lead) == [("team", "North", "South", manager.pk, Channel.SYSTEM)]
+        assert history(lead) == [
+            ("owner", str(rep), str(other_rep), manager.pk, Channel.SYSTEM),
+            ("team", "North", "South", manager.pk, Channel.SYSTEM),
+        ]
 
 
 def test_a_handed_over_lead_takes_its_open_steps_and_they_say_so(
@@ -161,8 +163,9 @@ def test_a_merge_fills_the_survivor_and_brings_the_others_history(manager, rep):
     merge_records(survivor, other, by=manager)
 
     changes = history(survivor)
-    assert ("job_title", "", "CFO", None, Channel.SYSTEM) in changes
-    assert ("phone", "", "+34 600 000 001", None, Channel.MERGE) in changes
+    assert ("job_title", "", "CFO", None, Channel.SYSTEM) in changes  # the other's, brought
+    assert ("phone", "", "+34 600 000 001", manager.pk, Channel.MERGE) in changes
+    assert ("job_title", "", "CFO", manager.pk, Channel.MERGE) in changes
 
 
 def test_the_admin_lists_every_change_for_admins_only(admin_client, manager, client_for, rep):
@@ -217,7 +220,55 @@ def test_a_bulk_assignment_hands_over_the_open_steps_and_records_it_all_in_few_q
     assert (
         sum(1 for s in statements if s[:3] == ["INSERT", "INTO", '"leads_leadstatuschange"']) == 1
     )
-    assert sum(1 for s in statements if s[:3] == ["INSERT", "INTO", '"audit_fieldchange"']) == 1
+    # one INSERT of the leads' changes, one of their steps'
+    assert sum(1 for s in statements if s[:3] == ["INSERT", "INTO", '"audit_fieldchange"']) == 2
     assert sum(1 for s in statements if s[:2] == ["UPDATE", '"crm_activity"']) == 1
     assert Activity.objects.filter(owner=teammate).count() == 5
-    assert FieldChange.objects.filter(field="owner", new_value=str(teammate)).count() == 5
+    handed = FieldChange.objects.of_model(Activity).filter(field="owner", new_value=str(teammate))
+    assert handed.count() == 5
+    assert FieldChange.objects.of_model(Lead).filter(field="owner").count() == 5
+
+
+def test_reading_a_deferred_field_keeps_an_edit_not_yet_saved(rep):
+    lead = make_lead(owner=rep, last_name="Old", job_title="Buyer")
+    partial = Lead.objects.only("pk", "last_name", "version").get(pk=lead.pk)
+
+    partial.last_name = "New"
+    assert partial.job_title == "Buyer"  # read from the database now
+    partial.save()
+
+    assert ("last_name", "Old", "New", None, Channel.SYSTEM) in history(lead)
+
+
+def test_a_field_left_out_of_a_save_is_told_when_it_is_saved_later(rep):
+    lead = make_lead(owner=rep, last_name="Old", job_title="")
+    edited = Lead.objects.get(pk=lead.pk)
+    edited.last_name, edited.job_title = "New", "Buyer"
+
+    edited.save(update_fields=["job_title"])
+    edited.save()
+
+    assert [row[:3] for row in history(lead)] == [
+        ("job_title", "", "Buyer"),
+        ("last_name", "Old", "New"),
+    ]
+
+
+def test_a_lead_left_without_an_owner_says_so(manager, rep):
+    from leads.services import update_lead
+
+    lead = Lead.objects.get(pk=make_lead(owner=rep).pk)
+
+    update_lead(lead, by=manager, owner=None)
+
+    assert ("owner", str(rep), "", None, Channel.SYSTEM) in history(lead)
+
+
+def test_a_merge_says_where_the_others_contacts_went(manager, rep):
+    kept = make_company(owner=rep, name="Acme")
+    merged = make_company(owner=rep, name="Acme Inc")
+    contact = make_contact(owner=rep, company=merged, last_name="Lee")
+
+    merge_records(kept, merged, by=manager)
+
+    assert history(contact) == [("company", "Acme Inc", "Acme", manager.pk, Channel.MERGE)]

@@ -68,6 +68,13 @@ def test_an_amount_cut_is_a_risk_and_a_raise_is_not(rep, deal, teammate, stages)
     assert risks(deal, rep)["cut"] == "Amount cut since it was first set."
 
 
+def test_an_amount_raised_back_above_where_it_began_is_no_longer_cut(rep, deal):
+    edit(deal, rep, amount=Decimal("4000"))
+    edit(deal, rep, amount=Decimal("20000"))
+
+    assert "cut" not in risks(deal, rep)
+
+
 def _won_stays(stage, owner, days: list[int]):
     """Deals won after staying ``days`` in ``stage``, their stays ended last week."""
     left = timezone.now() - datetime.timedelta(days=7)

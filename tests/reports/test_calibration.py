@@ -124,3 +124,29 @@ def test_the_reps_table_exports_as_csv(scenario, manager_client):
     body = response.content.decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Owner,Closed deals,Average probability given")
     assert "Alice Rep,3," in body
+
+
+def test_a_deal_won_reopened_and_won_again_counts_its_last_call_once(rep, manager, stages):
+    from opportunities.models import Opportunity
+    from opportunities.services import reopen
+
+    won = deal(rep, stages[0], 60, "Twice")
+    mark_won(won, by=rep)
+    reopened = reopen(Opportunity.objects.get(pk=won.pk), by=rep)
+    again = update_opportunity(reopened, by=rep, version=reopened.version, probability=60)
+    mark_won(again, by=rep)
+
+    (alice,) = figures(manager)["reps"]
+
+    assert (alice["closed"], alice["won"]) == (1, 1.0)
+    assert alice["given"] == pytest.approx(0.6)
+    assert alice["brier"] == pytest.approx(0.16)
+
+
+def test_a_deal_set_to_100_by_hand_and_won_was_called_right(rep, manager, stages):
+    sure = deal(rep, stages[0], 100, "Sure")
+    mark_won(sure, by=rep)
+
+    (alice,) = figures(manager)["reps"]
+
+    assert (alice["given"], alice["brier"]) == (1.0, 0.0)
