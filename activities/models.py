@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet, seen_by
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 
 # How far ahead the week's activities look, from tomorrow: My day's "Next 7 days", and the
@@ -203,7 +204,8 @@ class Activity(OwnedRecord):
         "crm.Company", on_delete=models.CASCADE, related_name="activities"
     )
 
-    objects = ActivityQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ActivityQuerySet)()
+    with_trash = models.Manager.from_queryset(ActivityQuerySet)()
 
     class Meta:
         # The table the model had when it lived in the core app (see migrations/0001).
@@ -215,23 +217,28 @@ class Activity(OwnedRecord):
             models.CheckConstraint(condition=_exactly_one_subject(), name="activity_one_subject")
         ]
         indexes = [
-            models.Index(fields=["owner", "done_at", "due_date"], name="activity_owner_due_idx"),
-            models.Index(fields=["opportunity", "done_at", "due_date"], name="activity_opp_idx"),
-            models.Index(fields=["lead", "created_at"], name="activity_lead_idx"),
+            models.Index(
+                fields=["owner", "done_at", "due_date"], condition=LIVE, name="activity_owner_due_idx"
+            ),
+            models.Index(
+                fields=["opportunity", "done_at", "due_date"], condition=LIVE, name="activity_opp_idx"
+            ),
+            models.Index(fields=["lead", "created_at"], condition=LIVE, name="activity_lead_idx"),
             # The API's list, newest first, resumed from a cursor (created_at and id).
-            models.Index(fields=["created_at", "id"], name="activity_created_id_idx"),
+            models.Index(fields=["created_at", "id"], condition=LIVE, name="activity_created_id_idx"),
             # Pending activities (not done, not notes): an owner's in due order, for My day;
             # a deal's, for its next step. Each reads only the index.
             models.Index(
                 fields=["owner", "due_date", "due_time", "id"],
-                condition=Q(done_at__isnull=True) & ~Q(kind="note"),
+                condition=Q(done_at__isnull=True) & ~Q(kind="note") & LIVE,
                 name="activity_pending_owner_idx",
             ),
             models.Index(
                 fields=["opportunity", "due_date", "due_time", "id"],
-                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note"),
+                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note") & LIVE,
                 name="activity_pending_opp_idx",
             ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="activity_trash_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import Person, PersonQuerySet, website_validator
 from crm.models.reference import ReferenceItem
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 
 
@@ -89,7 +90,8 @@ class Lead(Person):
     )
     disqualify_note = models.TextField(_("disqualification note"), blank=True)
 
-    objects = LeadQuerySet.as_manager()
+    objects = LiveManager.from_queryset(LeadQuerySet)()
+    with_trash = models.Manager.from_queryset(LeadQuerySet)()
 
     class Meta:
         ordering = ["-created_at"]
@@ -98,15 +100,18 @@ class Lead(Person):
         indexes = [
             models.Index(fields=["email_normalized"], name="lead_email_idx"),
             models.Index(fields=["phone_normalized"], name="lead_phone_idx"),
-            models.Index(fields=["status", "-created_at"], name="lead_status_created_idx"),
-            models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
+            models.Index(
+                fields=["status", "-created_at"], condition=LIVE, name="lead_status_created_idx"
+            ),
+            models.Index(fields=["owner", "status"], condition=LIVE, name="lead_owner_status_idx"),
             # New leads by owner (and team, for unowned ones) in arrival order: My day counts
             # and picks them from the index alone.
             models.Index(
                 fields=["owner", "team", "created_at", "id"],
-                condition=Q(status="new"),
+                condition=Q(status="new") & LIVE,
                 name="lead_new_owner_idx",
             ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="lead_trash_idx"),
         ]
 
     @property

@@ -30,6 +30,7 @@ from activities.models import with_activity_badges
 from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.reference import ReferenceItem
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from crm.models.scoping import InSubquery, OwnedQuerySet
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
@@ -355,29 +356,39 @@ class Opportunity(OwnedRecord):
         "leads.Lead", verbose_name=_("source lead"), related_name="opportunities"
     )
 
-    objects = OpportunityQuerySet.as_manager()
+    objects = LiveManager.from_queryset(OpportunityQuerySet)()
+    with_trash = models.Manager.from_queryset(OpportunityQuerySet)()
 
     class Meta:
         ordering = ["expected_close_date", "pk"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         indexes = [
-            models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
+            models.Index(
+                fields=["stage", "status", "expected_close_date"], condition=LIVE, name="opp_board_idx"
+            ),
             # The API's sync, ``?updated_since=``: the few deals changed since the last run.
-            models.Index(fields=["updated_at"], name="opp_updated_idx"),
+            models.Index(fields=["updated_at"], condition=LIVE, name="opp_updated_idx"),
             # The board's columns: open deals of a stage in close-date order, read 25 at a time.
             models.Index(
                 fields=["stage", "expected_close_date", "id"],
-                condition=Q(status="open"),
+                condition=Q(status="open") & LIVE,
                 name="opp_open_board_idx",
             ),
-            models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
-            models.Index(fields=["status", "expected_close_date"], name="opp_status_close_idx"),
+            models.Index(
+                fields=["owner", "status", "expected_close_date"], condition=LIVE, name="opp_owner_idx"
+            ),
+            models.Index(
+                fields=["status", "expected_close_date"], condition=LIVE, name="opp_status_close_idx"
+            ),
             # The deal list's default order (close date, then id): its first page is read in
             # index order and stops after 25 rows instead of sorting every deal.
-            models.Index(fields=["expected_close_date", "id"], name="opp_close_order_idx"),
-            # opp_open_totals_idx, a partial covering index for the board's column totals, is
-            # created on PostgreSQL only by migration 0003 (SQLite has no INCLUDE).
+            models.Index(
+                fields=["expected_close_date", "id"], condition=LIVE, name="opp_close_order_idx"
+            ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="opp_trash_idx"),
+            # opp_open_totals_live_idx, a partial covering index for the board's column totals, is
+            # created on PostgreSQL only by migrations 0003 and 0013 (SQLite has no INCLUDE).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opp_amount_not_negative"),

@@ -18,6 +18,7 @@ from crm.matching import (
     phone_keys,
 )
 from crm.models.scoping import OwnedQuerySet
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
@@ -46,6 +47,19 @@ class OwnedRecord(models.Model):
     # Raised by every save through the app; a save that still holds an older one is refused,
     # so that nobody overwrites an edit they have not seen (crm.versions).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set while the record is in the trash (crm.trash): the default manager (LiveManager)
+    # leaves it out, and the batch says who deleted it and what went with it.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    trash_batch = models.ForeignKey(
+        "crm.TrashBatch",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # Indexed on the trashed rows only (each model's Meta): the live ones have none.
+        db_index=False,
+    )
 
     class Meta:
         abstract = True
@@ -129,7 +143,8 @@ class Company(OwnedRecord):
     name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     website_domain = models.CharField(max_length=200, blank=True, default="", editable=False)
 
-    objects = CompanyQuerySet.as_manager()
+    objects = LiveManager.from_queryset(CompanyQuerySet)()
+    with_trash = models.Manager.from_queryset(CompanyQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -138,11 +153,12 @@ class Company(OwnedRecord):
         indexes = [
             models.Index(fields=["domain_normalized"], name="company_domain_idx"),
             models.Index(fields=["phone_normalized"], name="company_phone_idx"),
-            models.Index(fields=["name"], name="company_name_idx"),
+            models.Index(fields=["name"], condition=LIVE, name="company_name_idx"),
             # The list's industry filter skips through it, one probe per industry.
-            models.Index(fields=["industry"], name="company_industry_idx"),
+            models.Index(fields=["industry"], condition=LIVE, name="company_industry_idx"),
             models.Index(fields=["name_key"], name="company_name_key_idx"),
             models.Index(fields=["website_domain"], name="company_website_domain_idx"),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="company_trash_idx"),
         ]
 
     def __str__(self) -> str:
@@ -236,7 +252,8 @@ class Person(OwnedRecord):
 class Contact(Person):
     company = optional_foreign_key(Company, verbose_name=_("company"), related_name="contacts")
 
-    objects = PersonQuerySet.as_manager()
+    objects = LiveManager.from_queryset(PersonQuerySet)()
+    with_trash = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -245,7 +262,10 @@ class Contact(Person):
         indexes = [
             models.Index(fields=["email_normalized"], name="contact_email_idx"),
             models.Index(fields=["phone_normalized"], name="contact_phone_idx"),
-            models.Index(fields=["last_name", "first_name"], name="contact_name_idx"),
+            models.Index(
+                fields=["last_name", "first_name"], condition=LIVE, name="contact_name_idx"
+            ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="contact_trash_idx"),
         ]
 
     def get_absolute_url(self) -> str:
