@@ -218,14 +218,22 @@ class Activity(OwnedRecord):
         ]
         indexes = [
             models.Index(
-                fields=["owner", "done_at", "due_date"], condition=LIVE, name="activity_owner_due_idx"
+                fields=["owner", "done_at", "due_date"],
+                condition=LIVE,
+                name="activity_owner_due_idx",
             ),
             models.Index(
-                fields=["opportunity", "done_at", "due_date"], condition=LIVE, name="activity_opp_idx"
+                fields=["opportunity", "done_at", "due_date"],
+                condition=LIVE,
+                name="activity_opp_idx",
             ),
             models.Index(fields=["lead", "created_at"], condition=LIVE, name="activity_lead_idx"),
             # The API's list, newest first, resumed from a cursor (created_at and id).
-            models.Index(fields=["created_at", "id"], condition=LIVE, name="activity_created_id_idx"),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=LIVE,
+                name="activity_created_id_idx",
+            ),
             # Pending activities (not done, not notes): an owner's in due order, for My day;
             # a deal's, for its next step. Each reads only the index.
             models.Index(
@@ -235,7 +243,9 @@ class Activity(OwnedRecord):
             ),
             models.Index(
                 fields=["opportunity", "due_date", "due_time", "id"],
-                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note") & LIVE,
+                condition=Q(done_at__isnull=True, opportunity__isnull=False)
+                & ~Q(kind="note")
+                & LIVE,
                 name="activity_pending_opp_idx",
             ),
             models.Index(fields=["trash_batch"], condition=TRASHED, name="activity_trash_idx"),

@@ -30,8 +30,8 @@ from activities.models import with_activity_badges
 from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.reference import ReferenceItem
-from crm.models.trash import LIVE, TRASHED, LiveManager
 from crm.models.scoping import InSubquery, OwnedQuerySet
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
@@ -365,7 +365,9 @@ class Opportunity(OwnedRecord):
         verbose_name_plural = _("opportunities")
         indexes = [
             models.Index(
-                fields=["stage", "status", "expected_close_date"], condition=LIVE, name="opp_board_idx"
+                fields=["stage", "status", "expected_close_date"],
+                condition=LIVE,
+                name="opp_board_idx",
             ),
             # The API's sync, ``?updated_since=``: the few deals changed since the last run.
             models.Index(fields=["updated_at"], condition=LIVE, name="opp_updated_idx"),
@@ -376,15 +378,21 @@ class Opportunity(OwnedRecord):
                 name="opp_open_board_idx",
             ),
             models.Index(
-                fields=["owner", "status", "expected_close_date"], condition=LIVE, name="opp_owner_idx"
+                fields=["owner", "status", "expected_close_date"],
+                condition=LIVE,
+                name="opp_owner_idx",
             ),
             models.Index(
-                fields=["status", "expected_close_date"], condition=LIVE, name="opp_status_close_idx"
+                fields=["status", "expected_close_date"],
+                condition=LIVE,
+                name="opp_status_close_idx",
             ),
             # The deal list's default order (close date, then id): its first page is read in
             # index order and stops after 25 rows instead of sorting every deal.
             models.Index(
-                fields=["expected_close_date", "id"], condition=LIVE, name="opp_close_order_idx"
+                fields=["expected_close_date", "id"],
+                condition=LIVE,
+                name="opp_close_order_idx",
             ),
             models.Index(fields=["trash_batch"], condition=TRASHED, name="opp_trash_idx"),
             # opp_open_totals_live_idx, a partial covering index for the board's column totals, is
