@@ -197,9 +197,7 @@ def test_a_deal_whose_company_is_in_the_trash_waits_for_it(rep, rep_client):
 
     with pytest.raises(RestoreRefused) as refused:
         restore_batch(batch_of(deal), by=rep)
-    response = rep_client.post(
-        reverse("crm:trash_restore", args=[batch_of(deal).pk]), follow=True
-    )
+    response = rep_client.post(reverse("crm:trash_restore", args=[batch_of(deal).pk]), follow=True)
 
     assert str(refused.value) == (
         "“Renewal” belongs to records that are in the trash: restore “Cobalt” first."
