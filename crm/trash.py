@@ -149,6 +149,7 @@ def _emit(suffix: str, rows: list[models.Model]) -> None:
 def trash_record(record: OwnedRecord, *, by: User, along: bool = False) -> Plan:
     """Move ``record`` and what depends on it to the trash (see ``plan_trash``), as one batch.
     The plan is returned; when it has blockers nothing was moved."""
+    record_given = record
     record = type(record).objects.select_for_update().get(pk=record.pk)
     plan = plan_trash(record, along=along)
     if plan.blocking:
@@ -172,7 +173,7 @@ def trash_record(record: OwnedRecord, *, by: User, along: bool = False) -> Plan:
         model.objects.filter(pk__in=pks).update(deleted_at=now, trash_batch=batch)
     for row, name, _value in plan.links:
         type(row)._base_manager.filter(pk=row.pk).update(**{name: None})
-    for row in plan.rows:
+    for row in (record_given, *plan.rows):
         row.deleted_at, row.trash_batch = now, batch
     _emit("deleted", plan.rows)
     figures_changed()

@@ -151,6 +151,7 @@ def test_the_walk_covers_every_kind_of_record():
         "activity",
         "notification",
         "team",
+        "trash_batch",
     }
     assert len(OTHER_ROUTES) > 20
 
