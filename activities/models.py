@@ -217,23 +217,11 @@ class Activity(OwnedRecord):
             models.CheckConstraint(condition=_exactly_one_subject(), name="activity_one_subject")
         ]
         indexes = [
-            models.Index(
-                fields=["owner", "done_at", "due_date"],
-                condition=LIVE,
-                name="activity_owner_due_idx",
-            ),
-            models.Index(
-                fields=["opportunity", "done_at", "due_date"],
-                condition=LIVE,
-                name="activity_opp_idx",
-            ),
-            models.Index(fields=["lead", "created_at"], condition=LIVE, name="activity_lead_idx"),
+            models.Index(fields=["owner", "done_at", "due_date"], name="activity_owner_due_idx"),
+            models.Index(fields=["opportunity", "done_at", "due_date"], name="activity_opp_idx"),
+            models.Index(fields=["lead", "created_at"], name="activity_lead_idx"),
             # The API's list, newest first, resumed from a cursor (created_at and id).
-            models.Index(
-                fields=["created_at", "id"],
-                condition=LIVE,
-                name="activity_created_id_idx",
-            ),
+            models.Index(fields=["created_at", "id"], name="activity_created_id_idx"),
             # Pending activities (not done, not notes): an owner's in due order, for My day;
             # a deal's, for its next step. Each reads only the index.
             models.Index(

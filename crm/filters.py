@@ -146,7 +146,7 @@ def industries_visible_to(user) -> list[str]:
     quote = connection.ops.quote_name
     table = quote(Company._meta.db_table)
     column = quote(Company._meta.get_field("industry").column)
-    # Live companies only, as the default manager reads them (and the partial index holds).
+    # Live companies only, as the default manager reads them.
     live = quote(Company._meta.get_field("deleted_at").column) + " IS NULL"
     sql = (
         f"WITH RECURSIVE industries(name) AS ("

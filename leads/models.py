@@ -100,10 +100,8 @@ class Lead(Person):
         indexes = [
             models.Index(fields=["email_normalized"], name="lead_email_idx"),
             models.Index(fields=["phone_normalized"], name="lead_phone_idx"),
-            models.Index(
-                fields=["status", "-created_at"], condition=LIVE, name="lead_status_created_idx"
-            ),
-            models.Index(fields=["owner", "status"], condition=LIVE, name="lead_owner_status_idx"),
+            models.Index(fields=["status", "-created_at"], name="lead_status_created_idx"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
             # New leads by owner (and team, for unowned ones) in arrival order: My day counts
             # and picks them from the index alone.
             models.Index(

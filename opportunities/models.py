@@ -364,39 +364,23 @@ class Opportunity(OwnedRecord):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         indexes = [
-            models.Index(
-                fields=["stage", "status", "expected_close_date"],
-                condition=LIVE,
-                name="opp_board_idx",
-            ),
+            models.Index(fields=["stage", "status", "expected_close_date"], name="opp_board_idx"),
             # The API's sync, ``?updated_since=``: the few deals changed since the last run.
-            models.Index(fields=["updated_at"], condition=LIVE, name="opp_updated_idx"),
+            models.Index(fields=["updated_at"], name="opp_updated_idx"),
             # The board's columns: open deals of a stage in close-date order, read 25 at a time.
             models.Index(
                 fields=["stage", "expected_close_date", "id"],
                 condition=Q(status="open") & LIVE,
                 name="opp_open_board_idx",
             ),
-            models.Index(
-                fields=["owner", "status", "expected_close_date"],
-                condition=LIVE,
-                name="opp_owner_idx",
-            ),
-            models.Index(
-                fields=["status", "expected_close_date"],
-                condition=LIVE,
-                name="opp_status_close_idx",
-            ),
+            models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
+            models.Index(fields=["status", "expected_close_date"], name="opp_status_close_idx"),
             # The deal list's default order (close date, then id): its first page is read in
             # index order and stops after 25 rows instead of sorting every deal.
-            models.Index(
-                fields=["expected_close_date", "id"],
-                condition=LIVE,
-                name="opp_close_order_idx",
-            ),
+            models.Index(fields=["expected_close_date", "id"], name="opp_close_order_idx"),
             models.Index(fields=["trash_batch"], condition=TRASHED, name="opp_trash_idx"),
             # opp_open_totals_live_idx, a partial covering index for the board's column totals, is
-            # created on PostgreSQL only by migrations 0003 and 0013 (SQLite has no INCLUDE).
+            # created on PostgreSQL only by migrations 0003 and 0014 (SQLite has no INCLUDE).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opp_amount_not_negative"),

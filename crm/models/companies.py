@@ -18,7 +18,7 @@ from crm.matching import (
     phone_keys,
 )
 from crm.models.scoping import OwnedQuerySet
-from crm.models.trash import LIVE, TRASHED, LiveManager
+from crm.models.trash import TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
@@ -153,9 +153,9 @@ class Company(OwnedRecord):
         indexes = [
             models.Index(fields=["domain_normalized"], name="company_domain_idx"),
             models.Index(fields=["phone_normalized"], name="company_phone_idx"),
-            models.Index(fields=["name"], condition=LIVE, name="company_name_idx"),
+            models.Index(fields=["name"], name="company_name_idx"),
             # The list's industry filter skips through it, one probe per industry.
-            models.Index(fields=["industry"], condition=LIVE, name="company_industry_idx"),
+            models.Index(fields=["industry"], name="company_industry_idx"),
             models.Index(fields=["name_key"], name="company_name_key_idx"),
             models.Index(fields=["website_domain"], name="company_website_domain_idx"),
             models.Index(fields=["trash_batch"], condition=TRASHED, name="company_trash_idx"),
@@ -262,9 +262,7 @@ class Contact(Person):
         indexes = [
             models.Index(fields=["email_normalized"], name="contact_email_idx"),
             models.Index(fields=["phone_normalized"], name="contact_phone_idx"),
-            models.Index(
-                fields=["last_name", "first_name"], condition=LIVE, name="contact_name_idx"
-            ),
+            models.Index(fields=["last_name", "first_name"], name="contact_name_idx"),
             models.Index(fields=["trash_batch"], condition=TRASHED, name="contact_trash_idx"),
         ]
 

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.scoping import OwnedQuerySet
 
-# The condition of the partial indexes a record's lists read: the rows not in the trash, which
-# every query of the default manager asks for. An index without it could no longer answer a
-# query from the index alone. And the index that finds a batch's rows holds only those.
+# Every query of the default manager asks for the rows not in the trash: the indexes that
+# answer a query from the index alone (My day, the board) hold only those, or they would have
+# to read each row from the table to learn it. The other indexes stay whole: one holding
+# nearly every row is no smaller for the condition, and PostgreSQL would read it end to end
+# in place of a sequential scan. The index that finds a batch's rows holds only those.
 LIVE = models.Q(deleted_at__isnull=True)
 TRASHED = models.Q(trash_batch__isnull=False)
 
