@@ -10,7 +10,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from activities.timeline import activity_history
+        from activities.timeline import activity_history, field_changes
         from crm.timeline import register_source
 
         register_source(activity_history)
+        register_source(field_changes)

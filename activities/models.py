@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.tracking import Audited
 from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet, seen_by
 from crm.models.trash import LIVE, TRASHED, LiveManager
@@ -163,7 +164,7 @@ class ActivityQuerySet(OwnedQuerySet):
         return self.select_related("owner", *SUBJECT_FIELDS)
 
 
-class Activity(OwnedRecord):
+class Activity(Audited, OwnedRecord):
     """A call, meeting, email or task (done or to do), or a plain note, about one record."""
 
     class Kind(models.TextChoices):
@@ -172,6 +173,9 @@ class Activity(OwnedRecord):
         EMAIL = "email", _("Email")
         TASK = "task", _("Task")
         NOTE = "note", _("Note")
+
+    # Completion shows as the done activity itself; a reminder's sending is the system's.
+    audit_exclude = ("done_at", "done_by", "reminded_at")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
     subject = models.CharField(_("subject"), max_length=200)

@@ -32,7 +32,12 @@ def _email(activity: Activity) -> None:
     """Mail the owner; a refused address is logged, and the other reminders still go."""
     owner = activity.owner
     with translation.override(owner.language or settings.LANGUAGE_CODE):
-        context = {"activity": activity, "owner": owner, "url": record_url(activity.record)}
+        context = {
+            "activity": activity,
+            "owner": owner,
+            "url": record_url(activity.record),
+            "site_url": settings.SITE_URL,
+        }
         subject = render_to_string("activities/email/reminder_subject.txt", context)
         body = render_to_string("activities/email/reminder.txt", context)
     try:

@@ -22,6 +22,7 @@ from activities.models import (
     start_of_day,
     subject_field,
 )
+from audit.tracking import record_update
 from crm.models import User
 from crm.versions import StaleEdit
 from infra.events import emit
@@ -69,18 +70,39 @@ def hand_over_pending(record, *, previous_owner_id: int | None) -> int:
     it to the new owner (someone else's stay theirs), so that they land on the new owner's day
     rather than on the day of someone who may no longer see the record. Returns how many.
     Their versions rise, so that a form opened on one of them before is refused."""
-    if record.owner_id is None or previous_owner_id in (None, record.owner_id):
+    return hand_over_pending_all([record], previous_owner_ids={record.pk: previous_owner_id})
+
+
+def hand_over_pending_all(records, *, previous_owner_ids: dict) -> int:
+    """``hand_over_pending`` for many records of one kind at once (a bulk assignment): one
+    read of their steps, one UPDATE per new owner, and their history in one INSERT."""
+    handed = [
+        record
+        for record in records
+        if record.owner_id is not None
+        and previous_owner_ids.get(record.pk) not in (None, record.owner_id)
+    ]
+    if not handed:
         return 0
-    return (
-        record.activities.pending()
-        .filter(owner_id=previous_owner_id)
-        .update(
-            owner_id=record.owner_id,
-            team_id=record.team_id,
-            updated_at=timezone.now(),
-            version=F("version") + 1,
+    field = subject_field(handed[0])
+    by_pk = {record.pk: record for record in handed}
+    pending = Activity.objects.pending().filter(**{f"{field}__in": list(by_pk)})
+    moving = [
+        activity
+        for activity in pending.only("owner", "team", field)
+        if activity.owner_id == previous_owner_ids[getattr(activity, f"{field}_id")]
+    ]
+    to_owner: dict[tuple, list[Activity]] = {}
+    for activity in moving:
+        record = by_pk[getattr(activity, f"{field}_id")]
+        to_owner.setdefault((record.owner_id, record.team_id), []).append(activity)
+    now = timezone.now()
+    for (owner_id, team_id), activities in to_owner.items():
+        Activity.objects.filter(pk__in=[activity.pk for activity in activities]).update(
+            owner_id=owner_id, team_id=team_id, updated_at=now, version=F("version") + 1
         )
-    )
+        record_update(activities, owner=owner_id, team=team_id)
+    return len(moving)
 
 
 @transaction.atomic

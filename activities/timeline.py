@@ -4,11 +4,13 @@ done activities and notes, and its badges."""
 import datetime
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
 
 from activities.models import SUBJECT_MODELS, Activity, subject_field, with_activity_badges
+from audit.models import FieldChange
+from audit.tracking import Audited
 from crm.models import User
-from crm.timeline import TimelineEntry, TimelinePart
+from crm.timeline import TimelineEntry, TimelinePart, recorded_changes
 
 
 def _activities_for(record, user: User):
@@ -60,3 +62,31 @@ def activity_history(
         if a.is_done
     ]
     return TimelinePart(history=history, pending=pending, badges=badges)
+
+
+def field_changes(
+    record, *, user: User, today: datetime.date, limit: int | None
+) -> TimelinePart | None:
+    """The changes made to the record's fields and to those of its own activities, each
+    activity's change with the activity's subject, in one query."""
+    if record._meta.model_name not in SUBJECT_MODELS:
+        return None
+    ids = FieldChange.objects.of_any(Activity, Activity.objects.about(record).values("pk"))
+    ids = ids.values("pk")
+    if isinstance(record, Audited):
+        ids = FieldChange.objects.of(record).values("pk").union(ids, all=True)
+    subject = Activity.objects.filter(pk=OuterRef("object_id")).values("subject")[:1]
+    changes = (
+        FieldChange.objects.filter(pk__in=ids)
+        .select_related("changed_by", "content_type")
+        .annotate(
+            activity_subject=Case(
+                When(
+                    content_type__app_label=Activity._meta.app_label,
+                    content_type__model=Activity._meta.model_name,
+                    then=Subquery(subject),
+                )
+            )
+        )
+    )
+    return recorded_changes(changes, kind="field_change", limit=limit)

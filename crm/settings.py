@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # The project's own apps, from the ground up: each imports only those above it in this
     # list (docs/architecture.md).
+    "audit",
     "crm",
     "notifications",
     "activities",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "infra.middleware.NulFreeInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditMiddleware",
     "infra.middleware.MalformedHtmxUrlMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "infra.middleware.NoStoreMiddleware",
@@ -276,6 +278,9 @@ MAILERS = {
     "default": mailer_from_url(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost"))
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crm@localhost")
+# Where the app is reached (https://crm.example.com), for the links in the emails it sends;
+# without it they carry none.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Security headers. Production runs behind HTTPS; local development turns these off with DEBUG.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -35,7 +35,7 @@ def history_limit(request) -> int | None:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime.datetime
-    kind: str  # "activity", "note", "deal_change" or "lead_change"
+    kind: str  # "activity", "note", "deal_change", "lead_change" or "field_change"
     activity: object = None
     change: object = None
 

@@ -28,6 +28,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import FieldChange
 from crm.models import TrashBatch, User
 from crm.models.companies import OwnedRecord
 from crm.security_log import Kind
@@ -263,8 +264,11 @@ def purge_batch(batch: TrashBatch, *, by: User | None = None) -> int:
     try:
         with transaction.atomic():
             for model in trashable_models():
-                # Its dependents cascade as a delete does (through _base_manager).
-                model.with_trash.filter(trash_batch=batch).delete()
+                gone = model.with_trash.filter(trash_batch=batch)
+                # Their fields' history (a content type and an id, no foreign key) goes too.
+                FieldChange.objects.of_any(model, [row.pk for row in gone]).delete()
+                # Their dependents cascade as a delete does (through _base_manager).
+                gone.delete()
     except models.ProtectedError as error:
         raise PurgeRefused(
             _("“%(name)s” cannot be deleted for good while these depend on it: %(records)s.")

@@ -40,6 +40,7 @@ from crm.models.scoping import InSubquery
 from infra.report_cache import cached_figures
 from leads.models import Lead
 from opportunities.models import Opportunity
+from opportunities.risk import attach_risks, risk_annotations
 
 # Items shown per section of one person's day (of each rep's, on a manager's day of the
 # whole team); the section's badge counts them all.
@@ -314,13 +315,15 @@ def build_day(user: User, *, today: datetime.date | None = None) -> Day:
         .with_subjects()
         .order_by("due_date", "due_time", "pk")
     )
-    deals = (
+    deals = attach_risks(
         with_activity_badges(
             _scoped(user, owners, Opportunity.objects.filter(pk__in=list(picked["deals"]))),
             today=today,
         )
+        .annotate(**risk_annotations())
         .select_related("owner", "stage", "company")
-        .order_by("expected_close_date", "pk")
+        .order_by("expected_close_date", "pk"),
+        user=user,
     )
     leads = _scoped(user, owners, Lead.objects.filter(pk__in=list(picked["leads"]))).select_related(
         "owner", "source"

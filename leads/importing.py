@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.context import working_as
+from audit.models import Channel
 from crm.matching import normalize_email
 from crm.models import Contact, User
 from crm.models.companies import website_validator
@@ -404,7 +406,8 @@ def run_import(import_id: int) -> None:
         return  # already run, or running elsewhere
     lead_import = LeadImport.objects.select_related("owner", "created_by").get(pk=import_id)
     try:
-        _run(lead_import)
+        with working_as(channel=Channel.IMPORT, by=lead_import.created_by):
+            _run(lead_import)
     except Exception:
         logger.exception("Lead import %s failed", import_id)
         LeadImport.objects.filter(pk=import_id).update(

@@ -72,6 +72,9 @@ class Lead(Person):
 
     PROMISING = (Status.NEW, Status.WORKING, Status.QUALIFIED)
 
+    # The lead's status history tells these, with the note that goes with each change.
+    audit_exclude = ("status", "disqualify_reason", "disqualify_note", "owner")
+
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     website = models.URLField(
         _("website"), max_length=300, blank=True, validators=[website_validator]

@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.services import hand_over_pending, receive_message
+from activities.services import hand_over_pending, hand_over_pending_all, receive_message
+from audit.tracking import record_update
 from crm.matching import company_domain, normalize_email
 from crm.models import Company, Contact, Team, User
 from crm.models.companies import is_web_address
@@ -54,6 +55,24 @@ def _record(lead: Lead, *, from_status: str, by: User | None, note: str = "") ->
     )
 
 
+def _record_all(
+    leads: list[Lead], *, from_statuses: dict[int, str], by: User | None, note: str = ""
+) -> None:
+    """``_record`` for many leads, in one INSERT."""
+    for lead in leads:
+        figures_changed(lead)
+    LeadStatusChange.objects.bulk_create(
+        LeadStatusChange(
+            lead=lead,
+            from_status=from_statuses[lead.pk],
+            to_status=lead.status,
+            note=note,
+            changed_by=by,
+        )
+        for lead in leads
+    )
+
+
 def _assigned_to(owner: User) -> str:
     return _("Assigned to %(owner)s") % {"owner": owner}
 
@@ -92,7 +111,8 @@ def _move(lead: Lead, *, to: str, by: User | None, note: str = "", extra=()) -> 
 
 @transaction.atomic
 def create_lead(*, by: User | None, **fields) -> Lead:
-    """A new lead; its team follows its owner unless given."""
+    """A new lead; its team follows its owner unless given. An owner other than its maker is
+    told."""
     owner = fields.get("owner")
     if owner is not None and not fields.get("team"):
         fields["team"] = team_for_owner(owner)
@@ -101,6 +121,8 @@ def create_lead(*, by: User | None, **fields) -> Lead:
         lead.stamp_email_opt_out()
     lead.save(force_insert=True)
     _record(lead, from_status="", by=by)
+    if lead.owner is not None:  # handed to someone (the web form's round-robin, a manager)
+        notify(lead.owner, Notification.Kind.LEAD_ASSIGNED, lead, by=by)
     emit("lead.created", lead)
     return lead
 
@@ -203,12 +225,19 @@ def assign(leads: Iterable[Lead], *, owner: User, by: User | None) -> int:
     if team is not None:  # else each keeps its own
         values["team"] = team
     Lead.objects.filter(pk__in=previous_owner_ids).update(**values)
+    if team is not None:  # the owner's change is in each lead's status history
+        record_update(moving, by=by, team=team)
     for lead in moving:
         lead.owner, lead.updated_at, lead.version = owner, now, lead.version + 1
         if team is not None:
             lead.team = team
-        hand_over_pending(lead, previous_owner_id=previous_owner_ids[lead.pk])
-        _record(lead, from_status=lead.status, by=by, note=_assigned_to(owner))
+    hand_over_pending_all(moving, previous_owner_ids=previous_owner_ids)
+    _record_all(
+        moving,
+        from_statuses={lead.pk: lead.status for lead in moving},
+        by=by,
+        note=_assigned_to(owner),
+    )
     notify_all(Notification.Kind.LEAD_ASSIGNED, [(owner, lead) for lead in moving], by=by)
     emit_all("lead.updated", moving)
     return len(moving)
@@ -235,15 +264,15 @@ def disqualify_many(
         version=F("version") + 1,
     )
     history_note = f"{reason}: {note}" if note else str(reason)
+    from_statuses = {lead.pk: lead.status for lead in closing}
     for lead in closing:
-        from_status = lead.status
         lead.status, lead.disqualify_reason, lead.disqualify_note = (
             Lead.Status.DISQUALIFIED,
             reason,
             note,
         )
         lead.updated_at, lead.version = now, lead.version + 1
-        _record(lead, from_status=from_status, by=by, note=history_note)
+    _record_all(closing, from_statuses=from_statuses, by=by, note=history_note)
     emit_all("lead.disqualified", closing)
     return len(closing)
 
@@ -396,6 +425,7 @@ def convert_lead(
                     team_id=team_id,
                 )
             elif locked.email_opt_out and not contact.email_opt_out:
+                record_update([contact], by=by, email_opt_out=True)
                 contact.email_opt_out = True
                 contact.stamp_email_opt_out()
                 Contact.objects.filter(pk=contact.pk).update(
@@ -405,6 +435,7 @@ def convert_lead(
                     version=F("version") + 1,
                 )
             if company is not None and contact.company_id is None:
+                record_update([contact], by=by, company=company)
                 contact.company = company
                 # Its version rises, so that an edit form opened on it before is refused.
                 Contact.objects.filter(pk=contact.pk).update(

@@ -1,6 +1,7 @@
 """Merging two records of one kind: the survivor keeps its own values, takes the other's where
 its own are empty, and takes everything that pointed at the other (deals, contacts,
-activities, history, conversions); the other is deleted and its address kept as a redirect."""
+activities, history, conversions, the changes of its fields); the other is deleted and its
+address kept as a redirect."""
 
 from dataclasses import dataclass, field
 
@@ -10,6 +11,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from activities.services import add_note
+from audit.context import working_as
+from audit.models import Channel, FieldChange
 from crm.models import Company, Contact, User
 from crm.security_log import Kind, record
 from infra.report_cache import figures_changed
@@ -111,36 +114,44 @@ def _move_related(survivor, other) -> dict[str, int]:
 @transaction.atomic
 def merge_records(survivor, other, *, by: User) -> Merge:
     """Merge ``other`` into ``survivor``, both locked for the time of it."""
-    _check(survivor, other, by=by)
-    model = type(survivor)
-    locked = model.objects.select_for_update().in_bulk([survivor.pk, other.pk])
-    survivor, other = locked[survivor.pk], locked[other.pk]
-    # Deals, activities and leads change records: every figure that counts them is retired.
-    figures_changed()
-    merge = Merge(survivor=survivor)
-    merge.moved = _move_related(survivor, other)
-    merge.filled = _fill(survivor, other)
-    label = model._meta.label
-    MergedRecord.objects.filter(model=label, survivor_pk=other.pk).update(survivor_pk=survivor.pk)
-    MergedRecord.objects.create(
-        model=label, old_pk=other.pk, survivor_pk=survivor.pk, name=str(other)[:300], merged_by=by
-    )
-    other_name, other_pk = str(other), other.pk
-    other.delete()
-    survivor.version = F("version") + 1
-    survivor.save()
-    survivor.refresh_from_db()
-    add_note(
-        record=survivor,
-        by=by,
-        text=_("Merged with “%(name)s” (#%(id)s).") % {"name": other_name, "id": other_pk},
-    )
-    record(
-        Kind.MERGE,
-        actor=by,
-        target=survivor,
-        merged_id=other_pk,
-        merged_name=other_name[:200],
-        moved=merge.moved,
-    )
-    return merge
+    with working_as(channel=Channel.MERGE):
+        _check(survivor, other, by=by)
+        model = type(survivor)
+        locked = model.objects.select_for_update().in_bulk([survivor.pk, other.pk])
+        survivor, other = locked[survivor.pk], locked[other.pk]
+        # Deals, activities and leads change records: every figure that counts them is retired.
+        figures_changed()
+        merge = Merge(survivor=survivor)
+        merge.moved = _move_related(survivor, other)
+        merge.filled = _fill(survivor, other)
+        label = model._meta.label
+        MergedRecord.objects.filter(model=label, survivor_pk=other.pk).update(
+            survivor_pk=survivor.pk
+        )
+        MergedRecord.objects.create(
+            model=label,
+            old_pk=other.pk,
+            survivor_pk=survivor.pk,
+            name=str(other)[:300],
+            merged_by=by,
+        )
+        other_name, other_pk = str(other), other.pk
+        FieldChange.objects.of(other).update(object_id=survivor.pk)
+        other.delete()
+        survivor.version = F("version") + 1
+        survivor.save()
+        survivor.refresh_from_db()
+        add_note(
+            record=survivor,
+            by=by,
+            text=_("Merged with “%(name)s” (#%(id)s).") % {"name": other_name, "id": other_pk},
+        )
+        record(
+            Kind.MERGE,
+            actor=by,
+            target=survivor,
+            merged_id=other_pk,
+            merged_name=other_name[:200],
+            moved=merge.moved,
+        )
+        return merge

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.models import Activity
+from audit.models import FieldChange
 from crm.matching import company_name_key
 from crm.models import Company, Contact, SecurityEvent, TrashBatch, User
 from crm.security_log import Kind, record
@@ -93,6 +94,21 @@ def _merges(*, leads, contacts) -> models.QuerySet:
     )
 
 
+def _field_changes(*, leads, contacts, activities=None) -> models.QuerySet:
+    """The recorded changes of the person's records and of the activities about them."""
+    if activities is None:
+        activities = _activities(leads=leads, contacts=contacts)
+    return FieldChange.objects.filter(
+        pk__in=FieldChange.objects.of_any(Lead, [lead.pk for lead in leads])
+        .values("pk")
+        .union(
+            FieldChange.objects.of_any(Contact, [c.pk for c in contacts]).values("pk"),
+            FieldChange.objects.of_any(Activity, activities.values("pk")).values("pk"),
+            all=True,
+        )
+    )
+
+
 def export_person(person: Person) -> bytes:
     """A ZIP holding ``person.json``: the person's records and their fields, the activities
     about them, their status changes, their deals with each deal's changes, the conversions
@@ -119,6 +135,12 @@ def export_person(person: Person) -> bytes:
             for conversion in LeadConversion.objects.filter(lead__in=[lead.pk for lead in leads])
         ],
         "merges": [_fields(merge) for merge in _merges(leads=leads, contacts=contacts)],
+        "field_changes": [
+            {**_fields(change, skip={"content_type_id"}), "record": change.content_type.model}
+            for change in _field_changes(leads=leads, contacts=contacts).select_related(
+                "content_type"
+            )
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -175,6 +197,11 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
         note=ERASED
     )
     activities = _activities(leads=leads, contacts=contacts)
+    # Their fields' history holds what they were: it goes, with that of their activities and
+    # of their deals' activities (whose texts may name them).
+    deal_activities = Activity.with_trash.filter(opportunity__contact__in=[c.pk for c in contacts])
+    _field_changes(leads=leads, contacts=contacts, activities=activities).delete()
+    FieldChange.objects.of_any(Activity, deal_activities.values("pk")).delete()
     erased_activities = activities.update(subject=ERASED, notes="")
     activities.exclude(outcome="").update(outcome=ERASED)
 
@@ -184,7 +211,6 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
             Opportunity.with_trash.filter(pk=deal.pk).update(
                 name=name[:200], version=models.F("version") + 1
             )
-    deal_activities = Activity.with_trash.filter(opportunity__contact__in=[c.pk for c in contacts])
     for activity in deal_activities.only(*ACTIVITY_TEXT):
         text = {name: _without_names(getattr(activity, name), pattern) for name in ACTIVITY_TEXT}
         if any(text[name] != getattr(activity, name) for name in ACTIVITY_TEXT):
@@ -195,11 +221,17 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
     # A conversion without a company name names the company after the person: that name goes
     # too (a company's own name, "Quimby & Sons", is the company's and stays).
     full_names = {p.full_name for p in people if p.full_name}
-    Company.objects.filter(
+    named_companies = Company.objects.filter(
         Q(pk__in=[c.company_id for c in contacts if c.company_id])
         | Q(lead_conversions__lead__in=[lead.pk for lead in leads]),
         name__in=full_names,
-    ).update(name=ERASED, name_key=company_name_key(ERASED), version=models.F("version") + 1)
+    )
+    FieldChange.objects.of_any(Company, named_companies.values("pk")).filter(
+        Q(old_value__in=full_names) | Q(new_value__in=full_names)
+    ).delete()
+    named_companies.update(
+        name=ERASED, name_key=company_name_key(ERASED), version=models.F("version") + 1
+    )
     Lead.objects.filter(pk__in=[lead.pk for lead in leads], company_name__in=full_names).update(
         company_name=ERASED
     )

@@ -171,6 +171,27 @@ VELOCITY_COLUMNS = [
     Column(_("Days to close when won"), key("days_to_close")),
 ]
 
+CALIBRATION_STAGE_COLUMNS = [
+    Column(_("Pipeline"), lambda row: row["stage"].pipeline.name),
+    Column(_("Stage"), lambda row: row["stage"].name),
+    Column(_("Stage probability"), key("probability")),
+    Column(_("Closed deals that were in it"), key("closed")),
+    Column(_("Won of them"), key("won")),
+    Column(_("History's rate"), key("rate")),
+    Column(_("Open deals"), key("open")),
+    Column(_("Weighted by probability"), key("weighted")),
+    Column(_("Weighted by history"), key("history_weighted")),
+]
+
+CALIBRATION_REP_COLUMNS = [
+    Column(_("Owner"), key("name")),
+    Column(_("Closed deals"), key("closed")),
+    Column(_("Average probability given"), key("given")),
+    Column(_("Share won"), key("won")),
+    Column(_("Called too high by"), key("gap")),
+    Column(_("Brier score"), key("brier")),
+]
+
 SLIPPED_COLUMNS = [
     Column(_("Opportunity"), lambda deal: deal.name),
     Column(_("Owner"), lambda deal: str(deal.owner) if deal.owner else ""),

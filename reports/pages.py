@@ -426,6 +426,74 @@ def velocity(report: dict, links: Links) -> Page:
     return Page(chart, [table])
 
 
+# --- Calibration -------------------------------------------------------------------------------
+
+
+def _score(key: str):
+    return lambda row, numbers: (
+        "–" if row.get(key) is None else numbers.number(round(row[key], 3), 3)
+    )
+
+
+def _points(key: str):
+    """A difference of two shares, in percentage points, signed: "+22", "−5"."""
+
+    def cell(row, numbers):
+        value = row.get(key)
+        if value is None:
+            return "–"
+        points = round(value * 100)
+        return f"+{numbers.number(points)}" if points > 0 else numbers.number(points)
+
+    return cell
+
+
+def calibration(report: dict, links: Links) -> Page:
+    stage_name = text(lambda row: row["stage"].name, lambda row: row["stage"].pipeline.name)
+    stages = Table(
+        "stages",
+        _("Stages: their probability and what history says"),
+        [
+            Column(_("Stage"), stage_name, kind="name"),
+            Column(_("Stage probability"), percent("probability"), in_totals=False),
+            Column(
+                _("Closed deals that were in it"), count("closed"), figure="closed", in_totals=False
+            ),
+            Column(_("Won from here"), percent("rate"), figure="rate", in_totals=False),
+            Column(_("Open deals"), count("open"), figure="open"),
+            Column(_("Weighted by probability"), amount("weighted"), figure="weighted"),
+            Column(_("Weighted by history"), amount("history_weighted"), figure="history"),
+        ],
+        report["rows"],
+        _("No deals in these stages."),
+        exports.CALIBRATION_STAGE_COLUMNS,
+        totals=report["totals"],
+    )
+    reps = Table(
+        "reps",
+        _("Reps: the probabilities they gave and what was won"),
+        [
+            Column(_("Owner"), text(lambda row: row["name"]), kind="name"),
+            Column(_("Closed deals"), count("closed"), figure="closed"),
+            Column(_("Average probability given"), percent("given"), figure="given"),
+            Column(_("Share won"), percent("won"), figure="won"),
+            Column(_("Called too high by (points)"), _points("gap"), figure="gap"),
+            Column(_("Brier score"), _score("brier"), figure="brier"),
+        ],
+        report["reps"],
+        _("No deal closed in the last 12 months."),
+        exports.CALIBRATION_REP_COLUMNS,
+        row_attribute=lambda row: ("owner", row["owner"] or ""),
+    )
+    chart = bar_chart(
+        [row for row in report["rows"] if row["rate"] is not None],
+        title=_("Won from each stage, last 12 months"),
+        label=lambda row: row["stage"].name,
+        series=[("rate", "", GREEN)],
+    )
+    return Page(chart, [stages, reps])
+
+
 # --- Slipped deals -----------------------------------------------------------------------------
 
 

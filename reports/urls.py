@@ -13,4 +13,5 @@ urlpatterns = [
     path("win-loss/", views.win_loss, name="win_loss"),
     path("velocity/", views.velocity_view, name="velocity"),
     path("slipped/", views.slipped, name="slipped"),
+    path("calibration/", views.calibration, name="calibration"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from crm.security_log import exported_rows
 from infra.htmx import HtmxHttpRequest
+from reports import calibration as calibration_figures
 from reports import exports, metrics, pages, velocity
 from reports.figures import figures_for
 from reports.filters import (
@@ -146,6 +147,17 @@ def win_loss(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def velocity_view(request: HtmxHttpRequest) -> HttpResponse:
     return _report(request, "velocity", velocity.velocity_report, pages.velocity)
+
+
+@require_GET
+def calibration(request: HtmxHttpRequest) -> HttpResponse:
+    return _report(
+        request,
+        "calibration",
+        calibration_figures.calibration_report,
+        pages.calibration,
+        uses_period=False,
+    )
 
 
 SLIPPED_SHOWN = 100

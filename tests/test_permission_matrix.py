@@ -265,6 +265,8 @@ privacy:lead_erase                 GET   login  404    404    404    ok     404 
 privacy:lead_erase                 POST  login  404    404    404    ok     404    ok
 privacy:lead_export                GET   login  404    404    404    ok     404    ok
 privacy:lead_export                POST  login  405    405    405    405    405    405
+reports:calibration                GET   login  ok     ok     ok     ok     ok     ok
+reports:calibration                POST  login  405    405    405    405    405    405
 reports:dashboard                  GET   login  ok     ok     ok     ok     ok     ok
 reports:dashboard                  POST  login  405    405    405    405    405    405
 reports:forecast                   GET   login  ok     ok     ok     ok     ok     ok

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.tracking import Audited
 from crm.matching import (
     company_domain,
     company_name_key,
@@ -126,7 +127,7 @@ class CompanyQuerySet(OwnedQuerySet):
         return self.filter(pk__in=found)
 
 
-class Company(OwnedRecord):
+class Company(Audited, OwnedRecord):
     name = models.CharField(_("name"), max_length=200)
     website = models.URLField(
         _("website"), max_length=300, blank=True, validators=[website_validator]
@@ -207,7 +208,7 @@ class PersonQuerySet(OwnedQuerySet):
         return self.exclude(email="").filter(email_opt_out=False)
 
 
-class Person(OwnedRecord):
+class Person(Audited, OwnedRecord):
     """What a contact and a lead both are: a person with a name, an email and a phone,
     matched on the last two (see ``PersonQuerySet.matching``)."""
 

@@ -20,6 +20,7 @@ from opportunities import services
 from opportunities.filters import BoardFilter
 from opportunities.forms import LostForm, MoveForm, UndoForm
 from opportunities.models import Opportunity, Pipeline, Stage, rates_to_base
+from opportunities.risk import attach_risks, risk_annotations
 from opportunities.views import HtmxHttpRequest, back_to, is_fragment, visible_opportunity
 
 # Cards shown per board column when it is drawn, and per "load more" (which the column asks
@@ -111,7 +112,7 @@ def _column_totals(queryset, stages: list[Stage], *, totals_key: tuple) -> list[
     return list(columns.values())
 
 
-def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column]:
+def _columns(queryset, stages: list[Stage], *, totals_key: tuple, user) -> list[Column]:
     """Columns with their totals and their first cards: the cards of every stage come
     together (see ``OpportunityQuerySet.first_per_stage``)."""
     columns = {
@@ -122,12 +123,14 @@ def _columns(queryset, stages: list[Stage], *, totals_key: tuple) -> list[Column
         queryset.filter(stage__in=list(columns))
         .select_related("company", "owner")
         .with_activity_badges()
+        .annotate(**risk_annotations())
         .first_per_stage(list(columns), FIRST_CARDS)
     )
     for card in cards:
         column = columns[card.stage_id]
         card.stage = column.stage  # already loaded: a card's stage costs no query
         column.cards.append(card)
+    attach_risks(cards, user=user)
     return list(columns.values())
 
 
@@ -158,7 +161,9 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     context |= {
         "pipeline": pipeline,
         "pipelines": pipelines,
-        "columns": _columns(queryset, stages, totals_key=_totals_key(request, filterset)),
+        "columns": _columns(
+            queryset, stages, totals_key=_totals_key(request, filterset), user=request.user
+        ),
     }
     template = "opportunities/board.html"
     if is_fragment(request):
@@ -185,19 +190,20 @@ def column(request: HtmxHttpRequest, stage_pk: int) -> HttpResponse:
     context = _board_context(request, filterset, stages=stages)
     cursor = _parse_cursor(request.GET.get("after", ""))
     if cursor is None:
-        context["column"] = _columns(queryset, [stage], totals_key=_totals_key(request, filterset))[
-            0
-        ]
+        context["column"] = _columns(
+            queryset, [stage], totals_key=_totals_key(request, filterset), user=request.user
+        )[0]
         template = "opportunities/board.html#column"
     else:
         cards = list(
             queryset.after(cursor)
             .select_related("company", "owner")
-            .with_activity_badges()[: MORE_CARDS + 1]
+            .with_activity_badges()
+            .annotate(**risk_annotations())[: MORE_CARDS + 1]
         )
         for card in cards:
             card.stage = stage
-        more = Column(stage=stage, cards=cards[:MORE_CARDS])
+        more = Column(stage=stage, cards=attach_risks(cards[:MORE_CARDS], user=request.user))
         more.count = len(cards)
         context["column"] = more
         template = "opportunities/board.html#more-cards"
@@ -214,7 +220,9 @@ def _render_columns(request, opportunity: Opportunity, stage_ids: list[int]) -> 
     stages = list(opportunity.pipeline.stages.all())
     changed = [stage for stage in stages if stage.pk in stage_ids]
     context = _board_context(request, filterset, stages=stages)
-    context["columns"] = _columns(filterset.qs, changed, totals_key=_totals_key(request, filterset))
+    context["columns"] = _columns(
+        filterset.qs, changed, totals_key=_totals_key(request, filterset), user=request.user
+    )
     return render(request, "opportunities/board.html#changed-columns", context)
 
 
@@ -241,12 +249,13 @@ def _render_card_change(
             filterset.qs.filter(pk=opportunity.pk, stage__in=stage_ids)
             .select_related("company", "owner")
             .with_activity_badges()
+            .annotate(**risk_annotations())
             .first()
         )
     for column in columns:
         if card is not None and card.stage_id == column.stage.pk:
             card.stage = column.stage
-            column.cards = [card]
+            column.cards = attach_risks([card], user=request.user)
     context = _board_context(request, filterset, stages=stages)
     context |= {"columns": columns, "moved_pk": opportunity.pk if was_shown else None}
     return render(request, "opportunities/board.html#changed-card", context)

@@ -18,6 +18,7 @@ from crm.views.records import record_delete
 from opportunities import services
 from opportunities.forms import OpportunityForm, QuickEditForm
 from opportunities.models import Opportunity
+from opportunities.risk import attach_risks, risk_annotations
 from opportunities.views import HtmxHttpRequest, is_fragment
 
 
@@ -28,12 +29,20 @@ def _detail_context(request, opportunity: Opportunity) -> dict:
         changes = changes[: limit + 1]  # one more: are there older ones?
     # Built only if the page shows it (fragments of the page do not).
     timeline = SimpleLazyObject(lambda: build_timeline(opportunity, user=request.user, limit=limit))
+
+    def risks():
+        # The stale flag's rule is the badges', which the timeline has read.
+        opportunity.is_stale = timeline.badges.is_stale
+        opportunity.last_activity_at = timeline.badges.last_activity_at
+        return attach_risks([opportunity], user=request.user)[0].risks
+
     return {
         "object": opportunity,
         "opportunity": opportunity,
         "changes": changes,
         "history_size": limit,
         "activity_timeline": timeline,
+        "risks": SimpleLazyObject(risks),
     }
 
 
@@ -43,7 +52,7 @@ def _detailed(request, pk: int) -> Opportunity:
     queryset = Opportunity.objects.select_related(
         "company", "contact", "lead", "owner", "pipeline", "stage"
     ).with_visible_links(request.user)
-    return visible_or_404(request, queryset, pk=pk)
+    return visible_or_404(request, queryset.annotate(**risk_annotations()), pk=pk)
 
 
 @require_GET

@@ -120,8 +120,9 @@ def _fill(kind, record, rep, rows):
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.parametrize(
     ("kind", "queries"),
-    # the record's badges, its activities, and (deals and leads) its changes
-    [("opportunity", 3), ("lead", 3), ("contact", 2), ("company", 2)],
+    # the record's badges, its activities, its fields' changes, and (deals and leads) their
+    # own history
+    [("opportunity", 4), ("lead", 4), ("contact", 3), ("company", 3)],
 )
 def test_timeline_query_count(rep, rows, kind, queries, django_assert_num_queries):
     record = {
@@ -144,8 +145,9 @@ def test_timeline_endpoint_query_count(
     rep_client, deal, rep, rows, htmx_headers, django_assert_num_queries
 ):
     _fill("opportunity", deal, rep, rows)
-    # session, user, the deal (scoped), its badges, its activities, its changes
-    with django_assert_num_queries(6):
+    # session, user, the deal (scoped), its badges, its activities, its changes, the changes
+    # of its activities' fields
+    with django_assert_num_queries(7):
         html = rep_client.get(
             f"/activities/timeline/?opportunity={deal.pk}", headers=htmx_headers
         ).content.decode()

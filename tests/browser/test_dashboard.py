@@ -43,6 +43,8 @@ def test_manager_reads_the_month_on_the_dashboard_and_narrows_it_to_a_rep(
 
     login(manager)
     page.get_by_role("link", name="Reports").click()
+    # The figures show before htmx has taken the filters over: wait for the page to load.
+    page.wait_for_url(f"{live_server.url}/reports/")
 
     # Alice's win and Bob's commit; Charlie's deal is South's and never counts for Mia.
     expect(page.locator('[data-figure="month-expected"]')).to_have_text(

@@ -336,8 +336,8 @@ def test_company_detail_query_count_does_not_grow(rep_client, rep, rows, django_
 
     # session, user, company (owner and team joined), the user's team (menu), contacts,
     # opportunities (stage, owner, contact joined), lead conversions,
-    # and the activity timeline (badges, activities).
-    with django_assert_num_queries(9):
+    # and the activity timeline (badges, activities, field changes).
+    with django_assert_num_queries(10):
         response = rep_client.get(company.get_absolute_url())
 
     assert len(response.context["contacts"]) == rows

@@ -218,8 +218,8 @@ def test_contact_detail_query_count_does_not_grow(rep_client, rep, rows, django_
 
     # session, user, contact (owner, team, company joined), can the user open the company,
     # the user's team (menu), opportunities (stage, owner, company joined), lead conversions,
-    # and the activity timeline (badges, activities).
-    with django_assert_num_queries(9):
+    # and the activity timeline (badges, activities, field changes).
+    with django_assert_num_queries(10):
         response = rep_client.get(contact.get_absolute_url())
 
     assert len(response.context["conversions"]) == rows

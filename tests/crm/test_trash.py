@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity
+from audit.models import FieldChange
 from crm.models import Company, Contact, SecurityEvent, TrashBatch
 from crm.trash import (
     PurgeRefused,
@@ -233,7 +234,10 @@ def test_restoring_and_deleting_tell_the_webhooks(rep, monkeypatch):
 def test_purge_trash_deletes_for_good_what_is_older_than_trash_days(rep, settings):
     settings.TRASH_DAYS = 30
     old = make_opportunity(owner=rep, name="Old deal")
-    make_activity(opportunity=old, owner=rep)
+    edited = make_activity(opportunity=old, owner=rep)
+    edited.subject = "Call back"
+    edited.save()
+    assert FieldChange.objects.of_any(Activity, [edited.pk]).count() == 1
     recent = make_opportunity(owner=rep, name="Recent deal")
     trash_record(old, by=rep)
     trash_record(recent, by=rep)
@@ -249,6 +253,7 @@ def test_purge_trash_deletes_for_good_what_is_older_than_trash_days(rep, setting
     assert list(TrashBatch.objects.values_list("label", flat=True)) == ["Recent deal"]
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.TRASH_PURGED)
     assert (event.actor, event.target_text, event.details["records"]) == (None, "Old deal", 2)
+    assert FieldChange.objects.of_any(Activity, [edited.pk]).count() == 0
     assert out.getvalue() == "2 record(s) deleted for good from the trash.\n"
 
 

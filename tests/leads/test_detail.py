@@ -294,8 +294,9 @@ def test_detail_query_count_does_not_grow(rep_client, lead, rep, rows, django_as
             lead=lead, from_status="new", to_status="new", note=f"Call {number}", changed_by=rep
         )
     # session, user, the user's team (menu), the lead, its conversion, duplicate leads,
-    # contacts and companies, the history, the activity timeline (badges, activities, changes)
-    with django_assert_num_queries(12):
+    # contacts and companies, the history, the activity timeline (badges, activities, changes,
+    # field changes)
+    with django_assert_num_queries(13):
         response = rep_client.get(detail(lead))
     assert len(response.context["duplicate_leads"]) == rows
 

@@ -16,7 +16,7 @@ from activities.models import Activity
 from activities.reminders import claim, send_reminders
 from activities.services import complete_activity, reschedule_activity
 from notifications.models import Notification
-from tests.factories import make_activity
+from tests.factories import make_activity, make_lead
 from tests.posted import save_as_loaded
 
 
@@ -55,6 +55,22 @@ def test_an_activity_due_within_its_reminder_is_reminded_now(
     assert "Call Verde about the renewal" in mail.outbox[0].body
     call.refresh_from_db()
     assert call.reminded_at is not None
+
+
+def test_the_email_links_to_the_record_and_keeps_its_text_as_written(
+    rep, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://crm.example.com"
+    lead = make_lead(owner=rep)
+    _starting_in(10, remind=15, owner=rep, lead=lead, subject="Call A&B <sales>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=io.StringIO())
+
+    message = mail.outbox[0]
+    assert message.subject.startswith("Reminder: Call A&B <sales> at ")
+    assert "Call A&B <sales>" in message.body
+    assert f"https://crm.example.com{lead.get_absolute_url()}" in message.body
 
 
 def test_a_second_run_sends_nothing_again(rep, django_capture_on_commit_callbacks):

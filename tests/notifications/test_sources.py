@@ -33,6 +33,32 @@ def test_a_lead_assigned_to_someone_tells_them(rep, teammate, manager):
     assert notification.url == lead.get_absolute_url()
 
 
+def test_a_lead_from_the_web_form_tells_the_rep_it_goes_to(rep, north):
+    lead = leads.create_web_lead(
+        name="Ann Lee",
+        email="ann@example.org",
+        phone="",
+        company_name="",
+        message="Call me",
+        team_name=north.name,
+    )
+
+    assert _told() == [(lead.owner.username, Notification.Kind.LEAD_ASSIGNED, lead.pk)]
+    assert Notification.objects.get().text == f"The lead {lead} was assigned to you."
+
+
+def test_a_lead_a_manager_makes_for_a_rep_tells_the_rep(rep, manager):
+    lead = leads.create_lead(by=manager, last_name="Lee", owner=rep)
+
+    assert _told() == [("alice", Notification.Kind.LEAD_ASSIGNED, lead.pk)]
+
+
+def test_a_lead_one_makes_for_oneself_tells_nobody(rep):
+    leads.create_lead(by=rep, last_name="Lee", owner=rep)
+
+    assert _told() == []
+
+
 def test_taking_a_lead_oneself_tells_nobody(rep, teammate):
     lead = make_lead(owner=teammate)
 

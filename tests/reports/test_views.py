@@ -303,6 +303,9 @@ def test_pages_carry_no_inline_styles_or_scripts(sales, manager_client):
         ("velocity", 8),
         # the slipped deals, the summary
         ("slipped", 8),
+        # stays grouped by stage, the open pipeline by stage and its totals, the stages, the
+        # closed deals and their closing calls grouped by owner
+        ("calibration", 12),
     ],
 )
 def test_report_query_count_does_not_grow(

