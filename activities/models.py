@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.tracking import Audited
 from crm.models.companies import OwnedRecord
 from crm.models.scoping import OwnedQuerySet, seen_by
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 
 # How far ahead the week's activities look, from tomorrow: My day's "Next 7 days", and the
@@ -208,7 +209,8 @@ class Activity(Audited, OwnedRecord):
         "crm.Company", on_delete=models.CASCADE, related_name="activities"
     )
 
-    objects = ActivityQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ActivityQuerySet)()
+    with_trash = models.Manager.from_queryset(ActivityQuerySet)()
 
     class Meta:
         # The table the model had when it lived in the core app (see migrations/0001).
@@ -229,14 +231,17 @@ class Activity(Audited, OwnedRecord):
             # a deal's, for its next step. Each reads only the index.
             models.Index(
                 fields=["owner", "due_date", "due_time", "id"],
-                condition=Q(done_at__isnull=True) & ~Q(kind="note"),
+                condition=Q(done_at__isnull=True) & ~Q(kind="note") & LIVE,
                 name="activity_pending_owner_idx",
             ),
             models.Index(
                 fields=["opportunity", "due_date", "due_time", "id"],
-                condition=Q(done_at__isnull=True, opportunity__isnull=False) & ~Q(kind="note"),
+                condition=Q(done_at__isnull=True, opportunity__isnull=False)
+                & ~Q(kind="note")
+                & LIVE,
                 name="activity_pending_opp_idx",
             ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="activity_trash_idx"),
         ]
 
     def __str__(self) -> str:

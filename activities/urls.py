@@ -11,6 +11,7 @@ urlpatterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("note/", views.note, name="note"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/calendar.ics", calendar_views.download, name="calendar"),
     path("calendar-feed/", calendar_views.feed_settings, name="calendar_feed"),
     path("calendar-feed/revoke/", calendar_views.feed_revoke, name="calendar_feed_revoke"),

@@ -41,6 +41,7 @@ from activities.slots import Slot, slot_named
 from activities.templatetags.activities import record_url
 from crm.security_log import visible_or_404
 from crm.versions import StaleEdit
+from crm.views.records import record_delete
 from infra.htmx import HtmxHttpRequest, wants_fragment
 from infra.ids import parse_id
 from infra.pagination import CappedPaginator
@@ -183,6 +184,15 @@ def note(request: HtmxHttpRequest) -> HttpResponse:
         return _saved(request, record=record, slot=slot, message=_("Note added."))
     return _form_response(
         request, form, record=record, slot=slot, title=_("Add a note"), submit=_("Add note")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    activity = visible_or_404(request, Activity.objects.with_subjects(), pk=pk)
+    back = activity.record.get_absolute_url()
+    return record_delete(
+        request, activity, _("Activity “%(name)s” was deleted."), back, cancel_url=back
     )
 
 

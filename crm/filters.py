@@ -146,10 +146,13 @@ def industries_visible_to(user) -> list[str]:
     quote = connection.ops.quote_name
     table = quote(Company._meta.db_table)
     column = quote(Company._meta.get_field("industry").column)
+    # Live companies only, as the default manager reads them.
+    live = quote(Company._meta.get_field("deleted_at").column) + " IS NULL"
     sql = (
         f"WITH RECURSIVE industries(name) AS ("
-        f"SELECT MIN({column}) FROM {table} WHERE {column} > '' "
-        f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > industries.name) "
+        f"SELECT MIN({column}) FROM {table} WHERE {column} > '' AND {live} "
+        f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} "
+        f"WHERE {column} > industries.name AND {live}) "
         f"FROM industries WHERE industries.name IS NOT NULL"
         f") SELECT name FROM industries WHERE name IS NOT NULL"
     )

@@ -139,6 +139,9 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 # SECURITY_BURST_EVENTS lockouts and denied accesses within SECURITY_BURST_MINUTES mail the
 # admins, once per such window.
 SECURITY_LOG_DAYS = env_int("SECURITY_LOG_DAYS", 365)
+# Deleted records stay this many days in the trash (crm/trash.py), restorable, before
+# ``manage.py purge_trash`` deletes them for good.
+TRASH_DAYS = env_int("TRASH_DAYS", 30)
 SECURITY_BURST_EVENTS = env_int("SECURITY_BURST_EVENTS", 20)
 SECURITY_BURST_MINUTES = env_int("SECURITY_BURST_MINUTES", 10)
 LOGIN_URL = "login"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from crm.views import companies, contacts, passwords, system
+from crm.views import companies, contacts, passwords, system, trash
 from infra.login_lock import LoginForm
 
 # The shared core's own pages, namespaced "crm" like every app's.
@@ -19,6 +19,9 @@ core_patterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("trash/", trash.trash_list, name="trash"),
+    path("trash/<uuid:pk>/restore/", trash.trash_restore, name="trash_restore"),
+    path("trash/<uuid:pk>/purge/", trash.trash_purge, name="trash_purge"),
 ]
 
 urlpatterns = [

@@ -7,7 +7,7 @@ migrations fail. They are left out of the migration state on purpose, so ``makem
 never tries to add or drop them; the names are fixed here and in the migration that uses them.
 """
 
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddIndex, RemoveIndex, RenameIndex
 from django.db.migrations.operations.base import Operation
 from django.db.models import OrderBy
 from django.db.models.functions import Collate
@@ -94,3 +94,38 @@ class RemovePostgresIndex(AddPostgresIndex):
 
     def describe(self) -> str:
         return f"Drop index {self.index.name} on {self.model_name} (PostgreSQL only)"
+
+
+class RemoveIndexConcurrently(RemoveIndex):
+    """``RemoveIndex`` that on PostgreSQL drops the index without blocking writes to the table
+    (``DROP INDEX CONCURRENTLY``). The migration using it must set ``atomic = False``."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        concurrently = schema_editor.connection.vendor == "postgresql"
+        schema_editor.remove_index(model, index, **({"concurrently": True} if concurrently else {}))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        concurrently = schema_editor.connection.vendor == "postgresql"
+        schema_editor.add_index(model, index, **({"concurrently": True} if concurrently else {}))
+
+
+def replace_index(model_name: str, index) -> list:
+    """The operations that put ``index`` in place of the model's index of the same name (its
+    fields or condition changed) while the table keeps taking reads and writes: the new one
+    is built beside the old under a passing name, the old one dropped, the new one renamed.
+    A plain RemoveIndex and AddIndex would leave the table without it while it is built."""
+    building = index.clone()
+    building.name = f"{index.name[:26]}_new"
+    return [
+        AddIndexConcurrently(model_name=model_name, index=building),
+        RemoveIndexConcurrently(model_name=model_name, name=index.name),
+        RenameIndex(model_name=model_name, new_name=index.name, old_name=building.name),
+    ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models.companies import Person, PersonQuerySet, website_validator
 from crm.models.reference import ReferenceItem
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 
 
@@ -93,7 +94,8 @@ class Lead(Person):
     )
     disqualify_note = models.TextField(_("disqualification note"), blank=True)
 
-    objects = LeadQuerySet.as_manager()
+    objects = LiveManager.from_queryset(LeadQuerySet)()
+    with_trash = models.Manager.from_queryset(LeadQuerySet)()
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,9 +110,10 @@ class Lead(Person):
             # and picks them from the index alone.
             models.Index(
                 fields=["owner", "team", "created_at", "id"],
-                condition=Q(status="new"),
+                condition=Q(status="new") & LIVE,
                 name="lead_new_owner_idx",
             ),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="lead_trash_idx"),
         ]
 
     @property

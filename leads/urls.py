@@ -10,6 +10,7 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="bulk"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/edit/", views.lead_edit, name="edit"),
+    path("<int:pk>/delete/", views.lead_delete, name="delete"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/disqualify/", views.disqualify, name="disqualify"),
     path("<int:pk>/convert/", views.convert, name="convert"),

@@ -24,6 +24,7 @@ from crm.security_log import Kind, exported_rows, record, visible_or_404
 from crm.services import team_for_owner
 from crm.timeline import build_timeline, history_limit
 from crm.versions import StaleEdit
+from crm.views.records import record_delete
 from infra.htmx import HtmxHttpRequest, render_region, wants_fragment
 from infra.ids import parse_id
 from infra.login_lock import client_address
@@ -168,6 +169,12 @@ def _get_lead(request: HtmxHttpRequest, pk: int) -> Lead:
         Lead.objects.select_related("owner", "team", "source", "disqualify_reason"),
         pk=pk,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def lead_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    lead = _get_lead(request, pk)
+    return record_delete(request, lead, _("Lead “%(name)s” was deleted."), "leads:list")
 
 
 @require_GET

@@ -31,6 +31,7 @@ from crm.models.companies import Company, OwnedRecord
 from crm.models.currency import ExchangeRate
 from crm.models.reference import ReferenceItem
 from crm.models.scoping import InSubquery, OwnedQuerySet
+from crm.models.trash import LIVE, TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
@@ -355,7 +356,8 @@ class Opportunity(OwnedRecord):
         "leads.Lead", verbose_name=_("source lead"), related_name="opportunities"
     )
 
-    objects = OpportunityQuerySet.as_manager()
+    objects = LiveManager.from_queryset(OpportunityQuerySet)()
+    with_trash = models.Manager.from_queryset(OpportunityQuerySet)()
 
     class Meta:
         ordering = ["expected_close_date", "pk"]
@@ -368,7 +370,7 @@ class Opportunity(OwnedRecord):
             # The board's columns: open deals of a stage in close-date order, read 25 at a time.
             models.Index(
                 fields=["stage", "expected_close_date", "id"],
-                condition=Q(status="open"),
+                condition=Q(status="open") & LIVE,
                 name="opp_open_board_idx",
             ),
             models.Index(fields=["owner", "status", "expected_close_date"], name="opp_owner_idx"),
@@ -376,8 +378,9 @@ class Opportunity(OwnedRecord):
             # The deal list's default order (close date, then id): its first page is read in
             # index order and stops after 25 rows instead of sorting every deal.
             models.Index(fields=["expected_close_date", "id"], name="opp_close_order_idx"),
-            # opp_open_totals_idx, a partial covering index for the board's column totals, is
-            # created on PostgreSQL only by migration 0003 (SQLite has no INCLUDE).
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="opp_trash_idx"),
+            # opp_open_totals_live_idx, a partial covering index for the board's column totals, is
+            # created on PostgreSQL only by migrations 0003 and 0014 (SQLite has no INCLUDE).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opp_amount_not_negative"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", records.create, name="create"),
     path("<int:pk>/", records.detail, name="detail"),
     path("<int:pk>/edit/", records.edit, name="edit"),
+    path("<int:pk>/delete/", records.delete, name="delete"),
     path("<int:pk>/quick-edit/", records.quick_edit, name="quick_edit"),
     path("<int:pk>/move/", board.move, name="move"),
     path("<int:pk>/won/", board.won, name="won"),

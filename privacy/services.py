@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
@@ -29,7 +30,7 @@ from django.utils import timezone
 from activities.models import Activity
 from audit.models import FieldChange
 from crm.matching import company_name_key
-from crm.models import Company, Contact, SecurityEvent, User
+from crm.models import Company, Contact, SecurityEvent, TrashBatch, User
 from crm.security_log import Kind, record
 from infra.events import emit
 from leads.models import Lead, LeadConversion, LeadStatusChange
@@ -75,14 +76,18 @@ def _fields(row: models.Model, *, skip=()) -> dict:
     }
 
 
+# The trash holds data too: what is in it is exported and erased with the rest (a restore must
+# not bring a name back), so these read ``with_trash``.
+
+
 def _activities(*, leads, contacts) -> models.QuerySet:
-    return Activity.objects.filter(
+    return Activity.with_trash.filter(
         Q(lead__in=[lead.pk for lead in leads]) | Q(contact__in=[c.pk for c in contacts])
     )
 
 
 def _deals(contacts) -> models.QuerySet:
-    return Opportunity.objects.filter(contact__in=[c.pk for c in contacts])
+    return Opportunity.with_trash.filter(contact__in=[c.pk for c in contacts])
 
 
 def _merges(*, leads, contacts) -> models.QuerySet:
@@ -198,7 +203,7 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
     activities = _activities(leads=leads, contacts=contacts)
     # Their fields' history holds what they were: it goes, with that of their activities and
     # of their deals' activities (whose texts may name them).
-    deal_activities = Activity.objects.filter(opportunity__contact__in=[c.pk for c in contacts])
+    deal_activities = Activity.with_trash.filter(opportunity__contact__in=[c.pk for c in contacts])
     _field_changes(leads=leads, contacts=contacts, activities=activities).delete()
     FieldChange.objects.of_any(Activity, deal_activities.values("pk")).delete()
     erased_activities = activities.update(subject=ERASED, notes="")
@@ -207,13 +212,14 @@ def erase_person(person: Person, *, by: User | None, request=None) -> list[Perso
     # The deals keep their figures; only the person's name leaves their names and activities.
     for deal in _deals(contacts).only("pk", "name"):
         if (name := _without_names(deal.name, pattern)) != deal.name:
-            Opportunity.objects.filter(pk=deal.pk).update(
+            Opportunity.with_trash.filter(pk=deal.pk).update(
                 name=name[:200], version=models.F("version") + 1
             )
     for activity in deal_activities.only(*ACTIVITY_TEXT):
         text = {name: _without_names(getattr(activity, name), pattern) for name in ACTIVITY_TEXT}
         if any(text[name] != getattr(activity, name) for name in ACTIVITY_TEXT):
-            Activity.objects.filter(pk=activity.pk).update(**text)
+            Activity.with_trash.filter(pk=activity.pk).update(**text)
+    _relabel_trash(_deals(contacts), activities, deal_activities)
     # Deal changes (OpportunityChange) hold stages, amounts, dates and owners: kept as they are.
 
     # A conversion without a company name names the company after the person: that name goes
@@ -297,8 +303,20 @@ def _scrub_emails(people: list[Person]) -> None:
         OutboundEmail.objects.filter(pk=email.pk).update(
             to=scrubbed(email.to), cc=scrubbed(email.cc), subject=ERASED, body_html="", body_text=""
         )
-        Activity.objects.filter(pk=email.activity_id).update(subject=ERASED, notes="")
+        Activity.with_trash.filter(pk=email.activity_id).update(subject=ERASED, notes="")
     FieldChange.objects.of_any(Activity, [email.activity_id for email in emails]).delete()
+
+
+def _relabel_trash(*rows: models.QuerySet) -> None:
+    """A deal or an activity of the person that is in the trash is listed there under its
+    name as it was deleted: under its erased one now."""
+    for queryset in rows:
+        model = queryset.model
+        root_type = ContentType.objects.get_for_model(model)
+        for row in queryset.filter(deleted_at__isnull=False):
+            TrashBatch.objects.filter(root_type=root_type, root_id=row.pk).update(
+                label=str(row)[:200]
+            )
 
 
 def _scrub_webhook_events(*, leads, contacts) -> None:

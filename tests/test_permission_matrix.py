@@ -37,6 +37,8 @@ activities:card                    GET   login  ok     404    404    ok     404 
 activities:card                    POST  login  405    405    405    405    405    405
 activities:complete                GET   login  ok     404    404    ok     404    ok
 activities:complete                POST  login  ok     404    404    ok     404    ok
+activities:delete                  GET   login  ok     404    404    ok     404    ok
+activities:delete                  POST  login  ok     404    404    ok     404    ok
 activities:list                    GET   login  ok     ok     ok     ok     ok     ok
 activities:list                    POST  login  405    405    405    405    405    405
 activities:log                     GET   login  ok     404    404    ok     404    ok
@@ -139,6 +141,12 @@ crm:contact_edit                   GET   login  ok     404    404    ok     404 
 crm:contact_edit                   POST  login  ok     404    404    ok     404    ok
 crm:contact_list                   GET   login  ok     ok     ok     ok     ok     ok
 crm:contact_list                   POST  login  405    405    405    405    405    405
+crm:trash                          GET   login  ok     ok     ok     ok     ok     ok
+crm:trash                          POST  login  405    405    405    405    405    405
+crm:trash_purge                    GET   login  405    405    405    405    405    405
+crm:trash_purge                    POST  login  ok     404    404    ok     404    ok
+crm:trash_restore                  GET   login  405    405    405    405    405    405
+crm:trash_restore                  POST  login  ok     404    404    ok     404    ok
 forecasting:quota_remove           GET   login  405    405    405    405    405    405
 forecasting:quota_remove           POST  login  404    404    404    ok     404    ok
 forecasting:quota_set              GET   login  405    405    405    405    405    405
@@ -161,6 +169,8 @@ leads:convert                      GET   login  ok     404    404    ok     404 
 leads:convert                      POST  login  ok     404    404    ok     404    ok
 leads:create                       GET   login  ok     ok     ok     ok     ok     ok
 leads:create                       POST  login  ok     ok     ok     ok     ok     ok
+leads:delete                       GET   login  ok     404    404    ok     404    ok
+leads:delete                       POST  login  ok     404    404    ok     404    ok
 leads:detail                       GET   login  ok     404    404    ok     404    ok
 leads:detail                       POST  login  405    405    405    405    405    405
 leads:disqualify                   GET   login  ok     404    404    ok     404    ok
@@ -223,6 +233,8 @@ opportunities:column               GET   login  ok     ok     ok     ok     ok  
 opportunities:column               POST  login  405    405    405    405    405    405
 opportunities:create               GET   login  ok     ok     ok     ok     ok     ok
 opportunities:create               POST  login  ok     ok     ok     ok     ok     ok
+opportunities:delete               GET   login  ok     404    404    ok     404    ok
+opportunities:delete               POST  login  ok     404    404    ok     404    ok
 opportunities:detail               GET   login  ok     404    404    ok     404    ok
 opportunities:detail               POST  login  405    405    405    405    405    405
 opportunities:edit                 GET   login  ok     404    404    ok     404    ok

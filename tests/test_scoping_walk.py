@@ -153,6 +153,7 @@ def test_the_walk_covers_every_kind_of_record():
         "notification",
         "quota",
         "team",
+        "trash_batch",
     }
     assert len(OTHER_ROUTES) > 20
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from api.services import create_token
 from crm.models import Company
+from crm.trash import trash_record
 from forecasting.models import Period, Quota
 from leads.models import LeadImport, WebSubmission
 from notifications.models import Notification
@@ -53,6 +54,7 @@ RECORD_OF = {
     "crm:contact_delete": "contact",
     "leads:detail": "lead",
     "leads:edit": "lead",
+    "leads:delete": "lead",
     "leads:change_status": "lead",
     "leads:disqualify": "lead",
     "leads:convert": "lead",
@@ -64,6 +66,7 @@ RECORD_OF = {
     "leads:web_purge": "web_submission",
     "opportunities:detail": "opportunity",
     "opportunities:edit": "opportunity",
+    "opportunities:delete": "opportunity",
     "opportunities:quick_edit": "opportunity",
     "opportunities:move": "opportunity",
     "opportunities:won": "opportunity",
@@ -72,6 +75,9 @@ RECORD_OF = {
     "opportunities:undo": "opportunity",
     "activities:complete": "activity",
     "mail:retry": "email",
+    "activities:delete": "activity",
+    "crm:trash_restore": "trash_batch",
+    "crm:trash_purge": "trash_batch",
     "activities:calendar": "activity",
     "api:lead-detail": "lead",
     "api:lead-qualify": "lead",
@@ -156,6 +162,8 @@ def records(*, owner, manager, marker: str) -> dict:
         reason=WebSubmission.Reason.TOO_FAST,
         team=owner.team,
     )
+    trashed = make_opportunity(name=f"{marker} trashed deal", owner=owner)
+    trash_record(trashed, by=owner)
     return {
         "api_token": create_token(user=owner, name=f"{marker} token", scope="write").token,
         "company": company,
@@ -172,6 +180,7 @@ def records(*, owner, manager, marker: str) -> dict:
         ),
         "stage": opportunity.stage,
         "team": owner.team,
+        "trash_batch": trashed.trash_batch,
         # Shared by every team, as the pipeline and its stages are: named without the marker.
         "lost_reason": make_lost_reason(),
         "email_template": make_email_template(),

@@ -25,6 +25,16 @@ EVENTS = [
     ("company.updated", _("A company is edited")),
     ("contact.created", _("A contact is created")),
     ("contact.updated", _("A contact is edited")),
+    ("lead.deleted", _("A lead is deleted (moved to the trash)")),
+    ("opportunity.deleted", _("A deal is deleted (moved to the trash)")),
+    ("activity.deleted", _("An activity is deleted (moved to the trash)")),
+    ("company.deleted", _("A company is deleted (moved to the trash)")),
+    ("contact.deleted", _("A contact is deleted (moved to the trash)")),
+    ("lead.restored", _("A lead is restored from the trash")),
+    ("opportunity.restored", _("A deal is restored from the trash")),
+    ("activity.restored", _("An activity is restored from the trash")),
+    ("company.restored", _("A company is restored from the trash")),
+    ("contact.restored", _("A contact is restored from the trash")),
 ]
 EVENT_NAMES = {name for name, _label in EVENTS}
 

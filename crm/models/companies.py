@@ -19,6 +19,7 @@ from crm.matching import (
     phone_keys,
 )
 from crm.models.scoping import OwnedQuerySet
+from crm.models.trash import TRASHED, LiveManager
 from infra.fields import optional_foreign_key
 from infra.folding import contains_folded
 
@@ -47,6 +48,19 @@ class OwnedRecord(models.Model):
     # Raised by every save through the app; a save that still holds an older one is refused,
     # so that nobody overwrites an edit they have not seen (crm.versions).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set while the record is in the trash (crm.trash): the default manager (LiveManager)
+    # leaves it out, and the batch says who deleted it and what went with it.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    trash_batch = models.ForeignKey(
+        "crm.TrashBatch",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # Indexed on the trashed rows only (each model's Meta): the live ones have none.
+        db_index=False,
+    )
 
     class Meta:
         abstract = True
@@ -130,7 +144,8 @@ class Company(Audited, OwnedRecord):
     name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     website_domain = models.CharField(max_length=200, blank=True, default="", editable=False)
 
-    objects = CompanyQuerySet.as_manager()
+    objects = LiveManager.from_queryset(CompanyQuerySet)()
+    with_trash = models.Manager.from_queryset(CompanyQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -144,6 +159,7 @@ class Company(Audited, OwnedRecord):
             models.Index(fields=["industry"], name="company_industry_idx"),
             models.Index(fields=["name_key"], name="company_name_key_idx"),
             models.Index(fields=["website_domain"], name="company_website_domain_idx"),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="company_trash_idx"),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +253,8 @@ class Person(Audited, OwnedRecord):
 class Contact(Person):
     company = optional_foreign_key(Company, verbose_name=_("company"), related_name="contacts")
 
-    objects = PersonQuerySet.as_manager()
+    objects = LiveManager.from_queryset(PersonQuerySet)()
+    with_trash = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -247,6 +264,7 @@ class Contact(Person):
             models.Index(fields=["email_normalized"], name="contact_email_idx"),
             models.Index(fields=["phone_normalized"], name="contact_phone_idx"),
             models.Index(fields=["last_name", "first_name"], name="contact_name_idx"),
+            models.Index(fields=["trash_batch"], condition=TRASHED, name="contact_trash_idx"),
         ]
 
     def get_absolute_url(self) -> str:

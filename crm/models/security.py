@@ -51,6 +51,7 @@ class SecurityEvent(models.Model):
         BURST_ALERT = "burst_alert", _("Burst of lockouts or denials")
         PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
         PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
+        TRASH_PURGED = "trash_purged", _("Deleted for good from the trash")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

@@ -3,19 +3,22 @@ user, and hands it here with the parts that are its own: form, template, message
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django_filters import FilterSet
 
 from crm.forms import OwnedRecordForm
 from crm.models import Company, Contact
-from crm.services import delete_record, protected_links
 from crm.timeline import build_timeline, history_limit
+from crm.trash import plan_trash, trash_record
 from crm.versions import StaleEdit
 from infra.htmx import HtmxHttpRequest, render_region
 from infra.pagination import CappedPaginator
+from infra.toasts import undo_tags
 
 PER_PAGE = 25
 
@@ -107,24 +110,41 @@ def record_edit(
 
 
 def record_delete(
-    request: HtmxHttpRequest, record: Record, deleted: str, list_url: str
+    request: HtmxHttpRequest, record, deleted: str, list_url: str, cancel_url: str = ""
 ) -> HttpResponse:
-    """Asks before deleting ``record``, or says what keeps it from being deleted; once deleted,
-    ``deleted`` (a message naming it as ``%(name)s``) and the list at ``list_url``."""
+    """Asks before moving ``record`` to the trash, saying what goes with it, or what keeps it
+        from going and, when those could go with it, offers that; once done, ``deleted`` (a
+        message naming it as ``%(name)s``, with an Undo) and the list at ``list_url`` (a URL name
+    or a path); ``cancel_url`` goes back, by default to the record's page. Every
+        record that can be deleted is deleted here (``crm.trash``)."""
+    along = request.POST.get("along") == "1"
     if request.method == "POST":
-        blockers = delete_record(record)
-        if not blockers:
-            messages.success(request, deleted % {"name": record})
+        plan = trash_record(record, by=request.user, along=along and _may_take(request, record))
+        if not plan.blocking:
+            batch = plan.rows[0].trash_batch
+            messages.success(
+                request,
+                deleted % {"name": record},
+                extra_tags=undo_tags(reverse("crm:trash_restore", args=[batch.pk])),
+            )
             return redirect(list_url)
     else:
-        blockers = protected_links(record)
+        plan = plan_trash(record)
     return render(
         request,
         "crm/confirm_delete.html",
         {
             "object": record,
-            "blockers": blockers,
-            "cancel_url": record.get_absolute_url(),
+            "plan": plan,
+            "may_take_along": _may_take(request, record, plan),
+            "trash_days": settings.TRASH_DAYS,
+            "cancel_url": cancel_url or record.get_absolute_url(),
             "delete_url": request.path,
         },
     )
+
+
+def _may_take(request: HtmxHttpRequest, record, plan=None) -> bool:
+    """Whether the user may move what keeps ``record`` from the trash there with it."""
+    plan = plan or plan_trash(record)
+    return plan.takeable and plan.visible_to(request.user)

@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from crm.security_log import visible_or_404
 from crm.timeline import build_timeline, history_limit
+from crm.views.records import record_delete
 from opportunities import services
 from opportunities.forms import OpportunityForm, QuickEditForm
 from opportunities.models import Opportunity
@@ -137,6 +138,14 @@ def create(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, _("%(name)s was created.") % {"name": opportunity.name})
         return redirect(opportunity)
     return render(request, "opportunities/opportunity_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    opportunity = _detailed(request, pk)
+    return record_delete(
+        request, opportunity, _("Opportunity “%(name)s” was deleted."), "opportunities:list"
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -203,6 +203,25 @@ def test_a_company_named_after_her_at_conversion_is_renamed(manager, rep, stages
     assert (conversion.company.name, kept.name) == ("Erased", "Quimby & Sons")
 
 
+def test_what_is_in_the_trash_is_erased_too(manager, manager_client, rep, zoe):
+    from crm.trash import restore_batch, trash_record
+
+    deal = zoe.opportunities.get()
+    trash_record(deal, by=rep)
+
+    _erase(manager_client, zoe)
+
+    assert manager_client.get(reverse("crm:trash")).context["page_obj"][0].label == (
+        "Erased renewal"
+    )
+    restore_batch(deal.trash_batch, by=manager)
+    deal.refresh_from_db()
+    assert deal.name == "Erased renewal"
+    assert list(Activity.objects.filter(opportunity=deal).values_list("subject", flat=True)) == [
+        "Send Erased the proposal"
+    ]
+
+
 def test_erasing_takes_the_history_of_her_fields_with_it(manager, zoe):
     from audit.models import FieldChange
     from privacy.services import erase_person

@@ -76,12 +76,12 @@ def test_a_private_address_is_refused_beside_the_field(admin_client):
 
 def test_an_endpoint_asks_for_at_least_one_known_event(admin_client, allow_private):
     response = admin_client.post(
-        ADD, {"url": "http://127.0.0.1:9/hook", "events": ["lead.deleted"], "active": "on"}
+        ADD, {"url": "http://127.0.0.1:9/hook", "events": ["lead.archived"], "active": "on"}
     )
 
     errors = response.context["adminform"].form.errors
     assert errors == {
-        "events": ["Select a valid choice. lead.deleted is not one of the available choices."]
+        "events": ["Select a valid choice. lead.archived is not one of the available choices."]
     }
 
 

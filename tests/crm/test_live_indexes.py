@@ -1,0 +1,77 @@
+"""On PostgreSQL the lists, the board and My day still read their indexes now that every query
+of the default manager leaves the trashed rows out: those indexes hold the live rows only
+(``WHERE deleted_at IS NULL``), so that what was answered from the index alone still is."""
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from activities.models import Activity
+from crm.filters import industries_visible_to
+from leads.models import Lead
+from opportunities.models import Opportunity
+from tests.plans import plan_of
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner and partial indexes"
+)
+
+
+def test_a_board_column_reads_the_open_deals_index(stages):
+    column = Opportunity.objects.open().filter(stage=stages[0])
+
+    plan = plan_of(column.order_by("expected_close_date", "pk")[:25])
+
+    assert "opp_open_board_idx" in plan
+
+
+def test_the_board_totals_read_the_covering_index(pipeline):
+    totals = Opportunity.objects.open().filter(pipeline=pipeline)
+
+    plan = plan_of(totals.order_by().values("stage").annotate(amount=Sum("amount")))
+
+    assert "Index Only Scan using opp_open_totals_live_idx" in plan
+
+
+def test_my_days_new_leads_are_read_from_the_index_alone(rep):
+    new = Lead.objects.filter(status=Lead.Status.NEW, owner=rep, team=rep.team)
+    new = new.order_by("created_at", "pk")
+
+    plan = plan_of(new.values("pk")[:5])
+
+    assert "Index Only Scan using lead_new_owner_idx" in plan
+
+
+def test_my_days_pending_activities_are_read_from_the_index_alone(rep):
+    pending = Activity.objects.pending().filter(owner=rep)
+
+    plan = plan_of(pending.order_by("due_date", "due_time", "pk").values("pk")[:5])
+
+    assert "Index Only Scan using activity_pending_owner_idx" in plan
+
+
+def test_the_deal_list_reads_its_order_from_the_index(db):
+    plan = plan_of(Opportunity.objects.order_by("expected_close_date", "pk")[:25])
+
+    assert "opp_close_order_idx" in plan
+
+
+def test_the_industries_are_skipped_through_the_live_index(admin_user, django_assert_num_queries):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT MIN(industry) FROM crm_company "
+            "WHERE industry > '' AND deleted_at IS NULL"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "company_industry_idx" in plan
+    assert industries_visible_to(admin_user) == []
+
+
+def test_a_trashed_deal_is_found_by_its_batch_index(db):
+    plan = plan_of(
+        Opportunity.with_trash.filter(trash_batch="00000000-0000-0000-0000-000000000000")
+    )
+
+    assert "opp_trash_idx" in plan
