@@ -6,11 +6,13 @@ would be saved, so every admin of an owned record narrows its foreign keys here.
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import ForeignKey, QuerySet
 
 from crm.admin_versions import VersionedAdmin
 from crm.filters import teams_for
 from crm.models import Team, User
+from crm.trash import is_trashable, trash_record
 from infra.admin_figures import RetiresFigures
 
 
@@ -49,6 +51,21 @@ class ScopedAdmin(RetiresFigures, VersionedAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    # A deletion here goes to the trash, as one made on the record's page does (the admin has
+    # already refused it when something protected depends on the record).
+    def delete_model(self, request, obj):
+        if not is_trashable(type(obj)):
+            return super().delete_model(request, obj)
+        with transaction.atomic():
+            trash_record(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if not is_trashable(queryset.model):
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for record in queryset:
+                trash_record(record, by=request.user)
 
     def get_autocomplete_fields(self, request):
         names = [*self.autocomplete_fields]

@@ -269,3 +269,23 @@ def test_a_company_is_not_deleted_for_good_while_a_trashed_deal_needs_it(rep):
     # The worker takes the deal first (older), then the company.
     assert purge_expired_trash(now=timezone.now() + datetime.timedelta(days=31)) == (2, 0)
     assert TrashBatch.objects.count() == 0
+
+
+def test_an_admin_deleting_in_the_admin_sends_to_the_trash_too(admin_client, admin_user, rep):
+    from leads.models import Lead
+    from tests.factories import make_lead
+
+    one, two = make_lead(owner=rep, last_name="One"), make_lead(owner=rep, last_name="Two")
+    company = make_company(owner=rep, name="Cobalt")
+
+    admin_client.post(reverse("admin:crm_company_delete", args=[company.pk]), {"post": "yes"})
+    admin_client.post(
+        reverse("admin:leads_lead_changelist"),
+        {"action": "delete_selected", "_selected_action": [one.pk, two.pk], "post": "yes"},
+    )
+
+    assert not Company.objects.filter(pk=company.pk).exists()
+    assert Company.with_trash.get(pk=company.pk).deleted_at is not None
+    assert Lead.objects.filter(pk__in=[one.pk, two.pk]).count() == 0
+    assert Lead.with_trash.filter(pk__in=[one.pk, two.pk], deleted_at__isnull=False).count() == 2
+    assert TrashBatch.objects.filter(deleted_by=admin_user).count() == 3
