@@ -21,6 +21,7 @@ def without_indexes(*names: str) -> None:
         for name in names:
             cursor.execute(f'DROP INDEX "{name}"')
 
+
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's planner and partial indexes"
 )
