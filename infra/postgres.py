@@ -129,3 +129,33 @@ def replace_index(model_name: str, index) -> list:
         RemoveIndexConcurrently(model_name=model_name, name=index.name),
         RenameIndex(model_name=model_name, new_name=index.name, old_name=building.name),
     ]
+
+
+class Analyze(Operation):
+    """``ANALYZE`` a model's table on PostgreSQL, after a column every query now filters on was
+    added (the trash's ``deleted_at``): until the statistics know the column is NULL in nearly
+    every row, the planner takes ``deleted_at IS NULL`` for a rare condition and trades the
+    lists' index scans for sequential scans (the contact list: 9 ms → 106 ms at 300,000)."""
+
+    reversible = True
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self) -> str:
+        return f"Analyze the table of {self.model_name} (PostgreSQL only)"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.model_name], {})

@@ -82,6 +82,7 @@ def test_the_industries_are_skipped_through_the_live_index(admin_user, django_as
 
 
 def test_a_trashed_deal_is_found_by_its_batch_index(db):
+    without_indexes("opp_close_order_idx")
     plan = plan_of(
         Opportunity.with_trash.filter(trash_batch="00000000-0000-0000-0000-000000000000")
     )

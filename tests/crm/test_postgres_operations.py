@@ -50,3 +50,11 @@ def test_an_index_no_longer_read_is_dropped_and_comes_back_when_unapplied(db):
 
     assert "DROP INDEX CONCURRENTLY" in collected_sql(removal)
     assert "CREATE INDEX CONCURRENTLY" in collected_sql(removal, backwards=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own statement")
+def test_a_table_given_the_live_rows_column_is_analyzed(db):
+    from infra.postgres import Analyze
+
+    assert collected_sql(Analyze("contact")) == 'ANALYZE "crm_contact";'
+    assert collected_sql(Analyze("contact"), backwards=True) == ""
