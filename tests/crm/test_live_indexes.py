@@ -13,6 +13,15 @@ from opportunities.models import Opportunity
 from tests.plans import plan_of
 
 
+def index_only_plan_of(queryset) -> str:
+    """The plan when only index-only scans are allowed: whether the query can be answered from
+    an index alone, whatever an empty table's costs tie on between indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    return plan_of(queryset)
+
+
 def without_indexes(*names: str) -> None:
     """Drop, for this test's transaction only, the indexes that an empty table lets the
     planner pick as cheaply as the one under test: the test then learns whether the query can
@@ -37,9 +46,8 @@ def test_a_board_column_reads_the_open_deals_index(stages):
 
 def test_the_board_totals_read_the_covering_index(pipeline):
     totals = Opportunity.objects.open().filter(pipeline=pipeline)
-    without_indexes("opp_open_board_idx")
 
-    plan = plan_of(totals.order_by().values("stage").annotate(amount=Sum("amount")))
+    plan = index_only_plan_of(totals.order_by().values("stage").annotate(amount=Sum("amount")))
 
     assert "Index Only Scan using opp_open_totals_live_idx" in plan
 
@@ -47,9 +55,8 @@ def test_the_board_totals_read_the_covering_index(pipeline):
 def test_my_days_new_leads_are_read_from_the_index_alone(rep):
     new = Lead.objects.filter(status=Lead.Status.NEW, owner=rep, team=rep.team)
     new = new.order_by("created_at", "pk")
-    without_indexes("lead_owner_status_idx")
 
-    plan = plan_of(new.values("pk")[:5])
+    plan = index_only_plan_of(new.values("pk")[:5])
 
     assert "Index Only Scan using lead_new_owner_idx" in plan
 
@@ -57,7 +64,7 @@ def test_my_days_new_leads_are_read_from_the_index_alone(rep):
 def test_my_days_pending_activities_are_read_from_the_index_alone(rep):
     pending = Activity.objects.pending().filter(owner=rep)
 
-    plan = plan_of(pending.order_by("due_date", "due_time", "pk").values("pk")[:5])
+    plan = index_only_plan_of(pending.order_by("due_date", "due_time", "pk").values("pk")[:5])
 
     assert "Index Only Scan using activity_pending_owner_idx" in plan
 
